@@ -1,0 +1,132 @@
+//! The authenticated caller of a request, taken from its `Authorization: Bearer` token.
+
+use std::future::{ready, Ready};
+use std::sync::{Arc, RwLock};
+
+use actix_web::{dev::Payload, http::header, web, FromRequest, HttpRequest};
+use tongban_core::role::Role;
+
+use super::keys::KeyRing;
+use super::token::{self, Claims, TokenError};
+use crate::clock::Clock;
+use crate::problem::{Problem, Text};
+
+/// What the server needs to check tokens; shared as app data.
+pub struct Authenticator {
+    pub keys: Arc<RwLock<KeyRing>>,
+    pub token_lifetime_secs: i64,
+    pub clock: Clock,
+}
+
+impl Authenticator {
+    pub fn issue(&self, claims: &Claims) -> Result<String, Problem> {
+        let keys = self.keys.read().unwrap_or_else(|p| p.into_inner());
+        token::issue(&keys, claims).map_err(|_| Problem::internal())
+    }
+
+    pub fn verify(&self, bearer: &str) -> Result<Claims, TokenError> {
+        let keys = self.keys.read().unwrap_or_else(|p| p.into_inner());
+        token::verify(&keys, bearer, self.clock.now().timestamp())
+    }
+}
+
+/// A signed-in user. Extracting it from a request without a valid token answers 401.
+#[derive(Debug, Clone)]
+pub struct Caller(pub Claims);
+
+impl Caller {
+    pub fn username(&self) -> &str {
+        &self.0.sub
+    }
+
+    pub fn has(&self, role: Role) -> bool {
+        self.0.roles.contains(&role)
+    }
+
+    pub fn window(&self) -> Option<&str> {
+        self.0.window.as_deref()
+    }
+
+    /// 403 unless the caller holds one of `roles`.
+    pub fn require_any(&self, roles: &[Role]) -> Result<(), Problem> {
+        if roles.iter().any(|r| self.has(*r)) {
+            Ok(())
+        } else {
+            Err(forbidden_role(roles))
+        }
+    }
+}
+
+pub fn forbidden_role(roles: &[Role]) -> Problem {
+    let names = roles
+        .iter()
+        .map(|r| r.as_str())
+        .collect::<Vec<_>>()
+        .join(", ");
+    Problem::new(
+        actix_web::http::StatusCode::FORBIDDEN,
+        "role_not_allowed",
+        Text::new("无权操作", "Forbidden"),
+        Text::new(
+            format!("此操作需要以下角色之一：{names}"),
+            format!("This action needs one of the roles: {names}"),
+        ),
+    )
+}
+
+fn unauthorized(code: &'static str, zh: &str, en: &str) -> Problem {
+    Problem::new(
+        actix_web::http::StatusCode::UNAUTHORIZED,
+        code,
+        Text::new("未登录或登录已失效", "Not signed in"),
+        Text::new(zh, en),
+    )
+}
+
+impl FromRequest for Caller {
+    type Error = Problem;
+    type Future = Ready<Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(authenticate(req))
+    }
+}
+
+fn authenticate(req: &HttpRequest) -> Result<Caller, Problem> {
+    let Some(auth) = req.app_data::<web::Data<Authenticator>>() else {
+        return Err(Problem::internal());
+    };
+    let value = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .ok_or_else(|| {
+            unauthorized(
+                "missing_token",
+                "请先登录：请求缺少 Authorization: Bearer 令牌。",
+                "Sign in first: the request has no Authorization: Bearer token.",
+            )
+        })?;
+    let bearer = value
+        .strip_prefix("Bearer ")
+        .or_else(|| value.strip_prefix("bearer "))
+        .ok_or_else(|| {
+            unauthorized(
+                "malformed_token",
+                "Authorization 头应为 “Bearer <令牌>”。",
+                "The Authorization header must be `Bearer <token>`.",
+            )
+        })?;
+    auth.verify(bearer.trim()).map(Caller).map_err(|e| match e {
+        TokenError::Expired => unauthorized(
+            "token_expired",
+            "登录已过期，请重新登录。",
+            "The token has expired; sign in again.",
+        ),
+        _ => unauthorized(
+            "invalid_token",
+            "令牌无效，请重新登录。",
+            "The token is invalid; sign in again.",
+        ),
+    })
+}

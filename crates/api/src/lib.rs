@@ -1,0 +1,25 @@
+//! HTTP layer of Tongban (actix-web): routes, auth, problem+json errors, pages.
+
+// Handlers return `Result<_, Problem>`; a problem is large, but it is only built on the
+// rare error path, where its size costs nothing measurable.
+#![allow(clippy::result_large_err)]
+
+pub mod auth;
+pub mod casework;
+pub mod catalogue_view;
+pub mod clock;
+pub mod errors;
+pub mod extract;
+pub mod hall;
+pub mod lang;
+pub mod openapi;
+pub mod paging;
+pub mod problem;
+pub mod records;
+pub mod routes;
+pub mod server;
+pub mod state;
+pub mod users;
+pub mod validate;
+
+pub use errors::store_problem;

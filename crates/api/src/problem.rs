@@ -1,0 +1,182 @@
+//! RFC 7807 problem+json responses: the one place where errors become HTTP.
+//!
+//! Every layer has its own typed errors; each is turned into a [`Problem`] by one `From` impl,
+//! so a status code and a stable `code` are decided once. A problem carries its texts in both
+//! languages; [`localize`] (a middleware) picks the one the client asked for.
+
+use actix_web::{
+    body::{BoxBody, EitherBody, MessageBody},
+    dev::{ServiceRequest, ServiceResponse},
+    http::{header, StatusCode},
+    middleware::Next,
+    HttpResponse, ResponseError,
+};
+use serde::Serialize;
+
+use crate::lang::Lang;
+
+/// A text in Simplified Chinese and English.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Text {
+    pub zh: String,
+    pub en: String,
+}
+
+impl Text {
+    pub fn new(zh: impl Into<String>, en: impl Into<String>) -> Self {
+        Text {
+            zh: zh.into(),
+            en: en.into(),
+        }
+    }
+
+    pub fn get(&self, lang: Lang) -> &str {
+        lang.pick(&self.zh, &self.en)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldProblem {
+    pub field: String,
+    pub message: Text,
+}
+
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{status} {code}: {}", detail.en)]
+pub struct Problem {
+    pub status: StatusCode,
+    /// Stable machine code, e.g. `validation_failed`, `stale_version`.
+    pub code: &'static str,
+    pub title: Text,
+    pub detail: Text,
+    pub errors: Vec<FieldProblem>,
+}
+
+#[derive(Serialize)]
+struct Body<'a> {
+    #[serde(rename = "type")]
+    kind: String,
+    title: &'a str,
+    status: u16,
+    detail: &'a str,
+    code: &'a str,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    errors: Vec<FieldBody<'a>>,
+}
+
+#[derive(Serialize)]
+struct FieldBody<'a> {
+    field: &'a str,
+    message: &'a str,
+}
+
+impl Problem {
+    pub fn new(status: StatusCode, code: &'static str, title: Text, detail: Text) -> Self {
+        Problem {
+            status,
+            code,
+            title,
+            detail,
+            errors: Vec::new(),
+        }
+    }
+
+    pub fn with_field(mut self, field: impl Into<String>, message: Text) -> Self {
+        self.errors.push(FieldProblem {
+            field: field.into(),
+            message,
+        });
+        self
+    }
+
+    pub fn bad_request(code: &'static str, detail: Text) -> Self {
+        Problem::new(
+            StatusCode::BAD_REQUEST,
+            code,
+            Text::new("请求有误", "Bad request"),
+            detail,
+        )
+    }
+
+    pub fn not_found(code: &'static str, detail: Text) -> Self {
+        Problem::new(
+            StatusCode::NOT_FOUND,
+            code,
+            Text::new("未找到", "Not found"),
+            detail,
+        )
+    }
+
+    pub fn internal() -> Self {
+        Problem::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal_error",
+            Text::new("服务器内部错误", "Internal server error"),
+            Text::new(
+                "服务器处理请求时出错，请稍后重试。",
+                "The server failed to process the request; please retry later.",
+            ),
+        )
+    }
+
+    pub fn render(&self, lang: Lang) -> HttpResponse {
+        let body = Body {
+            kind: format!("https://tongban.dev/problems/{}", self.code),
+            title: self.title.get(lang),
+            status: self.status.as_u16(),
+            detail: self.detail.get(lang),
+            code: self.code,
+            errors: self
+                .errors
+                .iter()
+                .map(|e| FieldBody {
+                    field: &e.field,
+                    message: e.message.get(lang),
+                })
+                .collect(),
+        };
+        let language = match lang {
+            Lang::Zh => "zh-CN",
+            Lang::En => "en",
+        };
+        HttpResponse::build(self.status)
+            .content_type("application/problem+json")
+            .insert_header((header::CONTENT_LANGUAGE, language))
+            .json(body)
+    }
+}
+
+impl ResponseError for Problem {
+    fn status_code(&self) -> StatusCode {
+        self.status
+    }
+
+    /// Renders in Chinese and keeps the problem in the response so that [`localize`] can
+    /// render it again in the client's language.
+    fn error_response(&self) -> HttpResponse {
+        let mut res = self.render(Lang::Zh);
+        res.extensions_mut().insert(self.clone());
+        res
+    }
+}
+
+/// Middleware: re-renders a problem response in the language of the request.
+pub async fn localize(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<EitherBody<BoxBody, impl MessageBody>>, actix_web::Error> {
+    let lang = Lang::of(req.request());
+    let res = next.call(req).await?;
+    if lang == Lang::Zh {
+        return Ok(res.map_into_right_body());
+    }
+    let problem = res.response().extensions().get::<Problem>().cloned();
+    match problem {
+        Some(problem) => {
+            let (req, _) = res.into_parts();
+            let localized = problem.render(lang).map_into_boxed_body();
+            Ok(ServiceResponse::new(req, localized).map_into_left_body())
+        }
+        None => Ok(res.map_into_right_body()),
+    }
+}

@@ -1,0 +1,111 @@
+//! The public service guide: items, departments, windows.
+
+use actix_web::{get, web};
+use serde::Deserialize;
+use tongban_core::catalogue::Department;
+use tongban_core::grant::Window;
+use tongban_core::item::{Item, ItemKind};
+use utoipa::IntoParams;
+
+use crate::paging::{Page, PageQuery, Paged};
+use crate::problem::{Problem, Text};
+use crate::state::AppState;
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct ItemFilter {
+    /// Implementing department code.
+    pub department: Option<String>,
+    pub kind: Option<ItemKind>,
+    /// Words to look for in the item's name or code.
+    pub q: Option<String>,
+    pub page: Option<u32>,
+    pub per_page: Option<u32>,
+}
+
+/// The service guide: current versions of the items, filtered.
+#[utoipa::path(
+    tag = "catalogue",
+    params(ItemFilter),
+    responses((status = 200, body = Paged<Item>), (status = 400, description = "Bad filter"))
+)]
+#[get("/api/v1/items")]
+pub async fn list_items(
+    state: web::Data<AppState>,
+    filter: web::Query<ItemFilter>,
+) -> Result<web::Json<Paged<Item>>, Problem> {
+    let page = Page::try_from(PageQuery {
+        page: filter.page,
+        per_page: filter.per_page,
+    })?;
+    let catalogue = state.catalogue();
+    let q = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
+    let items: Vec<Item> = catalogue
+        .items()
+        .filter(|i| {
+            filter
+                .department
+                .as_deref()
+                .is_none_or(|d| i.department == d)
+        })
+        .filter(|i| filter.kind.is_none_or(|k| i.kind == k))
+        .filter(|i| q.is_none_or(|q| i.name.contains(q) || i.code.contains(q)))
+        .cloned()
+        .collect();
+    Ok(web::Json(Paged::of(items, page)))
+}
+
+/// One item's full service guide (current version).
+#[utoipa::path(
+    tag = "catalogue",
+    params(("code" = String, Path, description = "Item code")),
+    responses((status = 200, body = Item), (status = 404, description = "No such item"))
+)]
+#[get("/api/v1/items/{code}")]
+pub async fn get_item(
+    state: web::Data<AppState>,
+    code: web::Path<String>,
+) -> Result<web::Json<Item>, Problem> {
+    state
+        .catalogue()
+        .item(&code)
+        .cloned()
+        .map(web::Json)
+        .ok_or_else(|| unknown_item(&code))
+}
+
+pub fn unknown_item(code: &str) -> Problem {
+    Problem::not_found(
+        "unknown_item",
+        Text::new(
+            format!("没有编码为 {code} 的事项。"),
+            format!("There is no item with code {code}."),
+        ),
+    )
+}
+
+/// The departments stationed in the hall.
+#[utoipa::path(tag = "catalogue", responses((status = 200, body = Vec<Department>)))]
+#[get("/api/v1/departments")]
+pub async fn list_departments(state: web::Data<AppState>) -> web::Json<Vec<Department>> {
+    web::Json(state.catalogue().departments.clone())
+}
+
+/// The windows of the hall, with their kind, departments and rota.
+#[utoipa::path(tag = "catalogue", responses((status = 200, body = Vec<Window>)))]
+#[get("/api/v1/windows")]
+pub async fn list_windows(state: web::Data<AppState>) -> web::Json<Vec<Window>> {
+    web::Json(state.catalogue().windows.clone())
+}
+
+/// Mounts this module's routes.
+pub fn configure(cfg: &mut actix_web::web::ServiceConfig) {
+    cfg.service(list_items);
+    cfg.service(get_item);
+    cfg.service(list_departments);
+    cfg.service(list_windows);
+}
+
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(list_items, get_item, list_departments, list_windows))]
+pub struct Doc;

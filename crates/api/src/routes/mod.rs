@@ -1,0 +1,10 @@
+//! Route handlers, one module per area of api.md.
+
+pub mod admin;
+pub mod auth;
+pub mod calendar;
+pub mod cases;
+pub mod catalogue;
+pub mod directory;
+pub mod ops;
+pub mod public;

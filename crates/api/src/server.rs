@@ -1,0 +1,53 @@
+//! Builds the actix-web application: middleware, routes and the API page.
+
+use actix_web::{middleware, web, App, HttpServer};
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::auth::caller::Authenticator;
+use crate::{extract, openapi, problem, routes, state::AppState};
+
+/// Mounts every route; shared by the server and by in-process tests.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.app_data(extract::json_config())
+        .app_data(extract::path_config())
+        .app_data(extract::query_config())
+        .configure(routes::ops::configure)
+        .configure(routes::auth::configure)
+        .configure(routes::catalogue::configure)
+        .configure(routes::directory::configure)
+        .configure(routes::cases::configure)
+        .configure(routes::public::configure)
+        .configure(routes::calendar::configure)
+        .configure(routes::admin::configure)
+        .service(
+            SwaggerUi::new("/api/docs/{_:.*}").url("/api/docs/openapi.json", openapi::document()),
+        );
+}
+
+/// Binds and runs the server until it is stopped; `on_bound` receives the bound addresses
+/// (the port is chosen by the OS when the bind address ends in `:0`).
+pub async fn run(
+    state: AppState,
+    auth: Authenticator,
+    bind: &str,
+    on_bound: impl FnOnce(&[std::net::SocketAddr]),
+) -> std::io::Result<()> {
+    let state = web::Data::new(state);
+    let auth = web::Data::new(auth);
+    let server = HttpServer::new(move || {
+        App::new()
+            .app_data(state.clone())
+            .app_data(auth.clone())
+            .wrap(middleware::from_fn(problem::localize))
+            // Paths only: query strings may carry a query code, and bodies personal data.
+            .wrap(
+                middleware::Logger::new("%{method}xi %U %s %Dms")
+                    .custom_request_replace("method", |req| req.method().to_string())
+                    .exclude("/healthz"),
+            )
+            .configure(configure)
+    })
+    .bind(bind)?;
+    on_bound(&server.addrs());
+    server.run().await
+}

@@ -1,0 +1,143 @@
+//! Field validation of request bodies: every problem is collected and reported at once as
+//! `errors: [{field, message}]` with a 422.
+
+use actix_web::http::StatusCode;
+
+use crate::problem::{FieldProblem, Problem, Text};
+
+/// Longest free text accepted in any field (reasons, opinions, notes).
+pub const MAX_TEXT: usize = 2000;
+
+#[derive(Debug, Default)]
+pub struct Fields {
+    errors: Vec<FieldProblem>,
+}
+
+impl Fields {
+    pub fn error(&mut self, field: &str, zh: impl Into<String>, en: impl Into<String>) {
+        self.errors.push(FieldProblem {
+            field: field.to_owned(),
+            message: Text::new(zh, en),
+        });
+    }
+
+    /// Trimmed length between `min` and `max` characters, with no control characters.
+    pub fn text(&mut self, field: &str, value: &str, min: usize, max: usize) {
+        let len = value.trim().chars().count();
+        if len < min {
+            self.error(field, "不能为空", "must not be empty");
+        } else if len > max {
+            self.error(
+                field,
+                format!("不能超过 {max} 个字符"),
+                format!("must be at most {max} characters"),
+            );
+        }
+        if value
+            .chars()
+            .any(|c| c.is_control() && c != '\n' && c != '\t' && c != '\r')
+        {
+            self.error(field, "含有控制字符", "contains control characters");
+        }
+    }
+
+    pub fn username(&mut self, field: &str, value: &str) {
+        let ok = (3..=64).contains(&value.len())
+            && value
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '@'));
+        if !ok {
+            self.error(
+                field,
+                "用户名须为 3–64 个字母、数字或 _ - . @",
+                "must be 3–64 letters, digits or _ - . @",
+            );
+        }
+    }
+
+    pub fn password(&mut self, field: &str, value: &str) {
+        let len = value.chars().count();
+        if !(8..=128).contains(&len) {
+            self.error(
+                field,
+                "密码长度须为 8–128 个字符",
+                "must be 8–128 characters long",
+            );
+        }
+    }
+
+    pub fn email(&mut self, field: &str, value: &str) {
+        let ok = value.len() <= 254
+            && value
+                .split_once('@')
+                .is_some_and(|(l, d)| !l.is_empty() && d.contains('.') && !d.starts_with('.'))
+            && !value.chars().any(|c| c.is_whitespace() || c.is_control());
+        if !ok {
+            self.error(field, "电子邮箱格式不正确", "is not a valid e-mail address");
+        }
+    }
+
+    pub fn phone(&mut self, field: &str, value: &str) {
+        let digits = value.strip_prefix('+').unwrap_or(value);
+        let ok = (5..=20).contains(&digits.len())
+            && digits.chars().all(|c| c.is_ascii_digit() || c == '-');
+        if !ok {
+            self.error(field, "电话号码格式不正确", "is not a valid phone number");
+        }
+    }
+
+    /// Resident ID (18 characters, last may be X) or a unified social credit code
+    /// (18 characters, digits and capital letters); other documents up to 32 characters.
+    pub fn id_number(&mut self, field: &str, value: &str) {
+        let ok = (6..=32).contains(&value.len())
+            && value.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+        if !ok {
+            self.error(
+                field,
+                "证件号码格式不正确（6–32 位字母或数字）",
+                "is not a valid ID number (6–32 letters or digits)",
+            );
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.errors.is_empty()
+    }
+
+    /// A 422 listing every problem, or `Ok` when there is none.
+    pub fn finish(self) -> Result<(), Problem> {
+        if self.errors.is_empty() {
+            return Ok(());
+        }
+        let mut problem = Problem::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+            Text::new("请求内容有误", "Validation failed"),
+            Text::new(
+                "请求中有字段不符合要求，请按 errors 修改后重试。",
+                "Some fields are invalid; see `errors`.",
+            ),
+        );
+        problem.errors = self.errors;
+        Err(problem)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn collects_every_problem() {
+        let mut f = Fields::default();
+        f.text("name", "  ", 1, 10);
+        f.text("note", "a\u{0007}b", 0, 10);
+        f.email("email", "nobody");
+        f.phone("phone", "13800138000");
+        f.id_number("id", "11010519491231002X");
+        let p = f.finish().unwrap_err();
+        let fields: Vec<_> = p.errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["name", "note", "email"]);
+        assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+}

@@ -1,0 +1,66 @@
+//! `tongban`: the one binary of Tongban.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+mod audit_cmd;
+mod bench_cmd;
+mod calendar_cmd;
+mod db_args;
+mod demo;
+mod migrate_cmd;
+mod serve_cmd;
+mod user_cmd;
+mod workflows_cmd;
+
+/// Tongban (通办): one-stop administrative approval workflow engine.
+#[derive(Debug, Parser)]
+#[command(name = "tongban", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the service (HTTP API and pages).
+    Serve(serve_cmd::ServeArgs),
+    /// Validate and inspect the workflow files (item catalogue, departments, windows, grants).
+    #[command(subcommand)]
+    Workflows(workflows_cmd::WorkflowsCommand),
+    /// Working-day calendar tools.
+    #[command(subcommand)]
+    Calendar(calendar_cmd::CalendarCommand),
+    /// Apply the database migrations and exit.
+    Migrate(migrate_cmd::MigrateArgs),
+    /// Audit log tools.
+    #[command(subcommand)]
+    Audit(audit_cmd::AuditCommand),
+    /// Benchmarks.
+    #[command(subcommand)]
+    Bench(bench_cmd::BenchCommand),
+    /// Manage user accounts offline.
+    #[command(subcommand)]
+    User(user_cmd::UserCommand),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Serve(args) => serve_cmd::run(args),
+        Command::Workflows(cmd) => workflows_cmd::run(cmd),
+        Command::Calendar(cmd) => calendar_cmd::run(cmd),
+        Command::Migrate(args) => migrate_cmd::run(args),
+        Command::Audit(cmd) => audit_cmd::run(cmd),
+        Command::Bench(cmd) => bench_cmd::run(cmd),
+        Command::User(cmd) => user_cmd::run(cmd),
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,107 @@
+//! `tongban serve`: runs the HTTP service on the configured database.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::{Arc, RwLock};
+
+use anyhow::Context;
+use tongban_api::auth::caller::Authenticator;
+use tongban_api::auth::keys::{KeyRing, SigningKey};
+use tongban_api::clock::Clock;
+use tongban_api::{hall, state::AppState};
+use tongban_core::calendar::CalendarBook;
+use tongban_core::clock::HallTime;
+
+use crate::db_args::{redact, DbArgs};
+use crate::demo;
+
+#[derive(Debug, clap::Args)]
+pub struct ServeArgs {
+    /// Address to listen on; a port of 0 lets the system choose one (printed at start).
+    #[arg(long, default_value = "127.0.0.1:8080", env = "TONGBAN_BIND")]
+    pub bind: String,
+    #[command(flatten)]
+    pub db: DbArgs,
+    /// Directory of the workflow files (item catalogue, hall) imported into an empty database.
+    #[arg(long, default_value = "workflows", env = "TONGBAN_WORKFLOWS")]
+    pub workflows: PathBuf,
+    /// Also create demo users (one per role and window) and print their logins.
+    #[arg(long)]
+    pub demo: bool,
+    /// Take the time from `PUT /api/v1/admin/clock` instead of the system clock (tests only).
+    #[arg(long)]
+    pub test_clock: bool,
+    /// Lifetime of access tokens, in seconds (default: one working day).
+    #[arg(long, default_value_t = 8 * 3600, env = "TONGBAN_TOKEN_LIFETIME")]
+    pub token_lifetime: i64,
+}
+
+pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,actix_web=info".into()),
+        )
+        .with_ansi(false)
+        .with_writer(std::io::stderr)
+        .init();
+    let url = args.db.url()?;
+    let store = args.db.open()?;
+    let clock = if args.test_clock {
+        Clock::test(chrono::Utc::now())
+    } else {
+        Clock::System
+    };
+    let hall = HallTime::shanghai();
+    let now = clock.now();
+
+    let catalogue = crate::workflows_cmd::load_dir(&args.workflows).with_context(|| {
+        format!(
+            "loading the workflow files from {}",
+            args.workflows.display()
+        )
+    })?;
+    if hall::import_if_empty(&store, &catalogue, hall, now)? {
+        println!(
+            "Imported the catalogue from {}: {} departments, {} windows, {} grants, {} items.",
+            args.workflows.display(),
+            catalogue.departments.len(),
+            catalogue.windows.len(),
+            catalogue.grants.len(),
+            catalogue.items.len()
+        );
+    }
+    if args.demo {
+        demo::create_users(&store, &catalogue, now)?;
+    }
+    let view = hall::load_view(&store)?;
+    let keys = signing_keys(&args.db.data_dir)?;
+    let auth = Authenticator {
+        keys: Arc::new(RwLock::new(keys)),
+        token_lifetime_secs: args.token_lifetime,
+        clock: clock.clone(),
+    };
+    let state = AppState::new(store, clock, hall, CalendarBook::builtin(), view);
+    println!("Database: {}", redact(&url));
+    actix_web::rt::System::new().block_on(tongban_api::server::run(
+        state,
+        auth,
+        &args.bind,
+        |addrs| {
+            for addr in addrs {
+                println!("Tongban 通办 listening on http://{addr}/");
+            }
+        },
+    ))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `TONGBAN_JWT_SECRET` when set (for several instances sharing one key), otherwise the key
+/// ring in the data directory, created on first start.
+fn signing_keys(data_dir: &std::path::Path) -> anyhow::Result<KeyRing> {
+    if let Ok(secret) = std::env::var("TONGBAN_JWT_SECRET") {
+        return Ok(KeyRing::new(SigningKey::from_secret(&secret)?));
+    }
+    std::fs::create_dir_all(data_dir)?;
+    Ok(KeyRing::load_or_create(&data_dir.join("keys.json"))?)
+}

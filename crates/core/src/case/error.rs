@@ -1,0 +1,217 @@
+//! Why a command on a case was refused. Each rule has a stable machine `code()`; the English
+//! text is the `Display`, the Chinese one `message_zh()`.
+
+use chrono::{DateTime, Utc};
+
+use crate::calendar::CalendarError;
+use crate::role::Role;
+
+use super::actor::WindowPermission;
+use super::status::CaseStatus;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CaseError {
+    #[error("`{action}` is not allowed while the case is {status}")]
+    ActionNotAllowedInState { action: String, status: CaseStatus },
+    #[error("the role {role} may not `{action}` this case")]
+    RoleNotAllowed { action: String, role: Role },
+    #[error("only the applicant who submitted the case may do this")]
+    NotCaseOwner,
+    #[error("this belongs to department {expected}, not to {}", actual.as_deref().unwrap_or("no department"))]
+    WrongDepartment {
+        expected: String,
+        actual: Option<String>,
+    },
+    #[error("`{action}` must be done at a window")]
+    WindowRequired { action: String },
+    #[error("`{action}` at this window needs a `{}` grant", permission.as_str())]
+    GrantRequired {
+        action: String,
+        permission: WindowPermission,
+    },
+    #[error("item {item} is not an immediate item and cannot be decided on the spot")]
+    NotImmediateItem { item: String },
+    #[error(
+        "the case is under item {case_item} version {case_version}, not {item} version {version}"
+    )]
+    ItemMismatch {
+        case_item: String,
+        case_version: u32,
+        item: String,
+        version: u32,
+    },
+    #[error("a supplement notice was already issued for submission {submission}")]
+    SecondSupplementNotice { submission: u32 },
+    #[error("a supplement notice must list at least one material")]
+    EmptySupplementList,
+    #[error("no materials given")]
+    NoMaterials,
+    #[error("material `{code}` is not a material of this item")]
+    UnknownMaterial { code: String },
+    #[error("material `{code}` is listed twice")]
+    DuplicateMaterial { code: String },
+    #[error("`{code}` needs at least one copy")]
+    ZeroCopies { code: String },
+    #[error("required materials missing and not tolerable: {}", codes.join(", "))]
+    MissingRequiredMaterial { codes: Vec<String> },
+    #[error("materials promised at acceptance are still outstanding: {}", codes.join(", "))]
+    PromisedMaterialsOutstanding { codes: Vec<String> },
+    #[error("stage `{code}` is not a stage of this item")]
+    UnknownStage { code: String },
+    #[error("stage `{code}` is not active")]
+    StageNotActive { code: String },
+    #[error("stages not done yet: {}", codes.join(", "))]
+    StageNotDone { codes: Vec<String> },
+    #[error("the one extension of this case was already used")]
+    ExtensionAlreadyUsed,
+    #[error("an extension of {requested} working days exceeds the {max} allowed")]
+    ExtensionTooLong { requested: u32, max: u32 },
+    #[error("an extension must add at least one working day")]
+    ExtensionNotPositive,
+    #[error("the legal deadline passed at {deadline}; it can no longer be extended")]
+    ExtensionAfterDeadline { deadline: DateTime<Utc> },
+    #[error("a legal basis is required")]
+    MissingLegalBasis,
+    #[error("`{field}` must not be empty")]
+    BlankField { field: &'static str },
+    #[error("the case has no open suspension")]
+    NotSuspended,
+    #[error("calendar: {0}")]
+    Calendar(#[from] CalendarError),
+}
+
+impl CaseError {
+    /// The stable machine code of the rule (api.md `code`).
+    pub fn code(&self) -> &'static str {
+        match self {
+            CaseError::ActionNotAllowedInState { .. } => "action_not_allowed_in_state",
+            CaseError::RoleNotAllowed { .. } => "role_not_allowed",
+            CaseError::NotCaseOwner => "not_case_owner",
+            CaseError::WrongDepartment { .. } => "wrong_department",
+            CaseError::WindowRequired { .. } => "window_required",
+            CaseError::GrantRequired { .. } => "grant_required",
+            CaseError::NotImmediateItem { .. } => "not_immediate_item",
+            CaseError::ItemMismatch { .. } => "item_mismatch",
+            CaseError::SecondSupplementNotice { .. } => "second_supplement_notice",
+            CaseError::EmptySupplementList => "empty_supplement_list",
+            CaseError::NoMaterials => "no_materials",
+            CaseError::UnknownMaterial { .. } => "unknown_material",
+            CaseError::DuplicateMaterial { .. } => "duplicate_material",
+            CaseError::ZeroCopies { .. } => "zero_copies",
+            CaseError::MissingRequiredMaterial { .. } => "missing_required_material",
+            CaseError::PromisedMaterialsOutstanding { .. } => "promised_materials_outstanding",
+            CaseError::UnknownStage { .. } => "unknown_stage",
+            CaseError::StageNotActive { .. } => "stage_not_active",
+            CaseError::StageNotDone { .. } => "stage_not_done",
+            CaseError::ExtensionAlreadyUsed => "extension_already_used",
+            CaseError::ExtensionTooLong { .. } => "extension_too_long",
+            CaseError::ExtensionNotPositive => "extension_not_positive",
+            CaseError::ExtensionAfterDeadline { .. } => "extension_after_deadline",
+            CaseError::MissingLegalBasis => "missing_legal_basis",
+            CaseError::BlankField { .. } => "blank_field",
+            CaseError::NotSuspended => "not_suspended",
+            CaseError::Calendar(_) => "calendar_out_of_range",
+        }
+    }
+
+    /// The kind of failure, for the caller's mapping to HTTP (api.md: a rule of the case's
+    /// state is 409, a permission 403, bad input 422, a calendar without the year 500).
+    pub fn kind(&self) -> CaseErrorKind {
+        match self {
+            CaseError::RoleNotAllowed { .. }
+            | CaseError::NotCaseOwner
+            | CaseError::WrongDepartment { .. }
+            | CaseError::WindowRequired { .. }
+            | CaseError::GrantRequired { .. }
+            | CaseError::NotImmediateItem { .. } => CaseErrorKind::Forbidden,
+            CaseError::EmptySupplementList
+            | CaseError::NoMaterials
+            | CaseError::UnknownMaterial { .. }
+            | CaseError::DuplicateMaterial { .. }
+            | CaseError::ZeroCopies { .. }
+            | CaseError::UnknownStage { .. }
+            | CaseError::ExtensionTooLong { .. }
+            | CaseError::ExtensionNotPositive
+            | CaseError::MissingLegalBasis
+            | CaseError::BlankField { .. } => CaseErrorKind::Invalid,
+            CaseError::Calendar(_) | CaseError::ItemMismatch { .. } => CaseErrorKind::Internal,
+            _ => CaseErrorKind::Conflict,
+        }
+    }
+
+    pub fn message_en(&self) -> String {
+        self.to_string()
+    }
+
+    pub fn message_zh(&self) -> String {
+        match self {
+            CaseError::ActionNotAllowedInState { action, status } => {
+                format!("办件当前状态为“{}”，不能执行“{action}”", status.name_zh())
+            }
+            CaseError::RoleNotAllowed { action, role } => {
+                format!("角色 {role} 无权对该办件执行“{action}”")
+            }
+            CaseError::NotCaseOwner => "只有提交该办件的申请人可以办理此操作".to_owned(),
+            CaseError::WrongDepartment { expected, .. } => {
+                format!("该操作属于部门 {expected}，您不在该部门")
+            }
+            CaseError::WindowRequired { action } => format!("“{action}”须在窗口办理"),
+            CaseError::GrantRequired { action, permission } => {
+                format!(
+                    "本窗口没有“{}”授权，不能执行“{action}”",
+                    permission.as_str()
+                )
+            }
+            CaseError::NotImmediateItem { item } => {
+                format!("事项 {item} 不是即办件，不能当场决定")
+            }
+            CaseError::ItemMismatch {
+                case_item,
+                case_version,
+                ..
+            } => format!("办件按事项 {case_item} 第 {case_version} 版受理，事项版本不符"),
+            CaseError::SecondSupplementNotice { submission } => {
+                format!("第 {submission} 次提交已发出一次性告知，不得再次告知")
+            }
+            CaseError::EmptySupplementList => "一次性告知须列明所缺材料".to_owned(),
+            CaseError::NoMaterials => "未提交任何材料".to_owned(),
+            CaseError::UnknownMaterial { code } => format!("材料 {code} 不属于本事项"),
+            CaseError::DuplicateMaterial { code } => format!("材料 {code} 重复列出"),
+            CaseError::ZeroCopies { code } => format!("材料 {code} 份数至少为 1"),
+            CaseError::MissingRequiredMaterial { codes } => {
+                format!("缺少必要材料且不可容缺：{}", codes.join("、"))
+            }
+            CaseError::PromisedMaterialsOutstanding { codes } => {
+                format!("容缺受理承诺补交的材料尚未补齐：{}", codes.join("、"))
+            }
+            CaseError::UnknownStage { code } => format!("环节 {code} 不属于本事项"),
+            CaseError::StageNotActive { code } => format!("环节 {code} 当前不在办理中"),
+            CaseError::StageNotDone { codes } => {
+                format!("以下环节尚未办结：{}", codes.join("、"))
+            }
+            CaseError::ExtensionAlreadyUsed => "本办件已延期一次，不得再次延期".to_owned(),
+            CaseError::ExtensionTooLong { requested, max } => {
+                format!("延期 {requested} 个工作日超过上限 {max} 个工作日")
+            }
+            CaseError::ExtensionNotPositive => "延期天数至少为 1 个工作日".to_owned(),
+            CaseError::ExtensionAfterDeadline { .. } => "法定办理期限已过，不能再延期".to_owned(),
+            CaseError::MissingLegalBasis => "须写明法律依据".to_owned(),
+            CaseError::BlankField { field } => format!("{field} 不能为空"),
+            CaseError::NotSuspended => "办件不在特别程序中".to_owned(),
+            CaseError::Calendar(e) => format!("工作日历不覆盖所需日期：{e}"),
+        }
+    }
+}
+
+/// Coarse class of a [`CaseError`], for mapping to a status code once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CaseErrorKind {
+    /// The actor may not do this (403).
+    Forbidden,
+    /// The request itself is malformed (422).
+    Invalid,
+    /// The case's state does not allow it (409).
+    Conflict,
+    /// A configuration problem (the calendar lacks a year), not the caller's fault (500).
+    Internal,
+}

@@ -1,0 +1,100 @@
+//! Notices to the applicant that a transition produces, for the outbox. The law requires
+//! several of them in writing: the supplement notice with the full list (art. 32), the refusal
+//! with reasons, the suspension (art. 45), the extension reason (art. 42), the decision.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::model::{Applicant, DecisionOutcome, DeliveryMethod, Procedure};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Notification {
+    pub case_no: String,
+    pub to: Recipient,
+    pub notice: Notice,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Recipient {
+    pub name: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+}
+
+impl From<&Applicant> for Recipient {
+    fn from(a: &Applicant) -> Self {
+        Recipient {
+            name: a.name.clone(),
+            email: a.email.clone(),
+            phone: a.phone.clone(),
+        }
+    }
+}
+
+/// One line of a supplement notice, with the material's name from the item.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct MissingLine {
+    pub code: String,
+    pub name: String,
+    pub note: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Notice {
+    /// 收件回执: the application was received.
+    Receipt {
+        item_name: String,
+        received_at: DateTime<Utc>,
+        acceptance_due: NaiveDate,
+        query_code: String,
+    },
+    /// 受理通知书.
+    Acceptance {
+        promised_due: NaiveDate,
+        legal_due: NaiveDate,
+        promised_materials: Vec<String>,
+    },
+    /// 不予受理通知书.
+    Refusal { reason: String, legal_basis: String },
+    /// 一次性告知书: everything missing, at once.
+    Supplement { missing: Vec<MissingLine> },
+    /// 特别程序告知.
+    Suspension { procedure: Procedure, note: String },
+    /// 延期告知.
+    Extension {
+        working_days: u32,
+        reason: String,
+        legal_due: NaiveDate,
+    },
+    /// 准予 / 不予许可决定书; a denial tells the right to reconsideration or suit.
+    Decision {
+        outcome: DecisionOutcome,
+        opinion: String,
+        legal_basis: Option<String>,
+        delivery_due: NaiveDate,
+    },
+    /// 送达.
+    Delivery {
+        method: DeliveryMethod,
+        at: DateTime<Utc>,
+    },
+    /// 终止办理告知.
+    Termination { reason: String },
+}
+
+impl Notice {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Notice::Receipt { .. } => "receipt",
+            Notice::Acceptance { .. } => "acceptance",
+            Notice::Refusal { .. } => "refusal",
+            Notice::Supplement { .. } => "supplement",
+            Notice::Suspension { .. } => "suspension",
+            Notice::Extension { .. } => "extension",
+            Notice::Decision { .. } => "decision",
+            Notice::Delivery { .. } => "delivery",
+            Notice::Termination { .. } => "termination",
+        }
+    }
+}

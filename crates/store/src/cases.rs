@@ -1,0 +1,387 @@
+//! Cases: the one table whose rows change only through `create_case` and `apply_change`,
+//! each writing the case row, one event, one audit record, outbox rows and stage tasks in
+//! one transaction (a savepoint of the writer's batch).
+
+use diesel::prelude::*;
+
+use crate::audit::{self, NewAudit};
+use crate::conn::{DbConnection, MultiBackend};
+use crate::error::StoreError;
+use crate::events::{self, NewEvent};
+use crate::outbox::{self, NewOutbox};
+use crate::schema::{alerts, cases, idempotency_keys, stage_tasks};
+use crate::stages::{self, StageTaskRecord};
+
+/// A case row. `data` is the whole case serialised by the domain core (JSON text); the other
+/// columns are copies of what the store must index or compare. `version` is owned by the
+/// store: 1 on creation, +1 on every change.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = cases)]
+pub struct CaseRecord {
+    /// Public case number (办件编号), unique.
+    pub case_no: String,
+    /// Secret query code (查询码); compare with [`query_code_matches`].
+    pub query_code: String,
+    /// The item applied for.
+    pub item_code: String,
+    /// The item version the case runs under.
+    pub item_version: i64,
+    /// Responsible department.
+    pub department: String,
+    /// The window that took it, if any.
+    pub window_code: Option<String>,
+    /// The applicant's username for online submissions.
+    pub owner: Option<String>,
+    /// Status name, e.g. `submitted`, `received`, `accepted`.
+    pub status: String,
+    /// Optimistic-concurrency version.
+    pub version: i64,
+    /// Receipt, unix milliseconds.
+    pub received_at: i64,
+    /// Deadline to accept or send the supplement notice.
+    pub acceptance_due: Option<i64>,
+    /// Promised deadline (承诺时限), once accepted.
+    pub promised_due: Option<i64>,
+    /// Legal deadline (法定时限), once accepted.
+    pub legal_due: Option<i64>,
+    /// When the case's supervision state next changes; `None` when concluded or suspended.
+    pub next_check_at: Option<i64>,
+    /// The whole case, JSON text.
+    pub data: String,
+    /// Creation, unix milliseconds (kept from the first write).
+    pub created_at: i64,
+    /// Last change, unix milliseconds.
+    pub updated_at: i64,
+}
+
+#[derive(AsChangeset)]
+#[diesel(table_name = cases, treat_none_as_null = true)]
+struct CaseUpdate<'a> {
+    query_code: &'a str,
+    item_code: &'a str,
+    item_version: i64,
+    department: &'a str,
+    window_code: Option<&'a str>,
+    owner: Option<&'a str>,
+    status: &'a str,
+    version: i64,
+    received_at: i64,
+    acceptance_due: Option<i64>,
+    promised_due: Option<i64>,
+    legal_due: Option<i64>,
+    next_check_at: Option<i64>,
+    data: &'a str,
+    updated_at: i64,
+}
+
+/// A new case with everything written alongside it.
+#[derive(Debug, Clone)]
+pub struct CaseIntake {
+    /// The client's `Idempotency-Key`, scoped by the caller (e.g. `username:key`).
+    pub idempotency_key: Option<String>,
+    /// A hash of the request body: the same key with another hash is a conflict.
+    pub request_hash: String,
+    /// The case row (its `version` is set to 1).
+    pub case: CaseRecord,
+    /// The first event (receipt or submission).
+    pub event: NewEvent,
+    /// The audit record.
+    pub audit: NewAudit,
+    /// Messages to send.
+    pub outbox: Vec<NewOutbox>,
+    /// Stage tasks to create.
+    pub stage_tasks: Vec<StageTaskRecord>,
+}
+
+/// What an intake did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IntakeOutcome {
+    /// A new case was stored.
+    Created(CaseRecord),
+    /// The key was seen before with the same request: the case stored then.
+    Repeated(CaseRecord),
+}
+
+impl IntakeOutcome {
+    /// The case, whichever way.
+    pub fn case(&self) -> &CaseRecord {
+        match self {
+            IntakeOutcome::Created(c) | IntakeOutcome::Repeated(c) => c,
+        }
+    }
+}
+
+/// A change of an existing case.
+#[derive(Debug, Clone)]
+pub struct CaseChange {
+    /// The new row (its `version` and `created_at` are ignored: the store sets them).
+    pub case: CaseRecord,
+    /// The version the caller decided on; if the stored one differs, nothing is written.
+    pub expected_version: i64,
+    /// The event describing the change.
+    pub event: NewEvent,
+    /// The audit record.
+    pub audit: NewAudit,
+    /// Messages to send.
+    pub outbox: Vec<NewOutbox>,
+    /// Stage tasks to insert or replace.
+    pub stage_tasks: Vec<StageTaskRecord>,
+}
+
+/// Filter of the work queue. Every set field must match.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CaseFilter {
+    /// Any of these statuses (empty: any).
+    pub statuses: Vec<String>,
+    /// Responsible department.
+    pub department: Option<String>,
+    /// Window.
+    pub window_code: Option<String>,
+    /// Applicant username.
+    pub owner: Option<String>,
+    /// Only cases with an alert of this level that is not resolved.
+    pub alert_level: Option<String>,
+    /// A window's queue: taken at this window, or of one of these departments.
+    pub at_window: Option<(String, Vec<String>)>,
+    /// A back office's queue: of this department, or with a stage in it (parallel stages).
+    pub in_department: Option<String>,
+}
+
+/// A page of a list, 1-based.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Page {
+    /// Page number from 1.
+    pub page: i64,
+    /// Rows per page.
+    pub per_page: i64,
+}
+
+/// Stores a new case, or answers a repeated request. Run it inside a transaction (the
+/// writer does): on error nothing is written.
+pub fn create_case(
+    conn: &mut DbConnection,
+    intake: &CaseIntake,
+) -> Result<IntakeOutcome, StoreError> {
+    if let Some(key) = &intake.idempotency_key {
+        let seen: Option<(String, String)> = idempotency_keys::table
+            .filter(idempotency_keys::idempotency_key.eq(key))
+            .select((idempotency_keys::request_hash, idempotency_keys::case_no))
+            .first(conn)
+            .optional()?;
+        if let Some((hash, case_no)) = seen {
+            if hash != intake.request_hash {
+                return Err(StoreError::IdempotencyConflict { case_no });
+            }
+            let case = get_case(conn, &case_no)?
+                .ok_or_else(|| StoreError::NotFound(format!("case {case_no}")))?;
+            return Ok(IntakeOutcome::Repeated(case));
+        }
+    }
+    let mut case = intake.case.clone();
+    case.version = 1;
+    diesel::insert_into(cases::table)
+        .values(&case)
+        .execute(conn)
+        .map_err(|e| match StoreError::from(e) {
+            err if err.is_unique_violation() => {
+                StoreError::Duplicate(format!("case {}", case.case_no))
+            }
+            err => err,
+        })?;
+    if let Some(key) = &intake.idempotency_key {
+        diesel::insert_into(idempotency_keys::table)
+            .values((
+                idempotency_keys::idempotency_key.eq(key),
+                idempotency_keys::request_hash.eq(&intake.request_hash),
+                idempotency_keys::case_no.eq(&case.case_no),
+                idempotency_keys::created_at.eq(case.created_at),
+            ))
+            .execute(conn)?;
+    }
+    write_side_effects(
+        conn,
+        &case.case_no,
+        &intake.event,
+        &intake.audit,
+        &intake.outbox,
+        &intake.stage_tasks,
+    )?;
+    Ok(IntakeOutcome::Created(case))
+}
+
+/// Applies a change if the stored version is `expected_version`; returns the stored row.
+/// A stale version is `StaleVersion { current }` and an unknown case `NotFound`; in both
+/// cases nothing is written.
+pub fn apply_change(
+    conn: &mut DbConnection,
+    change: &CaseChange,
+) -> Result<CaseRecord, StoreError> {
+    let c = &change.case;
+    let new_version = change.expected_version + 1;
+    let updated = diesel::update(
+        cases::table
+            .filter(cases::case_no.eq(&c.case_no))
+            .filter(cases::version.eq(change.expected_version)),
+    )
+    .set(&CaseUpdate {
+        query_code: &c.query_code,
+        item_code: &c.item_code,
+        item_version: c.item_version,
+        department: &c.department,
+        window_code: c.window_code.as_deref(),
+        owner: c.owner.as_deref(),
+        status: &c.status,
+        version: new_version,
+        received_at: c.received_at,
+        acceptance_due: c.acceptance_due,
+        promised_due: c.promised_due,
+        legal_due: c.legal_due,
+        next_check_at: c.next_check_at,
+        data: &c.data,
+        updated_at: c.updated_at,
+    })
+    .execute(conn)?;
+    if updated == 0 {
+        let current: Option<i64> = cases::table
+            .filter(cases::case_no.eq(&c.case_no))
+            .select(cases::version)
+            .first(conn)
+            .optional()?;
+        return Err(match current {
+            Some(current) => StoreError::StaleVersion { current },
+            None => StoreError::NotFound(format!("case {}", c.case_no)),
+        });
+    }
+    write_side_effects(
+        conn,
+        &c.case_no,
+        &change.event,
+        &change.audit,
+        &change.outbox,
+        &change.stage_tasks,
+    )?;
+    get_case(conn, &c.case_no)?.ok_or_else(|| StoreError::NotFound(format!("case {}", c.case_no)))
+}
+
+fn write_side_effects(
+    conn: &mut DbConnection,
+    case_no: &str,
+    event: &NewEvent,
+    audit_record: &NewAudit,
+    messages: &[NewOutbox],
+    tasks: &[StageTaskRecord],
+) -> Result<(), StoreError> {
+    events::append(conn, case_no, event)?;
+    audit::append(conn, audit_record)?;
+    outbox::enqueue(conn, messages)?;
+    for task in tasks {
+        let mut task = task.clone();
+        task.case_no = case_no.to_string();
+        stages::upsert(conn, &task)?;
+    }
+    Ok(())
+}
+
+/// Sets only `next_check_at` (the sweep's bookkeeping after it raised the alerts due).
+/// This is not a case change: no version bump, no event.
+pub fn set_next_check(
+    conn: &mut DbConnection,
+    case_no: &str,
+    next_check_at: Option<i64>,
+) -> Result<(), StoreError> {
+    diesel::update(cases::table.filter(cases::case_no.eq(case_no)))
+        .set(cases::next_check_at.eq(next_check_at))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// One case by number.
+pub fn get_case(conn: &mut DbConnection, case_no: &str) -> Result<Option<CaseRecord>, StoreError> {
+    Ok(cases::table
+        .filter(cases::case_no.eq(case_no))
+        .select(CaseRecord::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// Compares a query code in time that does not depend on where the first difference is, so
+/// the public query does not leak a code byte by byte.
+pub fn query_code_matches(stored: &str, given: &str) -> bool {
+    let (a, b) = (stored.as_bytes(), given.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+fn filtered<'a>(filter: &'a CaseFilter) -> cases::BoxedQuery<'a, MultiBackend> {
+    let mut q = cases::table.into_boxed::<MultiBackend>();
+    if !filter.statuses.is_empty() {
+        q = q.filter(cases::status.eq_any(&filter.statuses));
+    }
+    if let Some(d) = &filter.department {
+        q = q.filter(cases::department.eq(d));
+    }
+    if let Some(w) = &filter.window_code {
+        q = q.filter(cases::window_code.eq(w));
+    }
+    if let Some(o) = &filter.owner {
+        q = q.filter(cases::owner.eq(o));
+    }
+    if let Some((window, departments)) = &filter.at_window {
+        q = q.filter(
+            cases::window_code
+                .eq(window)
+                .or(cases::department.eq_any(departments)),
+        );
+    }
+    if let Some(d) = &filter.in_department {
+        let staged = stage_tasks::table
+            .filter(stage_tasks::department.eq(d))
+            .select(stage_tasks::case_no);
+        q = q.filter(cases::department.eq(d).or(cases::case_no.eq_any(staged)));
+    }
+    if let Some(level) = &filter.alert_level {
+        let alerted = alerts::table
+            .filter(alerts::level.eq(level))
+            .filter(alerts::status.ne("resolved"))
+            .filter(alerts::case_no.is_not_null())
+            .select(alerts::case_no.assume_not_null());
+        q = q.filter(cases::case_no.eq_any(alerted));
+    }
+    q
+}
+
+/// A page of the work queue, oldest receipt first, and the total matching.
+pub fn list_cases(
+    conn: &mut DbConnection,
+    filter: &CaseFilter,
+    page: Page,
+) -> Result<(Vec<CaseRecord>, i64), StoreError> {
+    let per_page = page.per_page.max(1);
+    let offset = (page.page.max(1) - 1) * per_page;
+    let total: i64 = filtered(filter).count().get_result(conn)?;
+    let rows = filtered(filter)
+        .order((cases::received_at.asc(), cases::case_no.asc()))
+        .limit(per_page)
+        .offset(offset)
+        .select(CaseRecord::as_select())
+        .load(conn)?;
+    Ok((rows, total))
+}
+
+/// Cases whose supervision state changes at or before `now`, earliest first. Uses the partial
+/// index on `next_check_at`, so the cost follows the number of cases due, not of open cases.
+pub fn due_cases(
+    conn: &mut DbConnection,
+    now: i64,
+    limit: i64,
+) -> Result<Vec<CaseRecord>, StoreError> {
+    Ok(cases::table
+        .filter(cases::next_check_at.is_not_null())
+        .filter(cases::next_check_at.le(now))
+        .order(cases::next_check_at.asc())
+        .limit(limit)
+        .select(CaseRecord::as_select())
+        .load(conn)?)
+}

@@ -1,0 +1,195 @@
+//! Connections: one `MultiConnection` enum over SQLite and PostgreSQL, chosen from the URL,
+//! with per-connection set-up, and the small r2d2 manager that builds them.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use diesel::connection::SimpleConnection;
+use diesel::{Connection, PgConnection, SqliteConnection};
+
+use crate::error::StoreError;
+
+/// A connection to either backend. Queries written against the shared schema build for both.
+#[derive(diesel::MultiConnection)]
+pub enum DbConnection {
+    /// The embedded default: one file, WAL mode.
+    Sqlite(SqliteConnection),
+    /// A city or province deployment.
+    Pg(PgConnection),
+}
+
+/// Which database a URL selects.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DbUrl {
+    /// A SQLite file (the path, without any `sqlite://` prefix).
+    Sqlite(PathBuf),
+    /// A PostgreSQL URL, passed to libpq as is.
+    Postgres(String),
+}
+
+impl DbUrl {
+    /// `postgres://…` or `postgresql://…` selects PostgreSQL; anything else is a SQLite path,
+    /// optionally written `sqlite://path` (`sqlite:///abs/path` for an absolute one).
+    pub fn parse(url: &str) -> DbUrl {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            DbUrl::Postgres(url.to_string())
+        } else if let Some(path) = url.strip_prefix("sqlite://") {
+            DbUrl::Sqlite(PathBuf::from(path))
+        } else if let Some(path) = url.strip_prefix("sqlite:") {
+            DbUrl::Sqlite(PathBuf::from(path))
+        } else {
+            DbUrl::Sqlite(PathBuf::from(url))
+        }
+    }
+
+    /// The backend this URL selects.
+    pub fn backend(&self) -> Backend {
+        match self {
+            DbUrl::Sqlite(_) => Backend::Sqlite,
+            DbUrl::Postgres(_) => Backend::Postgres,
+        }
+    }
+}
+
+/// The two supported backends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// SQLite.
+    Sqlite,
+    /// PostgreSQL.
+    Postgres,
+}
+
+impl std::fmt::Display for Backend {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        })
+    }
+}
+
+/// SQLite's `synchronous` setting (ignored for PostgreSQL).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Synchronous {
+    /// fsync the WAL at every commit: a commit that was acknowledged survives a power loss.
+    #[default]
+    Full,
+    /// fsync only at checkpoints: survives a process crash, may lose the last commits on power
+    /// loss (never corrupts the database in WAL mode).
+    Normal,
+}
+
+impl Synchronous {
+    fn pragma(self) -> &'static str {
+        match self {
+            Synchronous::Full => "FULL",
+            Synchronous::Normal => "NORMAL",
+        }
+    }
+}
+
+/// Connection settings that apply to every connection the store opens.
+#[derive(Debug, Clone, Copy)]
+pub struct ConnectionOptions {
+    /// SQLite durability setting.
+    pub synchronous: Synchronous,
+    /// How long SQLite waits for another process's write lock before failing.
+    pub busy_timeout: Duration,
+}
+
+impl Default for ConnectionOptions {
+    fn default() -> Self {
+        ConnectionOptions {
+            synchronous: Synchronous::Full,
+            busy_timeout: Duration::from_secs(10),
+        }
+    }
+}
+
+/// Opens one connection to the database named by `url` and prepares it.
+pub fn establish(url: &DbUrl, options: &ConnectionOptions) -> Result<DbConnection, StoreError> {
+    match url {
+        DbUrl::Sqlite(path) => {
+            let path = path.to_string_lossy();
+            let mut conn = SqliteConnection::establish(&path)?;
+            // WAL lets readers run while the writer commits; foreign keys are off by default
+            // in SQLite; the busy timeout makes a second process wait instead of failing.
+            conn.batch_execute(&format!(
+                "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = {}; \
+                 PRAGMA foreign_keys = ON; PRAGMA synchronous = {};",
+                options.busy_timeout.as_millis(),
+                options.synchronous.pragma()
+            ))?;
+            Ok(DbConnection::Sqlite(conn))
+        }
+        DbUrl::Postgres(url) => {
+            let mut conn = PgConnection::establish(url)?;
+            conn.batch_execute("SET TIME ZONE 'UTC'")?;
+            Ok(DbConnection::Pg(conn))
+        }
+    }
+}
+
+/// The r2d2 manager for reader connections.
+#[derive(Debug)]
+pub struct ConnectionManager {
+    url: DbUrl,
+    options: ConnectionOptions,
+}
+
+impl ConnectionManager {
+    /// A manager that opens connections to `url` with `options`.
+    pub fn new(url: DbUrl, options: ConnectionOptions) -> Self {
+        ConnectionManager { url, options }
+    }
+}
+
+impl diesel::r2d2::ManageConnection for ConnectionManager {
+    type Connection = DbConnection;
+    type Error = diesel::r2d2::Error;
+
+    fn connect(&self) -> Result<DbConnection, Self::Error> {
+        establish(&self.url, &self.options).map_err(|err| match err {
+            StoreError::Connection(e) => diesel::r2d2::Error::ConnectionError(e),
+            StoreError::Database(e) => diesel::r2d2::Error::QueryError(e),
+            other => diesel::r2d2::Error::ConnectionError(diesel::ConnectionError::BadConnection(
+                other.to_string(),
+            )),
+        })
+    }
+
+    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), Self::Error> {
+        conn.batch_execute("SELECT 1")
+            .map_err(diesel::r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, conn: &mut DbConnection) -> bool {
+        diesel::r2d2::R2D2Connection::is_broken(conn)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_select_the_backend() {
+        assert_eq!(
+            DbUrl::parse("postgres://root@localhost/x").backend(),
+            Backend::Postgres
+        );
+        assert_eq!(
+            DbUrl::parse("postgresql://root@localhost/x").backend(),
+            Backend::Postgres
+        );
+        assert_eq!(
+            DbUrl::parse("sqlite:///var/lib/t.sqlite"),
+            DbUrl::Sqlite(PathBuf::from("/var/lib/t.sqlite"))
+        );
+        assert_eq!(
+            DbUrl::parse("data/tongban.sqlite"),
+            DbUrl::Sqlite(PathBuf::from("data/tongban.sqlite"))
+        );
+    }
+}

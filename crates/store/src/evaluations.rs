@@ -1,0 +1,85 @@
+//! Evaluations (好差评): one per concluded case.
+
+use diesel::prelude::*;
+
+use crate::conn::DbConnection;
+use crate::departments::duplicate;
+use crate::error::StoreError;
+use crate::schema::evaluations;
+
+/// An applicant's rating.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = evaluations)]
+pub struct EvaluationRecord {
+    /// The case (one evaluation each).
+    pub case_no: String,
+    /// 1..=5.
+    pub score: i64,
+    /// Comment.
+    pub comment: Option<String>,
+    /// When, unix milliseconds.
+    pub at: i64,
+    /// A bad rating's follow-up deadline.
+    pub follow_up_due: Option<i64>,
+    /// When followed up.
+    pub followed_up_at: Option<i64>,
+    /// The follow-up note.
+    pub follow_up_note: Option<String>,
+}
+
+/// Stores an evaluation; a second one for the case is `Duplicate`.
+pub fn insert(conn: &mut DbConnection, record: &EvaluationRecord) -> Result<(), StoreError> {
+    // A savepoint, so that a duplicate does not abort the caller's transaction on PostgreSQL.
+    conn.transaction(|c| {
+        diesel::insert_into(evaluations::table)
+            .values(record)
+            .execute(c)
+    })
+    .map_err(|e| duplicate(e, &format!("evaluation of {}", record.case_no)))?;
+    Ok(())
+}
+
+/// The evaluation of a case.
+pub fn get(conn: &mut DbConnection, case_no: &str) -> Result<Option<EvaluationRecord>, StoreError> {
+    Ok(evaluations::table
+        .find(case_no)
+        .select(EvaluationRecord::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// Records the follow-up of a bad rating; false when unknown or already followed up.
+pub fn follow_up(
+    conn: &mut DbConnection,
+    case_no: &str,
+    at: i64,
+    note: &str,
+) -> Result<bool, StoreError> {
+    let n = diesel::update(
+        evaluations::table
+            .filter(evaluations::case_no.eq(case_no))
+            .filter(evaluations::followed_up_at.is_null()),
+    )
+    .set((
+        evaluations::followed_up_at.eq(Some(at)),
+        evaluations::follow_up_note.eq(Some(note)),
+    ))
+    .execute(conn)?;
+    Ok(n > 0)
+}
+
+/// Bad ratings whose follow-up is overdue at `now`.
+pub fn follow_ups_overdue(
+    conn: &mut DbConnection,
+    now: i64,
+    limit: i64,
+) -> Result<Vec<EvaluationRecord>, StoreError> {
+    Ok(evaluations::table
+        .filter(evaluations::followed_up_at.is_null())
+        .filter(evaluations::follow_up_due.is_not_null())
+        .filter(evaluations::follow_up_due.le(now))
+        .order(evaluations::follow_up_due.asc())
+        .limit(limit)
+        .select(EvaluationRecord::as_select())
+        .load(conn)?)
+}

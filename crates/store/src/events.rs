@@ -1,0 +1,115 @@
+//! Case events: the append-only timeline of every case, and the feed for upper-level monitors.
+
+use diesel::prelude::*;
+
+use crate::conn::DbConnection;
+use crate::error::StoreError;
+use crate::schema::case_events;
+
+/// An event to append to a case's timeline (the store numbers it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewEvent {
+    /// When, unix milliseconds.
+    pub at: i64,
+    /// What happened, e.g. `received`, `accepted`, `stage_completed`.
+    pub kind: String,
+    /// Who did it (username or `system`).
+    pub actor: String,
+    /// The window it was done at, if any.
+    pub window_code: Option<String>,
+    /// The grant the window action relied on, if any.
+    pub grant_id: Option<i64>,
+    /// The event's own data, JSON text.
+    pub data: String,
+}
+
+/// A stored event.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
+#[diesel(table_name = case_events)]
+pub struct EventRecord {
+    /// Global order of events (the feed cursor).
+    pub id: i64,
+    /// The case.
+    pub case_no: String,
+    /// Position in the case's timeline, from 1.
+    pub seq: i64,
+    /// When, unix milliseconds.
+    pub at: i64,
+    /// What happened.
+    pub kind: String,
+    /// Who did it.
+    pub actor: String,
+    /// The window, if any.
+    pub window_code: Option<String>,
+    /// The grant used, if any.
+    pub grant_id: Option<i64>,
+    /// Data, JSON text.
+    pub data: String,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = case_events)]
+struct EventRow<'a> {
+    case_no: &'a str,
+    seq: i64,
+    at: i64,
+    kind: &'a str,
+    actor: &'a str,
+    window_code: Option<&'a str>,
+    grant_id: Option<i64>,
+    data: &'a str,
+}
+
+/// Appends `event` as the next event of `case_no`; returns it as stored.
+pub fn append(
+    conn: &mut DbConnection,
+    case_no: &str,
+    event: &NewEvent,
+) -> Result<EventRecord, StoreError> {
+    let last: Option<i64> = case_events::table
+        .filter(case_events::case_no.eq(case_no))
+        .select(diesel::dsl::max(case_events::seq))
+        .first(conn)?;
+    let seq = last.unwrap_or(0) + 1;
+    diesel::insert_into(case_events::table)
+        .values(&EventRow {
+            case_no,
+            seq,
+            at: event.at,
+            kind: &event.kind,
+            actor: &event.actor,
+            window_code: event.window_code.as_deref(),
+            grant_id: event.grant_id,
+            data: &event.data,
+        })
+        .execute(conn)?;
+    Ok(case_events::table
+        .filter(case_events::case_no.eq(case_no))
+        .filter(case_events::seq.eq(seq))
+        .select(EventRecord::as_select())
+        .first(conn)?)
+}
+
+/// The timeline of one case, oldest first.
+pub fn for_case(conn: &mut DbConnection, case_no: &str) -> Result<Vec<EventRecord>, StoreError> {
+    Ok(case_events::table
+        .filter(case_events::case_no.eq(case_no))
+        .order(case_events::seq.asc())
+        .select(EventRecord::as_select())
+        .load(conn)?)
+}
+
+/// Events of all cases after the cursor `after_id` (exclusive), in global order: the feed.
+/// Ids follow commit order because every writing transaction first takes the audit lock.
+pub fn after(
+    conn: &mut DbConnection,
+    after_id: i64,
+    limit: i64,
+) -> Result<Vec<EventRecord>, StoreError> {
+    Ok(case_events::table
+        .filter(case_events::id.gt(after_id))
+        .order(case_events::id.asc())
+        .limit(limit)
+        .select(EventRecord::as_select())
+        .load(conn)?)
+}

@@ -1,0 +1,39 @@
+//! Tongban storage: the diesel schema, the embedded migrations and the repositories, for
+//! SQLite and PostgreSQL behind one code path.
+//!
+//! Records, not domain types: the domain core serialises a case to JSON text and the store
+//! keeps it with the columns it must index. Every write runs on the [`Writer`] (group
+//! commit: one transaction per batch, one savepoint per request); reads use a pool.
+//! Times are unix milliseconds (`i64`), JSON is text.
+
+pub mod alerts;
+pub mod audit;
+pub mod baseline;
+pub mod calendar_years;
+pub mod cases;
+pub mod complaints;
+pub mod conn;
+pub mod departments;
+pub mod error;
+pub mod evaluations;
+pub mod events;
+pub mod grants;
+pub mod items;
+pub mod migrations;
+pub mod outbox;
+pub mod schema;
+pub mod stages;
+mod store;
+pub mod users;
+pub mod windows;
+pub mod writer;
+
+pub use audit::{AuditBreak, AuditRecord, AuditReport, NewAudit};
+pub use cases::{CaseChange, CaseFilter, CaseIntake, CaseRecord, IntakeOutcome, Page};
+pub use conn::{Backend, ConnectionOptions, DbConnection, DbUrl, Synchronous};
+pub use error::{StoreError, StoreResult};
+pub use events::{EventRecord, NewEvent};
+pub use outbox::{NewOutbox, OutboxRecord};
+pub use stages::StageTaskRecord;
+pub use store::{Store, StoreOptions};
+pub use writer::Writer;

@@ -1,0 +1,46 @@
+//! The embedded migrations, one set per backend.
+
+use diesel::RunQueryDsl;
+use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+
+use crate::conn::DbConnection;
+use crate::error::StoreError;
+
+const SQLITE: EmbeddedMigrations = embed_migrations!("../../migrations/sqlite");
+const POSTGRES: EmbeddedMigrations = embed_migrations!("../../migrations/postgres");
+
+/// Serialises migrations of instances that start together on one PostgreSQL.
+const PG_MIGRATION_LOCK: i64 = 0x746f_6e67_6261_6e01;
+
+/// Applies every pending migration; returns the names of those applied (empty when the
+/// schema was already current).
+pub fn run_pending(conn: &mut DbConnection) -> Result<Vec<String>, StoreError> {
+    let to_err = |e: Box<dyn std::error::Error + Send + Sync>| StoreError::Migration(e.to_string());
+    match conn {
+        DbConnection::Sqlite(c) => {
+            let applied = c.run_pending_migrations(SQLITE).map_err(to_err)?;
+            Ok(applied.iter().map(|v| v.to_string()).collect())
+        }
+        DbConnection::Pg(c) => {
+            diesel::sql_query(format!("SELECT pg_advisory_lock({PG_MIGRATION_LOCK})"))
+                .execute(c)?;
+            let applied = c
+                .run_pending_migrations(POSTGRES)
+                .map(|v| v.iter().map(|v| v.to_string()).collect::<Vec<_>>())
+                .map_err(to_err);
+            diesel::sql_query(format!("SELECT pg_advisory_unlock({PG_MIGRATION_LOCK})"))
+                .execute(c)?;
+            applied
+        }
+    }
+}
+
+/// True when every embedded migration has been applied.
+pub fn is_current(conn: &mut DbConnection) -> Result<bool, StoreError> {
+    let to_err = |e: Box<dyn std::error::Error + Send + Sync>| StoreError::Migration(e.to_string());
+    let pending = match conn {
+        DbConnection::Sqlite(c) => c.has_pending_migration(SQLITE).map_err(to_err)?,
+        DbConnection::Pg(c) => c.has_pending_migration(POSTGRES).map_err(to_err)?,
+    };
+    Ok(!pending)
+}

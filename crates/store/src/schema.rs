@@ -1,0 +1,241 @@
+//! The diesel schema, shared by both backends: the migrations in `migrations/sqlite` and
+//! `migrations/postgres` create the same tables with types that map to these (BIGINT, TEXT,
+//! BOOLEAN), so one query builds for SQLite and PostgreSQL alike.
+
+diesel::table! {
+    audit_head (id) {
+        id -> BigInt,
+        seq -> BigInt,
+        hash -> Text,
+    }
+}
+
+diesel::table! {
+    audit_log (seq) {
+        seq -> BigInt,
+        at -> BigInt,
+        actor -> Text,
+        action -> Text,
+        subject -> Text,
+        detail -> Text,
+        prev_hash -> Text,
+        hash -> Text,
+    }
+}
+
+diesel::table! {
+    departments (code) {
+        code -> Text,
+        name -> Text,
+        parent -> Nullable<Text>,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    windows (code) {
+        code -> Text,
+        name -> Text,
+        kind -> Text,
+        departments -> Text,
+        data -> Text,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    grants (id) {
+        id -> BigInt,
+        window_code -> Text,
+        clerk -> Nullable<Text>,
+        department -> Nullable<Text>,
+        items -> Text,
+        actions -> Text,
+        valid_from -> BigInt,
+        valid_to -> Nullable<BigInt>,
+        granted_by -> Text,
+        document_no -> Text,
+        created_at -> BigInt,
+        revoked_at -> Nullable<BigInt>,
+        revoked_by -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    window_staff (window_code, username) {
+        window_code -> Text,
+        username -> Text,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    users (username) {
+        username -> Text,
+        password_hash -> Text,
+        name -> Text,
+        email -> Nullable<Text>,
+        phone -> Nullable<Text>,
+        roles -> Text,
+        department -> Nullable<Text>,
+        active -> Bool,
+        created_at -> BigInt,
+        updated_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    items (code, version) {
+        code -> Text,
+        version -> BigInt,
+        name -> Text,
+        department -> Text,
+        kind -> Text,
+        body -> Text,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    calendar_years (calendar, year) {
+        calendar -> Text,
+        year -> BigInt,
+        holidays -> Text,
+        workdays -> Text,
+        updated_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    cases (case_no) {
+        case_no -> Text,
+        query_code -> Text,
+        item_code -> Text,
+        item_version -> BigInt,
+        department -> Text,
+        window_code -> Nullable<Text>,
+        owner -> Nullable<Text>,
+        status -> Text,
+        version -> BigInt,
+        received_at -> BigInt,
+        acceptance_due -> Nullable<BigInt>,
+        promised_due -> Nullable<BigInt>,
+        legal_due -> Nullable<BigInt>,
+        next_check_at -> Nullable<BigInt>,
+        data -> Text,
+        created_at -> BigInt,
+        updated_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    idempotency_keys (idempotency_key) {
+        idempotency_key -> Text,
+        request_hash -> Text,
+        case_no -> Text,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    case_events (id) {
+        id -> BigInt,
+        case_no -> Text,
+        seq -> BigInt,
+        at -> BigInt,
+        kind -> Text,
+        actor -> Text,
+        window_code -> Nullable<Text>,
+        grant_id -> Nullable<BigInt>,
+        data -> Text,
+    }
+}
+
+diesel::table! {
+    stage_tasks (case_no, stage) {
+        case_no -> Text,
+        stage -> Text,
+        department -> Text,
+        status -> Text,
+        due -> Nullable<BigInt>,
+        next_check_at -> Nullable<BigInt>,
+        updated_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    alerts (id) {
+        id -> BigInt,
+        scope -> Text,
+        case_no -> Nullable<Text>,
+        stage -> Nullable<Text>,
+        rule -> Text,
+        level -> Text,
+        status -> Text,
+        department -> Nullable<Text>,
+        raised_at -> BigInt,
+        updated_at -> BigInt,
+        detail -> Text,
+    }
+}
+
+diesel::table! {
+    outbox (id) {
+        id -> BigInt,
+        kind -> Text,
+        recipient -> Text,
+        subject -> Text,
+        body -> Text,
+        created_at -> BigInt,
+        attempts -> BigInt,
+        next_attempt_at -> BigInt,
+        sent_at -> Nullable<BigInt>,
+        last_error -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    evaluations (case_no) {
+        case_no -> Text,
+        score -> BigInt,
+        comment -> Nullable<Text>,
+        at -> BigInt,
+        follow_up_due -> Nullable<BigInt>,
+        followed_up_at -> Nullable<BigInt>,
+        follow_up_note -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    complaints (id) {
+        id -> BigInt,
+        case_no -> Nullable<Text>,
+        window_code -> Nullable<Text>,
+        text -> Text,
+        contact -> Nullable<Text>,
+        at -> BigInt,
+        status -> Text,
+        handled_at -> Nullable<BigInt>,
+        response -> Nullable<Text>,
+    }
+}
+
+diesel::allow_tables_to_appear_in_same_query!(
+    audit_head,
+    audit_log,
+    departments,
+    windows,
+    grants,
+    window_staff,
+    users,
+    items,
+    calendar_years,
+    cases,
+    idempotency_keys,
+    case_events,
+    stage_tasks,
+    alerts,
+    outbox,
+    evaluations,
+    complaints,
+);

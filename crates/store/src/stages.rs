@@ -1,0 +1,88 @@
+//! Stage tasks: one row per workflow stage of a case, with its own due date and next check.
+
+use diesel::prelude::*;
+
+use crate::conn::DbConnection;
+use crate::error::StoreError;
+use crate::schema::stage_tasks;
+
+/// A stage of a case as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = stage_tasks, treat_none_as_null = true)]
+pub struct StageTaskRecord {
+    /// The case (overwritten with the case's number when written through a case change).
+    pub case_no: String,
+    /// The stage code of the item's workflow.
+    pub stage: String,
+    /// The department that works on it.
+    pub department: String,
+    /// e.g. `open`, `done`, `suspended`.
+    pub status: String,
+    /// When the stage is due, unix milliseconds.
+    pub due: Option<i64>,
+    /// When its supervision state next changes; `None` when it is not open.
+    pub next_check_at: Option<i64>,
+    /// Last change, unix milliseconds.
+    pub updated_at: i64,
+}
+
+/// Inserts or replaces the stage row (keyed by case and stage).
+pub fn upsert(conn: &mut DbConnection, task: &StageTaskRecord) -> Result<(), StoreError> {
+    let updated = diesel::update(
+        stage_tasks::table
+            .filter(stage_tasks::case_no.eq(&task.case_no))
+            .filter(stage_tasks::stage.eq(&task.stage)),
+    )
+    .set(task)
+    .execute(conn)?;
+    if updated == 0 {
+        diesel::insert_into(stage_tasks::table)
+            .values(task)
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// The stages of one case.
+pub fn for_case(
+    conn: &mut DbConnection,
+    case_no: &str,
+) -> Result<Vec<StageTaskRecord>, StoreError> {
+    Ok(stage_tasks::table
+        .filter(stage_tasks::case_no.eq(case_no))
+        .order(stage_tasks::stage.asc())
+        .select(StageTaskRecord::as_select())
+        .load(conn)?)
+}
+
+/// Stages whose supervision state changes at or before `now`, earliest first (partial index).
+pub fn due(
+    conn: &mut DbConnection,
+    now: i64,
+    limit: i64,
+) -> Result<Vec<StageTaskRecord>, StoreError> {
+    Ok(stage_tasks::table
+        .filter(stage_tasks::next_check_at.is_not_null())
+        .filter(stage_tasks::next_check_at.le(now))
+        .order(stage_tasks::next_check_at.asc())
+        .limit(limit)
+        .select(StageTaskRecord::as_select())
+        .load(conn)?)
+}
+
+/// Sets only the next check of a stage (used by the sweep after raising its alerts).
+pub fn set_next_check(
+    conn: &mut DbConnection,
+    case_no: &str,
+    stage: &str,
+    next_check_at: Option<i64>,
+) -> Result<(), StoreError> {
+    diesel::update(
+        stage_tasks::table
+            .filter(stage_tasks::case_no.eq(case_no))
+            .filter(stage_tasks::stage.eq(stage)),
+    )
+    .set(stage_tasks::next_check_at.eq(next_check_at))
+    .execute(conn)?;
+    Ok(())
+}

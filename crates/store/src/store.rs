@@ -1,0 +1,196 @@
+//! The store: one writer (group commit) for every change, a pool for reads.
+
+use std::sync::Arc;
+
+use diesel::connection::SimpleConnection;
+
+use crate::audit::{self, AuditRecord, AuditReport, NewAudit};
+use crate::cases::{self, CaseChange, CaseIntake, CaseRecord, IntakeOutcome};
+use crate::conn::{establish, Backend, ConnectionManager, ConnectionOptions, DbConnection, DbUrl};
+use crate::error::StoreError;
+use crate::migrations;
+use crate::writer::Writer;
+
+/// How to open the store.
+#[derive(Debug, Clone)]
+pub struct StoreOptions {
+    /// Per-connection settings (SQLite `synchronous`, busy timeout).
+    pub connection: ConnectionOptions,
+    /// Reader pool size.
+    pub pool_size: u32,
+    /// Writer threads. SQLite always uses exactly one (it has one write lock); PostgreSQL may
+    /// use more, though appends to the audit chain still serialise on its head row.
+    pub writers: usize,
+    /// Most requests in one group-commit batch.
+    pub batch_limit: usize,
+    /// Apply pending migrations on open (the default). `false` fails instead when the schema
+    /// is not current.
+    pub migrate: bool,
+}
+
+impl Default for StoreOptions {
+    fn default() -> Self {
+        StoreOptions {
+            connection: ConnectionOptions::default(),
+            pool_size: 8,
+            writers: 1,
+            batch_limit: 256,
+            migrate: true,
+        }
+    }
+}
+
+/// The database of one Tongban installation. Clone freely: clones share the pool and writer.
+#[derive(Clone)]
+pub struct Store {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    url: DbUrl,
+    pool: diesel::r2d2::Pool<ConnectionManager>,
+    writer: Writer,
+}
+
+impl Store {
+    /// Opens the database named by `url` (see [`DbUrl::parse`]), creating a SQLite file and
+    /// its directory if missing, and applies pending migrations.
+    pub fn open(url: &str, options: StoreOptions) -> Result<Store, StoreError> {
+        let url = DbUrl::parse(url);
+        if let DbUrl::Sqlite(path) = &url {
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir)?;
+            }
+        }
+        // Migrate on a connection of its own before any other opens, so WAL mode and the
+        // schema are in place for the writer and the pool.
+        let mut conn = establish(&url, &options.connection)?;
+        if options.migrate {
+            migrations::run_pending(&mut conn)?;
+        } else if !migrations::is_current(&mut conn)? {
+            return Err(StoreError::Migration(
+                "the database schema is not current: run `tongban migrate`".into(),
+            ));
+        }
+        drop(conn);
+        let writers = match url.backend() {
+            Backend::Sqlite => 1,
+            Backend::Postgres => options.writers.max(1),
+        };
+        let writer = Writer::start(&url, &options.connection, writers, options.batch_limit)?;
+        let pool = diesel::r2d2::Pool::builder()
+            .max_size(options.pool_size.max(1))
+            .min_idle(Some(1))
+            .build(ConnectionManager::new(url.clone(), options.connection))?;
+        Ok(Store {
+            inner: Arc::new(Inner { url, pool, writer }),
+        })
+    }
+
+    /// Applies pending migrations to `url` and returns the names applied (`tongban migrate`).
+    pub fn migrate(url: &str, options: &ConnectionOptions) -> Result<Vec<String>, StoreError> {
+        let url = DbUrl::parse(url);
+        if let DbUrl::Sqlite(path) = &url {
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir)?;
+            }
+        }
+        let mut conn = establish(&url, options)?;
+        migrations::run_pending(&mut conn)
+    }
+
+    /// Which backend this store runs on.
+    pub fn backend(&self) -> Backend {
+        self.inner.url.backend()
+    }
+
+    /// The writer (group commit), for any write not covered by the helpers below.
+    pub fn writer(&self) -> &Writer {
+        &self.inner.writer
+    }
+
+    /// Runs `work` on a pooled connection on the calling thread (CLI, tests, blocking code).
+    pub fn read_blocking<T>(
+        &self,
+        work: impl FnOnce(&mut DbConnection) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let mut conn = self.inner.pool.get()?;
+        work(&mut conn)
+    }
+
+    /// Runs `work` on a pooled connection on tokio's blocking threads, so an async handler
+    /// never blocks the runtime. A panic in `work` is re-raised in the caller.
+    pub async fn read<T, F>(&self, work: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut DbConnection) -> Result<T, StoreError> + Send + 'static,
+    {
+        let store = self.clone();
+        match tokio::task::spawn_blocking(move || store.read_blocking(work)).await {
+            Ok(result) => result,
+            Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+            Err(_) => Err(StoreError::WriterGone),
+        }
+    }
+
+    /// Queues `work` on the writer and awaits its commit.
+    pub async fn write<T, F>(&self, work: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut DbConnection) -> Result<T, StoreError> + Send + 'static,
+    {
+        self.inner.writer.submit(work).await
+    }
+
+    /// Queues `work` on the writer and blocks until its commit (not on an async runtime thread).
+    pub fn write_blocking<T, F>(&self, work: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut DbConnection) -> Result<T, StoreError> + Send + 'static,
+    {
+        self.inner.writer.submit_blocking(work)
+    }
+
+    /// Stores a new case (see [`cases::create_case`]).
+    pub async fn create_case(&self, intake: CaseIntake) -> Result<IntakeOutcome, StoreError> {
+        self.write(move |c| cases::create_case(c, &intake)).await
+    }
+
+    /// Changes a case (see [`cases::apply_change`]).
+    pub async fn apply_change(&self, change: CaseChange) -> Result<CaseRecord, StoreError> {
+        self.write(move |c| cases::apply_change(c, &change)).await
+    }
+
+    /// Appends an audit record for an action that changes no case (administration).
+    pub async fn append_audit(&self, record: NewAudit) -> Result<AuditRecord, StoreError> {
+        self.write(move |c| audit::append(c, &record)).await
+    }
+
+    /// Blocking [`Store::create_case`].
+    pub fn create_case_blocking(&self, intake: CaseIntake) -> Result<IntakeOutcome, StoreError> {
+        self.write_blocking(move |c| cases::create_case(c, &intake))
+    }
+
+    /// Blocking [`Store::apply_change`].
+    pub fn apply_change_blocking(&self, change: CaseChange) -> Result<CaseRecord, StoreError> {
+        self.write_blocking(move |c| cases::apply_change(c, &change))
+    }
+
+    /// Blocking [`Store::append_audit`].
+    pub fn append_audit_blocking(&self, record: NewAudit) -> Result<AuditRecord, StoreError> {
+        self.write_blocking(move |c| audit::append(c, &record))
+    }
+
+    /// Verifies the audit chain (`tongban audit verify`).
+    pub fn verify_audit(&self) -> Result<AuditReport, StoreError> {
+        self.read_blocking(audit::verify)
+    }
+
+    /// Database reachable and schema current (`/readyz`).
+    pub fn ready(&self) -> Result<bool, StoreError> {
+        self.read_blocking(|c| {
+            c.batch_execute("SELECT 1")?;
+            migrations::is_current(c)
+        })
+    }
+}

@@ -1,0 +1,17 @@
+DROP TABLE complaints;
+DROP TABLE evaluations;
+DROP TABLE outbox;
+DROP TABLE alerts;
+DROP TABLE stage_tasks;
+DROP TABLE case_events;
+DROP TABLE idempotency_keys;
+DROP TABLE cases;
+DROP TABLE calendar_years;
+DROP TABLE items;
+DROP TABLE users;
+DROP TABLE window_staff;
+DROP TABLE grants;
+DROP TABLE windows;
+DROP TABLE departments;
+DROP TABLE audit_log;
+DROP TABLE audit_head;
