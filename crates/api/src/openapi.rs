@@ -25,6 +25,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
         routes::public::Doc::openapi(),
         routes::calendar::Doc::openapi(),
         routes::admin::Doc::openapi(),
+        routes::supervision::Doc::openapi(),
     ] {
         doc.merge(part);
     }

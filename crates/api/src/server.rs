@@ -19,6 +19,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(routes::public::configure)
         .configure(routes::calendar::configure)
         .configure(routes::admin::configure)
+        .configure(routes::supervision::configure)
         .service(
             SwaggerUi::new("/api/docs/{_:.*}").url("/api/docs/openapi.json", openapi::document()),
         );
@@ -27,12 +28,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 /// Binds and runs the server until it is stopped; `on_bound` receives the bound addresses
 /// (the port is chosen by the OS when the bind address ends in `:0`).
 pub async fn run(
-    state: AppState,
+    state: web::Data<AppState>,
     auth: Authenticator,
     bind: &str,
     on_bound: impl FnOnce(&[std::net::SocketAddr]),
 ) -> std::io::Result<()> {
-    let state = web::Data::new(state);
     let auth = web::Data::new(auth);
     let server = HttpServer::new(move || {
         App::new()

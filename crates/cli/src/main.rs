@@ -11,6 +11,7 @@ mod db_args;
 mod demo;
 mod migrate_cmd;
 mod serve_cmd;
+mod supervise_cmd;
 mod user_cmd;
 mod workflows_cmd;
 
@@ -32,6 +33,8 @@ enum Command {
     /// Working-day calendar tools.
     #[command(subcommand)]
     Calendar(calendar_cmd::CalendarCommand),
+    /// Run the supervision scheduler alone (deadline sweeps), without the HTTP service.
+    Supervise(supervise_cmd::SuperviseArgs),
     /// Apply the database migrations and exit.
     Migrate(migrate_cmd::MigrateArgs),
     /// Audit log tools.
@@ -51,6 +54,7 @@ fn main() -> ExitCode {
         Command::Serve(args) => serve_cmd::run(args),
         Command::Workflows(cmd) => workflows_cmd::run(cmd),
         Command::Calendar(cmd) => calendar_cmd::run(cmd),
+        Command::Supervise(args) => supervise_cmd::run(args),
         Command::Migrate(args) => migrate_cmd::run(args),
         Command::Audit(cmd) => audit_cmd::run(cmd),
         Command::Bench(cmd) => bench_cmd::run(cmd),

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::{Arc, RwLock};
 
+use actix_web::web;
 use anyhow::Context;
 use tongban_api::auth::caller::Authenticator;
 use tongban_api::auth::keys::{KeyRing, SigningKey};
@@ -31,20 +32,17 @@ pub struct ServeArgs {
     /// Take the time from `PUT /api/v1/admin/clock` instead of the system clock (tests only).
     #[arg(long)]
     pub test_clock: bool,
+    /// Seconds between two supervision sweeps of the built-in scheduler; 0 turns it off
+    /// (run `tongban supervise` elsewhere then).
+    #[arg(long, default_value_t = 60, env = "TONGBAN_SWEEP_EVERY")]
+    pub sweep_every: u64,
     /// Lifetime of access tokens, in seconds (default: one working day).
     #[arg(long, default_value_t = 8 * 3600, env = "TONGBAN_TOKEN_LIFETIME")]
     pub token_lifetime: i64,
 }
 
 pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "info,actix_web=info".into()),
-        )
-        .with_ansi(false)
-        .with_writer(std::io::stderr)
-        .init();
+    init_logs();
     let url = args.db.url()?;
     let store = args.db.open()?;
     let clock = if args.test_clock {
@@ -81,19 +79,42 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         token_lifetime_secs: args.token_lifetime,
         clock: clock.clone(),
     };
-    let state = AppState::new(store, clock, hall, CalendarBook::builtin(), view);
+    let state = web::Data::new(AppState::new(
+        store,
+        clock,
+        hall,
+        CalendarBook::builtin(),
+        view,
+    ));
     println!("Database: {}", redact(&url));
-    actix_web::rt::System::new().block_on(tongban_api::server::run(
-        state,
-        auth,
-        &args.bind,
-        |addrs| {
+    let sweep_every = args.sweep_every;
+    actix_web::rt::System::new().block_on(async move {
+        // Kept alive for as long as the server runs.
+        let _scheduler = match sweep_every {
+            0 => None,
+            secs => Some(crate::supervise_cmd::schedule_sweeps(state.clone(), secs).await?),
+        };
+        tongban_api::server::run(state, auth, &args.bind, |addrs| {
             for addr in addrs {
                 println!("Tongban 通办 listening on http://{addr}/");
             }
-        },
-    ))?;
+        })
+        .await?;
+        anyhow::Ok(())
+    })?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Structured logs on stderr; `RUST_LOG` filters them.
+pub fn init_logs() {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,actix_web=info".into()),
+        )
+        .with_ansi(false)
+        .with_writer(std::io::stderr)
+        .init();
 }
 
 /// `TONGBAN_JWT_SECRET` when set (for several instances sharing one key), otherwise the key

@@ -173,3 +173,24 @@ pub fn after(
         .select(AlertRecord::as_select())
         .load(conn)?)
 }
+
+/// Closes every alert of a case that is not closed yet, because the case ended; returns how
+/// many. Closed alerts (resolved, escalated) keep their status.
+pub fn close_for_case(
+    conn: &mut DbConnection,
+    case_no: &str,
+    at: i64,
+    reason: &str,
+) -> Result<usize, StoreError> {
+    Ok(diesel::update(
+        alerts::table
+            .filter(alerts::case_no.eq(case_no))
+            .filter(alerts::status.eq_any(["open", "acknowledged", "urged"])),
+    )
+    .set((
+        alerts::status.eq("resolved"),
+        alerts::detail.eq(reason),
+        alerts::updated_at.eq(at),
+    ))
+    .execute(conn)?)
+}

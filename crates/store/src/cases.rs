@@ -295,6 +295,25 @@ pub fn set_next_check(
     Ok(())
 }
 
+/// Like [`set_next_check`], but only while the case is still at `version`: a sweep that read
+/// the case before an action changed it must not overwrite the action's `next_check_at`.
+/// Returns whether the row was updated.
+pub fn set_next_check_at_version(
+    conn: &mut DbConnection,
+    case_no: &str,
+    version: i64,
+    next_check_at: Option<i64>,
+) -> Result<bool, StoreError> {
+    let n = diesel::update(
+        cases::table
+            .filter(cases::case_no.eq(case_no))
+            .filter(cases::version.eq(version)),
+    )
+    .set(cases::next_check_at.eq(next_check_at))
+    .execute(conn)?;
+    Ok(n > 0)
+}
+
 /// One case by number.
 pub fn get_case(conn: &mut DbConnection, case_no: &str) -> Result<Option<CaseRecord>, StoreError> {
     Ok(cases::table

@@ -1,14 +1,13 @@
 //! A case transition as store records: the case row with its indexed columns, the event, the
-//! audit record, the stage tasks, the outbox messages and any procedure alerts, all written
-//! in one transaction.
+//! audit record, the stage tasks and the outbox messages, all written in one transaction
+//! (procedure alerts come from `tongban_supervision::new_alert`).
 
 use chrono::{DateTime, Utc};
 use tongban_core::calendar::Calendar;
 use tongban_core::case::{Case, CaseEvent, CaseStatus, Notification, StageStatus};
 use tongban_core::clock::HallTime;
 use tongban_core::item::Item;
-use tongban_core::supervision::{next_check_at, AlertKey, AlertScope};
-use tongban_store::alerts::NewAlert;
+use tongban_core::supervision::next_check_at;
 use tongban_store::{CaseRecord, NewAudit, NewEvent, NewOutbox, StageTaskRecord};
 
 use super::notices;
@@ -117,38 +116,4 @@ pub fn outbox(notifications: &[Notification], now: DateTime<Utc>) -> Vec<NewOutb
             })
         })
         .collect()
-}
-
-/// The alert row of `key` on `case`. The scope column carries the case number so that the
-/// unique key (scope, rule, level) is unique across cases.
-pub fn new_alert(case: &Case, key: &AlertKey, now: DateTime<Utc>) -> NewAlert {
-    let (scope, stage, department) = match &key.scope {
-        AlertScope::Case => (
-            format!("case:{}", case.case_no),
-            None,
-            case.department.clone(),
-        ),
-        AlertScope::Stage(code) => (
-            format!("stage:{}/{code}", case.case_no),
-            Some(code.clone()),
-            case.stage(code)
-                .map_or_else(|| case.department.clone(), |s| s.department.clone()),
-        ),
-    };
-    NewAlert {
-        scope,
-        case_no: Some(case.case_no.clone()),
-        stage,
-        rule: key.rule.as_str().to_owned(),
-        level: key.level.as_str().to_owned(),
-        status: "open".to_owned(),
-        department: Some(department),
-        raised_at: millis(now),
-        updated_at: millis(now),
-        detail: to_json(&serde_json::json!({
-            "item_code": case.item_code,
-            "status": case.status,
-            "window": case.window,
-        })),
-    }
 }

@@ -14,12 +14,13 @@ use tongban_core::role::Role;
 use tongban_core::supervision::procedure_alerts;
 use tongban_store::{alerts, cases, events, CaseChange, CaseFilter, CaseIntake, IntakeOutcome};
 use tongban_store::{Page as StorePage, StoreError};
+use tongban_supervision::new_alert;
 use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::caller::{forbidden_role, Caller};
 use crate::casework::actor::{acting_roles, actor, needed, window_grant};
 use crate::casework::numbers;
-use crate::casework::records::{audit, case_record, new_alert, new_event, outbox, stage_tasks};
+use crate::casework::records::{audit, case_record, new_event, outbox, stage_tasks};
 use crate::casework::scope::{case_not_found, may_see, queue_filter};
 use crate::casework::view::{decode_case, parse_status, CaseSummary, CaseView, EventView};
 use crate::catalogue_view::CatalogueView;
@@ -521,6 +522,16 @@ async fn act(
         .iter()
         .map(|k| new_alert(&t.case, k, now))
         .collect();
+    let ended = t.case.status.is_terminal().then(|| {
+        (
+            t.case.case_no.clone(),
+            crate::records::millis(now),
+            to_json(&serde_json::json!({
+                "resolution": format!("办件已{}，预警自动关闭", t.case.status.name_zh()),
+                "auto": true,
+            })),
+        )
+    });
     let change = CaseChange {
         case: case_record(&t.case, item, &calendar, hall, now),
         expected_version: expected,
@@ -533,6 +544,11 @@ async fn act(
         .store
         .write(move |conn| {
             let stored = cases::apply_change(conn, &change)?;
+            // Alerts of a case that ended have nothing left to watch; a breach of procedure
+            // in the very action that ended it is raised after, and stays open.
+            if let Some((case_no, at, reason)) = &ended {
+                alerts::close_for_case(conn, case_no, *at, reason)?;
+            }
             for alert in &raised {
                 alerts::raise(conn, alert)?;
             }

@@ -8,3 +8,4 @@ pub mod catalogue;
 pub mod directory;
 pub mod ops;
 pub mod public;
+pub mod supervision;
