@@ -69,6 +69,13 @@ pub fn case_problem(e: &CaseError) -> Problem {
             StatusCode::CONFLICT,
             Text::new("当前状态不允许此操作", "Not allowed in the case's state"),
         ),
+        CaseErrorKind::CalendarMissing => {
+            tracing::warn!(error = %e, "a due date falls outside the loaded calendar years");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Text::new("工作日历尚未载入", "Calendar year not loaded"),
+            )
+        }
         CaseErrorKind::Internal => {
             tracing::error!(error = %e, "case rule failed on configuration");
             (

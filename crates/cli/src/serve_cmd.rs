@@ -32,6 +32,14 @@ pub struct ServeArgs {
     /// Take the time from `PUT /api/v1/admin/clock` instead of the system clock (tests only).
     #[arg(long)]
     pub test_clock: bool,
+    /// Where the test clock starts: a fixed instant, so that tests are repeatable and their
+    /// deadlines fall inside the shipped calendar years.
+    #[arg(
+        long,
+        default_value = "2026-03-02T09:00:00+08:00",
+        requires = "test_clock"
+    )]
+    pub test_clock_start: chrono::DateTime<chrono::FixedOffset>,
     /// Seconds between two supervision sweeps of the built-in scheduler; 0 turns it off
     /// (run `tongban supervise` elsewhere then).
     #[arg(long, default_value_t = 60, env = "TONGBAN_SWEEP_EVERY")]
@@ -46,7 +54,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     let url = args.db.url()?;
     let store = args.db.open()?;
     let clock = if args.test_clock {
-        Clock::test(chrono::Utc::now())
+        Clock::test(args.test_clock_start.with_timezone(&chrono::Utc))
     } else {
         Clock::System
     };

@@ -6,8 +6,10 @@
 //! alerts). Both api and cli use this crate; it uses only core and store.
 
 mod alert;
+mod record;
 pub mod scheduler;
 mod sweep;
 
 pub use alert::new_alert;
+pub use record::case_record;
 pub use sweep::{sweep, ItemVersions, SweepError, SweepReport};

@@ -1,50 +1,13 @@
-//! A case transition as store records: the case row with its indexed columns, the event, the
-//! audit record, the stage tasks and the outbox messages, all written in one transaction
+//! A case transition as store records (the case row itself is `tongban_supervision::case_record`,
+//! since its `next_check_at` is supervision's): the event, the audit record, the stage tasks and the outbox messages, all written in one transaction
 //! (procedure alerts come from `tongban_supervision::new_alert`).
 
 use chrono::{DateTime, Utc};
-use tongban_core::calendar::Calendar;
 use tongban_core::case::{Case, CaseEvent, CaseStatus, Notification, StageStatus};
-use tongban_core::clock::HallTime;
-use tongban_core::item::Item;
-use tongban_core::supervision::next_check_at;
-use tongban_store::{CaseRecord, NewAudit, NewEvent, NewOutbox, StageTaskRecord};
+use tongban_store::{NewAudit, NewEvent, NewOutbox, StageTaskRecord};
 
 use super::notices;
 use crate::records::{millis, to_json};
-
-/// The row of `case`, with `next_check_at` computed from its due dates as of `now`.
-pub fn case_record(
-    case: &Case,
-    item: &Item,
-    calendar: &Calendar,
-    hall: HallTime,
-    now: DateTime<Utc>,
-) -> CaseRecord {
-    let decision = case.clocks.decision.as_ref();
-    CaseRecord {
-        case_no: case.case_no.clone(),
-        query_code: case.query_code.clone(),
-        item_code: case.item_code.clone(),
-        item_version: i64::from(case.item_version),
-        department: case.department.clone(),
-        window_code: case.window.clone(),
-        owner: case.owner.clone(),
-        status: case.status.as_str().to_owned(),
-        version: i64::try_from(case.version).unwrap_or(i64::MAX),
-        received_at: millis(case.received_at),
-        acceptance_due: case
-            .status
-            .awaits_acceptance()
-            .then(|| millis(case.clocks.acceptance.due.deadline)),
-        promised_due: decision.map(|d| millis(d.promised_due.deadline)),
-        legal_due: decision.map(|d| millis(d.legal_due.deadline)),
-        next_check_at: next_check_at(case, item, calendar, hall, now).map(millis),
-        data: to_json(case),
-        created_at: millis(case.received_at),
-        updated_at: millis(case.updated_at),
-    }
-}
 
 pub fn new_event(event: &CaseEvent) -> NewEvent {
     NewEvent {

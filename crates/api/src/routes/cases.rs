@@ -14,13 +14,13 @@ use tongban_core::role::Role;
 use tongban_core::supervision::procedure_alerts;
 use tongban_store::{alerts, cases, events, CaseChange, CaseFilter, CaseIntake, IntakeOutcome};
 use tongban_store::{Page as StorePage, StoreError};
-use tongban_supervision::new_alert;
+use tongban_supervision::{case_record, new_alert};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::caller::{forbidden_role, Caller};
 use crate::casework::actor::{acting_roles, actor, needed, window_grant};
 use crate::casework::numbers;
-use crate::casework::records::{audit, case_record, new_event, outbox, stage_tasks};
+use crate::casework::records::{audit, new_event, outbox, stage_tasks};
 use crate::casework::scope::{case_not_found, may_see, queue_filter};
 use crate::casework::view::{decode_case, parse_status, CaseSummary, CaseView, EventView};
 use crate::catalogue_view::CatalogueView;

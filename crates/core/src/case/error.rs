@@ -115,7 +115,7 @@ impl CaseError {
     }
 
     /// The kind of failure, for the caller's mapping to HTTP (api.md: a rule of the case's
-    /// state is 409, a permission 403, bad input 422, a calendar without the year 500).
+    /// state is 409, a permission 403, bad input 422, a calendar without the year 503).
     pub fn kind(&self) -> CaseErrorKind {
         match self {
             CaseError::RoleNotAllowed { .. }
@@ -134,13 +134,21 @@ impl CaseError {
             | CaseError::ExtensionNotPositive
             | CaseError::MissingLegalBasis
             | CaseError::BlankField { .. } => CaseErrorKind::Invalid,
-            CaseError::Calendar(_) | CaseError::ItemMismatch { .. } => CaseErrorKind::Internal,
+            CaseError::Calendar(_) => CaseErrorKind::CalendarMissing,
+            CaseError::ItemMismatch { .. } => CaseErrorKind::Internal,
             _ => CaseErrorKind::Conflict,
         }
     }
 
     pub fn message_en(&self) -> String {
-        self.to_string()
+        match self {
+            CaseError::Calendar(CalendarError::OutOfRange { date, .. }) => format!(
+                "{self}; an administrator must load the {} holiday schedule published by the \
+                 State Council before this can be counted (nothing is guessed)",
+                chrono::Datelike::year(date)
+            ),
+            _ => self.to_string(),
+        }
     }
 
     pub fn message_zh(&self) -> String {
@@ -198,6 +206,16 @@ impl CaseError {
             CaseError::MissingLegalBasis => "须写明法律依据".to_owned(),
             CaseError::BlankField { field } => format!("{field} 不能为空"),
             CaseError::NotSuspended => "办件不在特别程序中".to_owned(),
+            CaseError::Calendar(CalendarError::OutOfRange {
+                date,
+                first_year,
+                last_year,
+                ..
+            }) => format!(
+                "办理期限计算到 {date}，而工作日历只载入了 {first_year}–{last_year} 年；\
+                 请管理员载入国务院公布的 {} 年节假日安排后重试（未作任何推测）",
+                chrono::Datelike::year(date)
+            ),
             CaseError::Calendar(e) => format!("工作日历不覆盖所需日期：{e}"),
         }
     }
@@ -212,6 +230,10 @@ pub enum CaseErrorKind {
     Invalid,
     /// The case's state does not allow it (409).
     Conflict,
-    /// A configuration problem (the calendar lacks a year), not the caller's fault (500).
+    /// A due date falls in a year the calendar does not hold yet (the State Council has not
+    /// published it, or nobody loaded it): nothing is guessed; the caller may retry once an
+    /// administrator has loaded the year.
+    CalendarMissing,
+    /// A configuration problem, not the caller's fault (500).
     Internal,
 }
