@@ -4,3 +4,4 @@ mod backend;
 mod catalogue;
 mod crash;
 mod harness;
+mod mail;

@@ -26,6 +26,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
         routes::calendar::Doc::openapi(),
         routes::admin::Doc::openapi(),
         routes::supervision::Doc::openapi(),
+        routes::outbox::Doc::openapi(),
     ] {
         doc.merge(part);
     }

@@ -20,6 +20,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(routes::calendar::configure)
         .configure(routes::admin::configure)
         .configure(routes::supervision::configure)
+        .configure(routes::outbox::configure)
         .service(
             SwaggerUi::new("/api/docs/{_:.*}").url("/api/docs/openapi.json", openapi::document()),
         );

@@ -44,6 +44,8 @@ pub struct ServeArgs {
     /// (run `tongban supervise` elsewhere then).
     #[arg(long, default_value_t = 60, env = "TONGBAN_SWEEP_EVERY")]
     pub sweep_every: u64,
+    #[command(flatten)]
+    pub mail: crate::supervise_cmd::MailArgs,
     /// Lifetime of access tokens, in seconds (default: one working day).
     #[arg(long, default_value_t = 8 * 3600, env = "TONGBAN_TOKEN_LIFETIME")]
     pub token_lifetime: i64,
@@ -102,6 +104,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
             0 => None,
             secs => Some(crate::supervise_cmd::schedule_sweeps(state.clone(), secs).await?),
         };
+        let _mail = crate::supervise_cmd::schedule_mail(state.clone(), &args.mail).await?;
         tongban_api::server::run(state, auth, &args.bind, |addrs| {
             for addr in addrs {
                 println!("Tongban 通办 listening on http://{addr}/");
@@ -118,7 +121,7 @@ pub fn init_logs() {
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "info,actix_web=info".into()),
+                .unwrap_or_else(|_| "info,actix_web=info,tokio_cron_scheduler=warn".into()),
         )
         .with_ansi(false)
         .with_writer(std::io::stderr)

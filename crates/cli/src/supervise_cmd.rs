@@ -11,6 +11,7 @@ use tongban_api::routes::supervision::run_sweep;
 use tongban_api::{hall, state::AppState};
 use tongban_core::calendar::CalendarBook;
 use tongban_core::clock::HallTime;
+use tongban_supervision::mailer::Mailer;
 
 use crate::db_args::{redact, DbArgs};
 
@@ -24,6 +25,59 @@ pub struct SuperviseArgs {
     /// Sweep once and exit (for cron or a catch-up by hand).
     #[arg(long)]
     pub once: bool,
+    #[command(flatten)]
+    pub mail: MailArgs,
+}
+
+/// Outgoing e-mail (notices to applicants, urges to departments).
+#[derive(Debug, Clone, clap::Args)]
+pub struct MailArgs {
+    /// SMTP server, e.g. `smtp://mail.example.gov.cn:25` or
+    /// `smtp://user:password@host:587?tls=required`; without it e-mails wait in the outbox.
+    #[arg(long, env = "TONGBAN_SMTP_URL")]
+    pub smtp_url: Option<String>,
+    /// Sender address of notices.
+    #[arg(
+        long,
+        env = "TONGBAN_MAIL_FROM",
+        default_value = "通办 <noreply@tongban.local>"
+    )]
+    pub mail_from: String,
+    /// Seconds between two rounds of sending from the outbox.
+    #[arg(long, default_value_t = 10, env = "TONGBAN_MAIL_EVERY")]
+    pub mail_every: u64,
+}
+
+/// Sends the outbox every `mail_every` seconds when an SMTP server is configured.
+pub async fn schedule_mail(
+    state: web::Data<AppState>,
+    args: &MailArgs,
+) -> anyhow::Result<Option<JobScheduler>> {
+    let Some(url) = &args.smtp_url else {
+        println!("E-mail is off: set TONGBAN_SMTP_URL (or --smtp-url) to send notices.");
+        return Ok(None);
+    };
+    let mailer = std::sync::Arc::new(Mailer::new(url, &args.mail_from)?);
+    let scheduler = tongban_supervision::scheduler::start_every(
+        Duration::from_secs(args.mail_every.max(1)),
+        move || {
+            let (state, mailer) = (state.clone(), mailer.clone());
+            Box::pin(async move {
+                let now = state.clock.now();
+                let store = state.store.clone();
+                match web::block(move || mailer.deliver_due(&store, now)).await {
+                    Ok(Ok(r)) if r.sent + r.failed > 0 => {
+                        tracing::info!(sent = r.sent, failed = r.failed, "outbox")
+                    }
+                    Ok(Ok(_)) => {}
+                    Ok(Err(e)) => tracing::warn!(error = %e, "outbox round failed"),
+                    Err(e) => tracing::warn!(error = %e, "outbox round failed"),
+                }
+            })
+        },
+    )
+    .await?;
+    Ok(Some(scheduler))
 }
 
 /// Sweeps every `secs` seconds on the state's clock; failures are logged and retried at the
@@ -70,6 +124,7 @@ pub fn run(args: SuperviseArgs) -> anyhow::Result<ExitCode> {
             println!("swept {} cases, raised {} alerts", r.cases, r.raised);
             return anyhow::Ok(());
         }
+        let _mail = schedule_mail(state.clone(), &args.mail).await?;
         let _scheduler = schedule_sweeps(state, args.sweep_every).await?;
         println!("Sweeping every {} s; stop with Ctrl-C.", args.sweep_every);
         tokio::signal::ctrl_c().await?;

@@ -72,6 +72,37 @@ pub fn due(conn: &mut DbConnection, now: i64, limit: i64) -> Result<Vec<OutboxRe
         .load(conn)?)
 }
 
+/// Takes a due message for one sender: moves its next attempt to `lease_until` if it is
+/// still unsent and due at `expected` (what the sender read). Only one of several senders
+/// wins, so a message is handed to SMTP once per attempt.
+pub fn claim(
+    conn: &mut DbConnection,
+    id: i64,
+    expected: i64,
+    lease_until: i64,
+) -> Result<bool, StoreError> {
+    let n = diesel::update(
+        outbox::table
+            .filter(outbox::id.eq(id))
+            .filter(outbox::sent_at.is_null())
+            .filter(outbox::next_attempt_at.eq(expected)),
+    )
+    .set(outbox::next_attempt_at.eq(lease_until))
+    .execute(conn)?;
+    Ok(n > 0)
+}
+
+/// Messages that failed at least once and are not sent (for the administrator).
+pub fn failing(conn: &mut DbConnection, limit: i64) -> Result<Vec<OutboxRecord>, StoreError> {
+    Ok(outbox::table
+        .filter(outbox::sent_at.is_null())
+        .filter(outbox::attempts.gt(0))
+        .order(outbox::id.desc())
+        .limit(limit)
+        .select(OutboxRecord::as_select())
+        .load(conn)?)
+}
+
 /// Marks a message sent.
 pub fn mark_sent(conn: &mut DbConnection, id: i64, at: i64) -> Result<(), StoreError> {
     diesel::update(outbox::table.filter(outbox::id.eq(id)))

@@ -7,5 +7,6 @@ pub mod cases;
 pub mod catalogue;
 pub mod directory;
 pub mod ops;
+pub mod outbox;
 pub mod public;
 pub mod supervision;
