@@ -94,10 +94,10 @@ pub fn lock_head(conn: &mut DbConnection) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// Appends one record to the chain. Must run inside a transaction (the writer's batch or
-/// `conn.transaction`), so that the head update and the record commit together.
+/// Appends one record to the chain. Must run on the writer: its batch transaction takes the
+/// head lock ([`lock_head`]) as its first statement, so the head read here cannot change
+/// before the record and the new head commit together.
 pub fn append(conn: &mut DbConnection, new: &NewAudit) -> Result<AuditRecord, StoreError> {
-    lock_head(conn)?;
     let (head_seq, head_hash): (i64, String) = audit_head::table
         .filter(audit_head::id.eq(1))
         .select((audit_head::seq, audit_head::hash))

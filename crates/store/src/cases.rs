@@ -201,6 +201,7 @@ pub fn create_case(
     write_side_effects(
         conn,
         &case.case_no,
+        1,
         &intake.event,
         &intake.audit,
         &intake.outbox,
@@ -255,6 +256,7 @@ pub fn apply_change(
     write_side_effects(
         conn,
         &c.case_no,
+        new_version,
         &change.event,
         &change.audit,
         &change.outbox,
@@ -266,12 +268,13 @@ pub fn apply_change(
 fn write_side_effects(
     conn: &mut DbConnection,
     case_no: &str,
+    version: i64,
     event: &NewEvent,
     audit_record: &NewAudit,
     messages: &[NewOutbox],
     tasks: &[StageTaskRecord],
 ) -> Result<(), StoreError> {
-    events::append(conn, case_no, event)?;
+    events::append(conn, case_no, version, event)?;
     audit::append(conn, audit_record)?;
     outbox::enqueue(conn, messages)?;
     for task in tasks {

@@ -60,17 +60,15 @@ struct EventRow<'a> {
     data: &'a str,
 }
 
-/// Appends `event` as the next event of `case_no`; returns it as stored.
+/// Appends `event` to the timeline of `case_no` at position `seq`. Every transition writes
+/// exactly one event and bumps the case version by one, so the caller passes the case's new
+/// version and no query is needed; the unique (case_no, seq) index rejects a gap or a repeat.
 pub fn append(
     conn: &mut DbConnection,
     case_no: &str,
+    seq: i64,
     event: &NewEvent,
-) -> Result<EventRecord, StoreError> {
-    let last: Option<i64> = case_events::table
-        .filter(case_events::case_no.eq(case_no))
-        .select(diesel::dsl::max(case_events::seq))
-        .first(conn)?;
-    let seq = last.unwrap_or(0) + 1;
+) -> Result<(), StoreError> {
     diesel::insert_into(case_events::table)
         .values(&EventRow {
             case_no,
@@ -83,11 +81,7 @@ pub fn append(
             data: &event.data,
         })
         .execute(conn)?;
-    Ok(case_events::table
-        .filter(case_events::case_no.eq(case_no))
-        .filter(case_events::seq.eq(seq))
-        .select(EventRecord::as_select())
-        .first(conn)?)
+    Ok(())
 }
 
 /// The timeline of one case, oldest first.
