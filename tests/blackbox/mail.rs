@@ -156,5 +156,7 @@ fn notices_reach_the_applicant_by_smtp() {
         .expect("outbox json");
     let rows = outbox.as_array().cloned().unwrap_or_default();
     assert_eq!(rows.len(), 2, "{outbox}");
-    assert!(rows.iter().all(|r| r["sent_at"].is_string() && r["attempts"] == 0));
+    assert!(rows
+        .iter()
+        .all(|r| r["sent_at"].is_string() && r["attempts"] == 0));
 }

@@ -5,7 +5,9 @@
 #![allow(clippy::result_large_err)]
 
 pub mod auth;
+pub mod calendars;
 pub mod casework;
+pub mod catalogue_check;
 pub mod catalogue_view;
 pub mod clock;
 pub mod errors;

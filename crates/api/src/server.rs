@@ -35,11 +35,14 @@ pub async fn run(
     on_bound: impl FnOnce(&[std::net::SocketAddr]),
 ) -> std::io::Result<()> {
     let auth = web::Data::new(auth);
+    let metrics = metrics()?;
     let server = HttpServer::new(move || {
         App::new()
             .app_data(state.clone())
             .app_data(auth.clone())
             .wrap(middleware::from_fn(problem::localize))
+            // Counts every request, those answered with a problem included.
+            .wrap(metrics.clone())
             // Paths only: query strings may carry a query code, and bodies personal data.
             .wrap(
                 middleware::Logger::new("%{method}xi %U %s %Dms")
@@ -51,4 +54,15 @@ pub async fn run(
     .bind(bind)?;
     on_bound(&server.addrs());
     server.run().await
+}
+
+/// `GET /metrics`: request counts and durations by route pattern (`tongban_http_requests_total`,
+/// `tongban_http_requests_duration_seconds`); paths no route matches are counted as one, so
+/// that probing random URLs cannot grow the metrics without bound.
+fn metrics() -> std::io::Result<actix_web_prom::PrometheusMetrics> {
+    actix_web_prom::PrometheusMetricsBuilder::new("tongban")
+        .endpoint("/metrics")
+        .mask_unmatched_patterns("UNMATCHED")
+        .build()
+        .map_err(std::io::Error::other)
 }

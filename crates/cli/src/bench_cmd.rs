@@ -21,6 +21,8 @@ use tongban_store::{
 pub enum BenchCommand {
     /// Case intake throughput of the store on SQLite and (when configured) PostgreSQL.
     Store(StoreBenchArgs),
+    /// Supervision sweep time with many open cases stored.
+    Sweep(crate::bench_sweep::SweepBenchArgs),
 }
 
 /// Arguments of `tongban bench store`.
@@ -43,6 +45,7 @@ pub struct StoreBenchArgs {
 pub fn run(cmd: BenchCommand) -> anyhow::Result<ExitCode> {
     match cmd {
         BenchCommand::Store(args) => bench_store(&args),
+        BenchCommand::Sweep(args) => crate::bench_sweep::run(&args),
     }
 }
 
@@ -70,14 +73,7 @@ fn bench_store(args: &StoreBenchArgs) -> anyhow::Result<ExitCode> {
             let mut counter = 0;
             let mut pg_db = || {
                 counter += 1;
-                let name = format!("tongban_bench_{}_{counter}", std::process::id());
-                let url = baseline::create_pg_database(admin, &name)
-                    .context("cannot create a scratch PostgreSQL database")?;
-                Ok(Scratch::Pg {
-                    admin: admin.to_string(),
-                    name,
-                    url,
-                })
+                Scratch::postgres(admin, &counter.to_string())
             };
             report("postgres", &run_paths(n, args, &mut pg_db)?);
         }
@@ -87,7 +83,7 @@ fn bench_store(args: &StoreBenchArgs) -> anyhow::Result<ExitCode> {
 }
 
 /// A database that exists for one path of the bench.
-enum Scratch {
+pub(crate) enum Scratch {
     Sqlite(String),
     Pg {
         admin: String,
@@ -97,7 +93,19 @@ enum Scratch {
 }
 
 impl Scratch {
-    fn url(&self) -> &str {
+    /// A scratch database on the PostgreSQL server of `admin`, dropped with the value.
+    pub(crate) fn postgres(admin: &str, tag: &str) -> anyhow::Result<Scratch> {
+        let name = format!("tongban_bench_{}_{tag}", std::process::id());
+        let url = baseline::create_pg_database(admin, &name)
+            .context("cannot create a scratch PostgreSQL database")?;
+        Ok(Scratch::Pg {
+            admin: admin.to_string(),
+            name,
+            url,
+        })
+    }
+
+    pub(crate) fn url(&self) -> &str {
         match self {
             Scratch::Sqlite(url) => url,
             Scratch::Pg { url, .. } => url,

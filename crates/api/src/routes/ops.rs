@@ -1,10 +1,13 @@
-//! Operations: liveness, readiness, the OpenAPI document.
+//! Operations: liveness, readiness, metrics, the OpenAPI document.
 
+use actix_web::http::StatusCode;
 use actix_web::{get, web, HttpResponse};
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::openapi;
+use crate::problem::{Problem, Text};
+use crate::state::AppState;
 
 #[derive(Serialize, ToSchema)]
 pub struct Health {
@@ -23,6 +26,61 @@ pub async fn healthz() -> web::Json<Health> {
     })
 }
 
+#[derive(Serialize, ToSchema)]
+pub struct Ready {
+    /// `ready`: the database answers and its schema is current.
+    pub status: &'static str,
+}
+
+fn not_ready() -> Problem {
+    Problem::new(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "not_ready",
+        Text::new("服务尚未就绪", "Not ready"),
+        Text::new(
+            "数据库不可达或其结构不是当前版本（请运行 tongban migrate）。",
+            "The database is unreachable or its schema is not current (run `tongban migrate`).",
+        ),
+    )
+}
+
+/// Readiness: the database is reachable and every migration is applied.
+#[utoipa::path(
+    tag = "operations",
+    responses(
+        (status = 200, body = Ready),
+        (status = 503, description = "Database unreachable or migrations missing")
+    )
+)]
+#[get("/readyz")]
+pub async fn readyz(state: web::Data<AppState>) -> Result<web::Json<Ready>, Problem> {
+    let store = state.store.clone();
+    // A pooled connection may wait for the database: keep it off the async workers.
+    let ready = web::block(move || store.ready())
+        .await
+        .map_err(|_| not_ready())?;
+    match ready {
+        Ok(true) => Ok(web::Json(Ready { status: "ready" })),
+        Ok(false) => Err(not_ready()),
+        Err(e) => {
+            tracing::warn!(error = %e, "readiness check failed");
+            Err(not_ready())
+        }
+    }
+}
+
+/// Prometheus metrics of the HTTP server (requests by route, method and status, and their
+/// durations), as Prometheus text. Answered by the metrics middleware (server.rs), so this
+/// function only documents it.
+#[utoipa::path(
+    get,
+    path = "/metrics",
+    tag = "operations",
+    responses((status = 200, description = "Prometheus text exposition format", content_type = "text/plain", body = String))
+)]
+#[allow(dead_code)]
+fn metrics() {}
+
 /// The OpenAPI document of every route, generated from the code.
 #[utoipa::path(tag = "operations", responses((status = 200, description = "OpenAPI 3.1 document")))]
 #[get("/openapi.json")]
@@ -33,9 +91,10 @@ pub async fn openapi_json() -> HttpResponse {
 /// Mounts this module's routes.
 pub fn configure(cfg: &mut actix_web::web::ServiceConfig) {
     cfg.service(healthz);
+    cfg.service(readyz);
     cfg.service(openapi_json);
 }
 
 #[derive(utoipa::OpenApi)]
-#[openapi(paths(healthz, openapi_json))]
+#[openapi(paths(healthz, readyz, metrics, openapi_json))]
 pub struct Doc;

@@ -1,0 +1,80 @@
+//! The working-day calendars the server counts on: the national calendar shipped with the
+//! program, with the years an administrator stored (`PUT /api/v1/calendar/years/{year}`)
+//! laid over it, so that a corrected or newly published year survives a restart.
+
+use std::sync::Mutex;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use tongban_core::calendar::{CalendarBook, CalendarBookError, YearRule, CHINA};
+use tongban_store::calendar_years::{self, CalendarYearRecord};
+use tongban_store::{Store, StoreError};
+
+use crate::records::{millis, to_json};
+use crate::state::AppState;
+
+#[derive(Debug, thiserror::Error)]
+pub enum CalendarsError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("stored calendar year {year} does not decode: {reason}")]
+    Corrupt { year: i64, reason: String },
+    #[error("stored calendar year {year} does not fit the calendar: {source}")]
+    Rule {
+        year: i64,
+        #[source]
+        source: CalendarBookError,
+    },
+}
+
+/// The record of a year of the national calendar.
+pub fn year_record(rule: &YearRule, now: DateTime<Utc>) -> CalendarYearRecord {
+    CalendarYearRecord {
+        calendar: CHINA.to_owned(),
+        year: i64::from(rule.year),
+        holidays: to_json(&rule.holidays),
+        workdays: to_json(&rule.workdays),
+        updated_at: millis(now),
+    }
+}
+
+fn year_rule(record: &CalendarYearRecord) -> Result<YearRule, CalendarsError> {
+    let corrupt = |reason: String| CalendarsError::Corrupt {
+        year: record.year,
+        reason,
+    };
+    let dates = |text: &str| -> Result<Vec<NaiveDate>, CalendarsError> {
+        serde_json::from_str(text).map_err(|e| corrupt(e.to_string()))
+    };
+    Ok(YearRule {
+        year: i32::try_from(record.year).map_err(|e| corrupt(e.to_string()))?,
+        holidays: dates(&record.holidays)?,
+        workdays: dates(&record.workdays)?,
+    })
+}
+
+/// The built-in book with the stored years of the national calendar laid over it, oldest
+/// first (each stored year was checked against the years before it when it was stored).
+pub fn load_calendars(store: &Store) -> Result<CalendarBook, CalendarsError> {
+    let records = store.read_blocking(|c| calendar_years::list(c, CHINA))?;
+    let mut book = CalendarBook::builtin();
+    for record in &records {
+        let rule = year_rule(record)?;
+        book.set_year(CHINA, rule)
+            .map_err(|source| CalendarsError::Rule {
+                year: record.year,
+                source,
+            })?;
+    }
+    Ok(book)
+}
+
+/// Reloads the calendars from the store into the state (blocking: run it off the runtime).
+/// Reloads run one at a time, each after its own write committed, so the last one to run
+/// has seen every write: two administrators' changes never undo each other in memory.
+pub fn reload_blocking(state: &AppState) -> Result<(), CalendarsError> {
+    static RELOAD: Mutex<()> = Mutex::new(());
+    let _one_at_a_time = RELOAD.lock().unwrap_or_else(|p| p.into_inner());
+    let book = load_calendars(&state.store)?;
+    state.replace_calendars(book);
+    Ok(())
+}
