@@ -93,6 +93,32 @@ pub fn raise(conn: &mut DbConnection, alert: &NewAlert) -> Result<bool, StoreErr
     Ok(n > 0)
 }
 
+/// Raises many alerts, skipping those already raised; returns how many were inserted.
+/// Multi-row inserts, so that a sweep of thousands of cases costs a few round trips to
+/// PostgreSQL, not one per alert.
+pub fn raise_many(conn: &mut DbConnection, new: &[NewAlert]) -> Result<usize, StoreError> {
+    let mut inserted = 0;
+    match conn {
+        // In-process: a row at a time costs no round trip (and diesel's SQLite batch insert
+        // cannot take optional columns).
+        DbConnection::Sqlite(_) => {
+            for alert in new {
+                inserted += usize::from(raise(conn, alert)?);
+            }
+        }
+        // 11 columns per row: 400 rows stay under PostgreSQL's bind limit.
+        DbConnection::Pg(c) => {
+            for chunk in new.chunks(400) {
+                inserted += diesel::insert_into(alerts::table)
+                    .values(chunk)
+                    .on_conflict_do_nothing()
+                    .execute(c)?;
+            }
+        }
+    }
+    Ok(inserted)
+}
+
 /// Moves an alert to `status` and stores the new detail; `NotFound` if unknown.
 pub fn set_status(
     conn: &mut DbConnection,

@@ -2,6 +2,7 @@
 //! each writing the case row, one event, one audit record, outbox rows and stage tasks in
 //! one transaction (a savepoint of the writer's batch).
 
+use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 
 use crate::audit::{self, NewAudit};
@@ -315,6 +316,42 @@ pub fn set_next_check_at_version(
     .set(cases::next_check_at.eq(next_check_at))
     .execute(conn)?;
     Ok(n > 0)
+}
+
+/// [`set_next_check_at_version`] for many cases at once: `(case_no, version, next)`.
+/// On PostgreSQL one UPDATE … FROM (VALUES …) per 1000 cases instead of a round trip each.
+pub fn set_next_checks(
+    conn: &mut DbConnection,
+    checks: &[(String, i64, Option<i64>)],
+) -> Result<(), StoreError> {
+    match conn {
+        DbConnection::Sqlite(_) => {
+            for (case_no, version, next) in checks {
+                set_next_check_at_version(conn, case_no, *version, *next)?;
+            }
+        }
+        DbConnection::Pg(_) => {
+            for chunk in checks.chunks(1000) {
+                let values: Vec<String> = chunk
+                    .iter()
+                    .map(|(no, version, next)| {
+                        let next = next.map_or_else(|| "NULL".to_owned(), |n| n.to_string());
+                        format!(
+                            "('{}', {version}::bigint, {next}::bigint)",
+                            no.replace('\'', "''")
+                        )
+                    })
+                    .collect();
+                conn.batch_execute(&format!(
+                    "UPDATE cases AS c SET next_check_at = v.next \
+                     FROM (VALUES {}) AS v(case_no, version, next) \
+                     WHERE c.case_no = v.case_no AND c.version = v.version",
+                    values.join(", ")
+                ))?;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// One case by number.

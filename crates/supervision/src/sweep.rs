@@ -98,14 +98,14 @@ pub fn sweep(
             .map(|r| check(r, items, calendar, hall, now))
             .collect();
         report.cases += checked.len();
+        let (alerts, checks): (Vec<_>, Vec<_>) = checked
+            .into_iter()
+            .map(|c| (c.alerts, (c.case_no, c.version, c.next)))
+            .unzip();
+        let alerts: Vec<_> = alerts.into_iter().flatten().collect();
         report.raised += store.write_blocking(move |conn| {
-            let mut raised = 0;
-            for c in &checked {
-                for a in &c.alerts {
-                    raised += usize::from(alerts::raise(conn, a)?);
-                }
-                cases::set_next_check_at_version(conn, &c.case_no, c.version, c.next)?;
-            }
+            let raised = alerts::raise_many(conn, &alerts)?;
+            cases::set_next_checks(conn, &checks)?;
             Ok(raised)
         })?;
         if due.len() < BATCH as usize {
