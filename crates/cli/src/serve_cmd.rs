@@ -10,7 +10,6 @@ use tongban_api::auth::caller::Authenticator;
 use tongban_api::auth::keys::{KeyRing, SigningKey};
 use tongban_api::clock::Clock;
 use tongban_api::{hall, state::AppState};
-use tongban_core::calendar::CalendarBook;
 use tongban_core::clock::HallTime;
 
 use crate::db_args::{redact, DbArgs};
@@ -83,19 +82,15 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         demo::create_users(&store, &catalogue, now)?;
     }
     let view = hall::load_view(&store)?;
+    // The shipped national calendar with the years an administrator stored laid over it.
+    let calendars = tongban_api::calendars::load_calendars(&store)?;
     let keys = signing_keys(&args.db.data_dir)?;
     let auth = Authenticator {
         keys: Arc::new(RwLock::new(keys)),
         token_lifetime_secs: args.token_lifetime,
         clock: clock.clone(),
     };
-    let state = web::Data::new(AppState::new(
-        store,
-        clock,
-        hall,
-        CalendarBook::builtin(),
-        view,
-    ));
+    let state = web::Data::new(AppState::new(store, clock, hall, calendars, view));
     println!("Database: {}", redact(&url));
     let sweep_every = args.sweep_every;
     actix_web::rt::System::new().block_on(async move {

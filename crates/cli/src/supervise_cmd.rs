@@ -9,7 +9,6 @@ use tokio_cron_scheduler::JobScheduler;
 use tongban_api::clock::Clock;
 use tongban_api::routes::supervision::run_sweep;
 use tongban_api::{hall, state::AppState};
-use tongban_core::calendar::CalendarBook;
 use tongban_core::clock::HallTime;
 use tongban_supervision::mailer::Mailer;
 
@@ -108,11 +107,12 @@ pub fn run(args: SuperviseArgs) -> anyhow::Result<ExitCode> {
     let url = args.db.url()?;
     let store = args.db.open()?;
     let view = hall::load_view(&store)?;
+    let calendars = tongban_api::calendars::load_calendars(&store)?;
     let state = web::Data::new(AppState::new(
         store,
         Clock::System,
         HallTime::shanghai(),
-        CalendarBook::builtin(),
+        calendars,
         view,
     ));
     println!("Supervising {}", redact(&url));
