@@ -96,11 +96,34 @@ pub async fn schedule_sweeps(
                     Ok(_) => {}
                     Err(p) => tracing::warn!(error = %p, "supervision sweep failed"),
                 }
+                queue_digest(&state).await;
             })
         })
         .await?,
     )
 }
+
+/// From 08:00 hall time on, the day's digest for supervisors is queued (once per day across
+/// instances; after downtime it goes out as soon as the scheduler runs again).
+async fn queue_digest(state: &web::Data<AppState>) {
+    let now = state.clock.now();
+    let hall = state.hall;
+    if chrono::Timelike::hour(&now.with_timezone(&hall.offset())) < DIGEST_HOUR {
+        return;
+    }
+    let store = state.store.clone();
+    match web::block(move || tongban_supervision::digest::queue_daily_digest(&store, hall, now))
+        .await
+    {
+        Ok(Ok(0)) => {}
+        Ok(Ok(n)) => tracing::info!(messages = n, "daily supervision digest queued"),
+        Ok(Err(e)) => tracing::warn!(error = %e, "daily digest failed"),
+        Err(e) => tracing::warn!(error = %e, "daily digest failed"),
+    }
+}
+
+/// Local hour from which the daily digest is sent.
+const DIGEST_HOUR: u32 = 8;
 
 pub fn run(args: SuperviseArgs) -> anyhow::Result<ExitCode> {
     crate::serve_cmd::init_logs();

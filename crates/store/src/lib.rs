@@ -14,6 +14,7 @@ pub mod cases;
 pub mod complaints;
 pub mod conn;
 pub mod departments;
+pub mod digest;
 pub mod error;
 pub mod evaluations;
 pub mod events;

@@ -220,6 +220,13 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    digests (day) {
+        day -> Text,
+        created_at -> BigInt,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     audit_head,
     audit_log,
@@ -238,4 +245,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     outbox,
     evaluations,
     complaints,
+    digests,
 );

@@ -6,6 +6,7 @@
 //! alerts). Both api and cli use this crate; it uses only core and store.
 
 mod alert;
+pub mod digest;
 pub mod mailer;
 mod record;
 pub mod scheduler;

@@ -1,0 +1,95 @@
+//! The supervisors' daily digest (每日监察简报): alerts still open by department and level,
+//! and how many were raised in the last day, e-mailed through the outbox once per day however
+//! many schedulers run.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use tongban_core::clock::HallTime;
+use tongban_store::{digest, outbox, NewOutbox, Store, StoreError};
+
+const DAY_MS: i64 = 86_400_000;
+
+/// The digest's text for the counts given.
+fn body(
+    day: &str,
+    raised_last_day: i64,
+    open: &[(Option<String>, String, i64)],
+    name: &str,
+) -> String {
+    let mut by_department: BTreeMap<&str, (i64, i64)> = BTreeMap::new();
+    for (department, level, n) in open {
+        let entry = by_department
+            .entry(department.as_deref().unwrap_or("（未指定部门）"))
+            .or_default();
+        match level.as_str() {
+            "red" => entry.1 += n,
+            _ => entry.0 += n,
+        }
+    }
+    let (yellow, red) = by_department
+        .values()
+        .fold((0, 0), |(y, r), (dy, dr)| (y + dy, r + dr));
+    let mut text = format!(
+        "{name}：\n\n{day} 电子监察简报\n\n过去 24 小时新增预警 {raised_last_day} 条。\n\
+         未办结预警：黄牌 {yellow} 条，红牌 {red} 条。\n"
+    );
+    if !by_department.is_empty() {
+        text.push_str("\n部门\t黄牌\t红牌\n");
+        for (d, (y, r)) in &by_department {
+            text.push_str(&format!("{d}\t{y}\t{r}\n"));
+        }
+    }
+    text.push_str("\n请登录通办电子监察页面查看和处理预警。\n");
+    text
+}
+
+/// Queues today's digest for every supervisor with an e-mail address, unless it was queued
+/// already today (by this or another instance); returns the messages queued.
+pub fn queue_daily_digest(
+    store: &Store,
+    hall: HallTime,
+    now: DateTime<Utc>,
+) -> Result<usize, StoreError> {
+    let day = hall.local_date(now).to_string();
+    let now_ms = now.timestamp_millis();
+    store.write_blocking(move |conn| {
+        if !digest::claim_day(conn, &day, now_ms)? {
+            return Ok(0);
+        }
+        let open = digest::open_alert_counts(conn)?;
+        let raised = digest::raised_between(conn, now_ms - DAY_MS, now_ms)?;
+        let messages: Vec<NewOutbox> = digest::supervisor_addresses(conn)?
+            .into_iter()
+            .map(|(_, name, email)| NewOutbox {
+                kind: "email".into(),
+                recipient: email,
+                subject: format!("【通办】电子监察每日简报（{day}）"),
+                body: body(&day, raised, &open, &name),
+                created_at: now_ms,
+                attempts: 0,
+                next_attempt_at: now_ms,
+            })
+            .collect();
+        outbox::enqueue(conn, &messages)?;
+        Ok(messages.len())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sums_by_department_and_level() {
+        let open = vec![
+            (Some("gaj".into()), "red".into(), 2),
+            (Some("gaj".into()), "yellow".into(), 3),
+            (None, "yellow".into(), 1),
+        ];
+        let text = body("2026-03-02", 5, &open, "监察员");
+        assert!(text.contains("黄牌 4 条，红牌 2 条"), "{text}");
+        assert!(text.contains("gaj\t3\t2"), "{text}");
+        assert!(text.contains("新增预警 5 条"), "{text}");
+    }
+}
