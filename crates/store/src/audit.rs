@@ -2,6 +2,8 @@
 //! and its own hash is `sha256(prev_hash || canonical(record))`, so changing, removing or
 //! reordering any record breaks the chain from that record on.
 
+use std::cell::RefCell;
+
 use diesel::prelude::*;
 use sha2::{Digest, Sha256};
 
@@ -94,14 +96,90 @@ pub fn lock_head(conn: &mut DbConnection) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// Appends one record to the chain. Must run on the writer: its batch transaction takes the
-/// head lock ([`lock_head`]) as its first statement, so the head read here cannot change
-/// before the record and the new head commit together.
-pub fn append(conn: &mut DbConnection, new: &NewAudit) -> Result<AuditRecord, StoreError> {
-    let (head_seq, head_hash): (i64, String) = audit_head::table
+thread_local! {
+    /// The chain head as the writer's current batch left it: read once when the batch takes
+    /// the head lock, advanced by every append, written back once before the commit. `None`
+    /// outside a writer batch, where every append reads and writes the head row itself.
+    static BATCH_HEAD: RefCell<Option<BatchHead>> = const { RefCell::new(None) };
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct BatchHead {
+    seq: i64,
+    hash: String,
+    dirty: bool,
+}
+
+/// Takes the head lock and starts caching the head for this batch (the writer's first
+/// statement of every batch).
+pub(crate) fn begin_batch(conn: &mut DbConnection) -> Result<(), StoreError> {
+    lock_head(conn)?;
+    let (seq, hash) = read_head(conn)?;
+    BATCH_HEAD.with(|h| {
+        *h.borrow_mut() = Some(BatchHead {
+            seq,
+            hash,
+            dirty: false,
+        })
+    });
+    Ok(())
+}
+
+/// Writes the cached head back if the batch appended anything (last statement before the
+/// commit), and stops caching.
+pub(crate) fn end_batch(conn: &mut DbConnection) -> Result<(), StoreError> {
+    let head = BATCH_HEAD.with(|h| h.borrow_mut().take());
+    if let Some(BatchHead {
+        seq,
+        hash,
+        dirty: true,
+    }) = head
+    {
+        write_head(conn, seq, &hash)?;
+    }
+    Ok(())
+}
+
+/// Forgets the cached head (a batch that failed to commit).
+pub(crate) fn abandon_batch() {
+    BATCH_HEAD.with(|h| h.borrow_mut().take());
+}
+
+/// The cached head before a request, to restore if its savepoint is rolled back.
+pub(crate) fn snapshot() -> Option<BatchHead> {
+    BATCH_HEAD.with(|h| h.borrow().clone())
+}
+
+pub(crate) fn restore(saved: Option<BatchHead>) {
+    BATCH_HEAD.with(|h| *h.borrow_mut() = saved);
+}
+
+fn read_head(conn: &mut DbConnection) -> Result<(i64, String), StoreError> {
+    Ok(audit_head::table
         .filter(audit_head::id.eq(1))
         .select((audit_head::seq, audit_head::hash))
-        .first(conn)?;
+        .first(conn)?)
+}
+
+fn write_head(conn: &mut DbConnection, seq: i64, hash: &str) -> Result<(), StoreError> {
+    diesel::update(audit_head::table.filter(audit_head::id.eq(1)))
+        .set((audit_head::seq.eq(seq), audit_head::hash.eq(hash)))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Appends one record to the chain. On the writer, its batch holds the head lock and the
+/// head in memory (one read and one write per batch); elsewhere it must run inside a
+/// transaction, and takes the lock, reads and writes the head row itself.
+pub fn append(conn: &mut DbConnection, new: &NewAudit) -> Result<AuditRecord, StoreError> {
+    let cached = BATCH_HEAD.with(|h| h.borrow().as_ref().map(|b| (b.seq, b.hash.clone())));
+    let (head_seq, head_hash) = match cached {
+        Some(head) => head,
+        None => {
+            lock_head(conn)?;
+            read_head(conn)?
+        }
+    };
     let seq = head_seq + 1;
     let hash = record_hash(
         &head_hash,
@@ -125,9 +203,18 @@ pub fn append(conn: &mut DbConnection, new: &NewAudit) -> Result<AuditRecord, St
     diesel::insert_into(audit_log::table)
         .values(&record)
         .execute(conn)?;
-    diesel::update(audit_head::table.filter(audit_head::id.eq(1)))
-        .set((audit_head::seq.eq(seq), audit_head::hash.eq(&record.hash)))
-        .execute(conn)?;
+    let in_batch = BATCH_HEAD.with(|h| match h.borrow_mut().as_mut() {
+        Some(b) => {
+            b.seq = seq;
+            b.hash.clone_from(&record.hash);
+            b.dirty = true;
+            true
+        }
+        None => false,
+    });
+    if !in_batch {
+        write_head(conn, seq, &record.hash)?;
+    }
     Ok(record)
 }
 

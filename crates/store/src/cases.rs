@@ -159,25 +159,14 @@ pub struct Page {
 
 /// Stores a new case, or answers a repeated request. Run it inside a transaction (the
 /// writer does): on error nothing is written.
+///
+/// The idempotency key is inserted right after the case rather than looked up first: a new
+/// key (the common case) costs no extra query, and a key seen before fails the insert, which
+/// rolls the request back and is answered by [`repeated_intake`] once the batch committed.
 pub fn create_case(
     conn: &mut DbConnection,
     intake: &CaseIntake,
 ) -> Result<IntakeOutcome, StoreError> {
-    if let Some(key) = &intake.idempotency_key {
-        let seen: Option<(String, String)> = idempotency_keys::table
-            .filter(idempotency_keys::idempotency_key.eq(key))
-            .select((idempotency_keys::request_hash, idempotency_keys::case_no))
-            .first(conn)
-            .optional()?;
-        if let Some((hash, case_no)) = seen {
-            if hash != intake.request_hash {
-                return Err(StoreError::IdempotencyConflict { case_no });
-            }
-            let case = get_case(conn, &case_no)?
-                .ok_or_else(|| StoreError::NotFound(format!("case {case_no}")))?;
-            return Ok(IntakeOutcome::Repeated(case));
-        }
-    }
     let mut case = intake.case.clone();
     case.version = 1;
     diesel::insert_into(cases::table)
@@ -197,7 +186,11 @@ pub fn create_case(
                 idempotency_keys::case_no.eq(&case.case_no),
                 idempotency_keys::created_at.eq(case.created_at),
             ))
-            .execute(conn)?;
+            .execute(conn)
+            .map_err(|e| match StoreError::from(e) {
+                err if err.is_unique_violation() => StoreError::IdempotencyKeySeen,
+                err => err,
+            })?;
     }
     write_side_effects(
         conn,
@@ -209,6 +202,33 @@ pub fn create_case(
         &intake.stage_tasks,
     )?;
     Ok(IntakeOutcome::Created(case))
+}
+
+/// The answer to an intake that failed on a unique key (`error`): if its idempotency key was
+/// stored before, the case stored then (same request) or a conflict (another request);
+/// otherwise `error` itself (a case number taken by another request).
+pub fn repeated_intake(
+    conn: &mut DbConnection,
+    intake: &CaseIntake,
+    error: StoreError,
+) -> Result<IntakeOutcome, StoreError> {
+    let Some(key) = intake.idempotency_key.as_deref() else {
+        return Err(error);
+    };
+    let seen: Option<(String, String)> = idempotency_keys::table
+        .filter(idempotency_keys::idempotency_key.eq(key))
+        .select((idempotency_keys::request_hash, idempotency_keys::case_no))
+        .first(conn)
+        .optional()?;
+    let Some((hash, case_no)) = seen else {
+        return Err(error);
+    };
+    if hash != intake.request_hash {
+        return Err(StoreError::IdempotencyConflict { case_no });
+    }
+    let case =
+        get_case(conn, &case_no)?.ok_or_else(|| StoreError::NotFound(format!("case {case_no}")))?;
+    Ok(IntakeOutcome::Repeated(case))
 }
 
 /// Applies a change if the stored version is `expected_version`; returns the stored row.

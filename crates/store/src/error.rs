@@ -20,6 +20,10 @@ pub enum StoreError {
     /// The data directory could not be created.
     #[error("cannot prepare the data directory: {0}")]
     Io(#[from] std::io::Error),
+    /// The idempotency key was used before; the request was rolled back and is answered
+    /// from what the key stored (internal to `Store::create_case`).
+    #[error("idempotency key seen before")]
+    IdempotencyKeySeen,
     /// The same idempotency key came with a different request.
     #[error("idempotency key already used for a different request (case {case_no})")]
     IdempotencyConflict {

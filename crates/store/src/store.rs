@@ -151,9 +151,17 @@ impl Store {
         self.inner.writer.submit_blocking(work)
     }
 
-    /// Stores a new case (see [`cases::create_case`]).
+    /// Stores a new case, or answers a repeated request (see [`cases::create_case`]).
     pub async fn create_case(&self, intake: CaseIntake) -> Result<IntakeOutcome, StoreError> {
-        self.write(move |c| cases::create_case(c, &intake)).await
+        let intake = std::sync::Arc::new(intake);
+        let first = intake.clone();
+        match self.write(move |c| cases::create_case(c, &first)).await {
+            Err(e @ (StoreError::IdempotencyKeySeen | StoreError::Duplicate(_))) => {
+                self.read(move |c| cases::repeated_intake(c, &intake, e))
+                    .await
+            }
+            other => other,
+        }
     }
 
     /// Changes a case (see [`cases::apply_change`]).
@@ -168,7 +176,14 @@ impl Store {
 
     /// Blocking [`Store::create_case`].
     pub fn create_case_blocking(&self, intake: CaseIntake) -> Result<IntakeOutcome, StoreError> {
-        self.write_blocking(move |c| cases::create_case(c, &intake))
+        let intake = std::sync::Arc::new(intake);
+        let first = intake.clone();
+        match self.write_blocking(move |c| cases::create_case(c, &first)) {
+            Err(e @ (StoreError::IdempotencyKeySeen | StoreError::Duplicate(_))) => {
+                self.read_blocking(|c| cases::repeated_intake(c, &intake, e))
+            }
+            other => other,
+        }
     }
 
     /// Blocking [`Store::apply_change`].

@@ -40,12 +40,17 @@ impl<T: Send> Job for TypedJob<T> {
         let Some(work) = self.work.take() else {
             return;
         };
+        let head = audit::snapshot();
         let result = conn.transaction::<T, StoreError, _>(|conn| {
             match catch_unwind(AssertUnwindSafe(|| work(conn))) {
                 Ok(result) => result,
                 Err(panic) => Err(StoreError::Panicked(panic_message(&panic))),
             }
         });
+        if result.is_err() {
+            // Its savepoint is rolled back, and with it any audit record it appended.
+            audit::restore(head);
+        }
         self.result = Some(result);
     }
 
@@ -218,13 +223,14 @@ fn run_batch(conn: &mut DbConnection, mut batch: Vec<Box<dyn Job>>) -> bool {
     let committed = conn
         .transaction::<(), StoreError, _>(|conn| {
             // First statement of the batch: take the write lock (see `audit::lock_head`).
-            audit::lock_head(conn)?;
+            audit::begin_batch(conn)?;
             for job in batch.iter_mut() {
                 job.run(conn);
             }
-            Ok(())
+            audit::end_batch(conn)
         })
         .map_err(|e| e.to_string());
+    audit::abandon_batch();
     if let Err(e) = &committed {
         tracing::error!(error = %e, requests = batch.len(), "write batch failed to commit");
     }

@@ -37,10 +37,9 @@ fn count(store: &Store, table: &str) -> i64 {
 fn migrations_apply_twice(db: &TestDb) {
     let options = tongban_store::ConnectionOptions::default();
     let first = Store::migrate(&db.url, &options).unwrap();
-    assert_eq!(
-        first.len(),
-        1,
-        "the initial migration applies once: {first:?}"
+    assert!(
+        first.iter().any(|m| m == "20261123000000"),
+        "the migrations apply: {first:?}"
     );
     let second = Store::migrate(&db.url, &options).unwrap();
     assert!(second.is_empty(), "nothing left to apply: {second:?}");

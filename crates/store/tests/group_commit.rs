@@ -126,10 +126,25 @@ fn one_failure_does_not_sink_the_batch(db: &TestDb) {
                     .execute(c)?;
                 panic!("boom")
             }),
+            // Appends to the audit chain, then fails: the chain must not keep a gap or a
+            // phantom head (the writer caches the head for its batch).
+            "audit_then_fail" => store.write_blocking(|c| -> Result<(), StoreError> {
+                tongban_store::audit::append(
+                    c,
+                    &tongban_store::NewAudit {
+                        at: 1,
+                        actor: "t".into(),
+                        action: "test".into(),
+                        subject: "none".into(),
+                        detail: "{}".into(),
+                    },
+                )?;
+                Err(StoreError::NotFound("on purpose".into()))
+            }),
             ok => store.create_case_blocking(intake(ok, ok)).map(|_| ()),
         })
     };
-    let requests: Vec<_> = ["OK1", "conflict", "OK2", "panic", "OK3"]
+    let requests: Vec<_> = ["OK1", "conflict", "audit_then_fail", "OK2", "panic", "OK3"]
         .into_iter()
         .map(|n| (n, spawn(n)))
         .collect();
@@ -145,6 +160,9 @@ fn one_failure_does_not_sink_the_batch(db: &TestDb) {
                 matches!(&result, Err(StoreError::Panicked(m)) if m == "boom"),
                 "{result:?}"
             ),
+            "audit_then_fail" => {
+                assert!(matches!(result, Err(StoreError::NotFound(_))), "{result:?}")
+            }
             _ => assert!(result.is_ok(), "{name}: {result:?}"),
         }
     }
