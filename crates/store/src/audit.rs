@@ -113,8 +113,11 @@ pub(crate) struct BatchHead {
 /// Takes the head lock and starts caching the head for this batch (the writer's first
 /// statement of every batch).
 pub(crate) fn begin_batch(conn: &mut DbConnection) -> Result<(), StoreError> {
-    lock_head(conn)?;
-    let (seq, hash) = read_head(conn)?;
+    // Lock and read in one statement: one round trip less per batch on PostgreSQL.
+    let head: HeadRow =
+        diesel::sql_query("UPDATE audit_head SET seq = seq WHERE id = 1 RETURNING seq, hash")
+            .get_result(conn)?;
+    let (seq, hash) = (head.seq, head.hash);
     BATCH_HEAD.with(|h| {
         *h.borrow_mut() = Some(BatchHead {
             seq,
@@ -152,6 +155,14 @@ pub(crate) fn snapshot() -> Option<BatchHead> {
 
 pub(crate) fn restore(saved: Option<BatchHead>) {
     BATCH_HEAD.with(|h| *h.borrow_mut() = saved);
+}
+
+#[derive(diesel::QueryableByName)]
+struct HeadRow {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    seq: i64,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    hash: String,
 }
 
 fn read_head(conn: &mut DbConnection) -> Result<(i64, String), StoreError> {

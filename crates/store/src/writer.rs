@@ -23,8 +23,9 @@ pub type WriteFn<T> = Box<dyn FnOnce(&mut DbConnection) -> Result<T, StoreError>
 
 /// One queued request, with its reply kept until the batch commits.
 trait Job: Send {
-    /// Runs the request in a savepoint, keeping its result for `answer`.
-    fn run(&mut self, conn: &mut DbConnection);
+    /// Runs the request, in a savepoint when it shares the batch, keeping its result for
+    /// `answer`; returns whether it succeeded.
+    fn run(&mut self, conn: &mut DbConnection, savepoint: bool) -> bool;
     /// Answers the caller once the batch is committed (or failed to commit).
     fn answer(self: Box<Self>, commit: &Result<(), String>);
 }
@@ -36,22 +37,30 @@ struct TypedJob<T> {
 }
 
 impl<T: Send> Job for TypedJob<T> {
-    fn run(&mut self, conn: &mut DbConnection) {
+    fn run(&mut self, conn: &mut DbConnection, savepoint: bool) -> bool {
         let Some(work) = self.work.take() else {
-            return;
+            return false;
+        };
+        let guarded = |conn: &mut DbConnection| match catch_unwind(AssertUnwindSafe(|| work(conn)))
+        {
+            Ok(result) => result,
+            Err(panic) => Err(StoreError::Panicked(panic_message(&panic))),
         };
         let head = audit::snapshot();
-        let result = conn.transaction::<T, StoreError, _>(|conn| {
-            match catch_unwind(AssertUnwindSafe(|| work(conn))) {
-                Ok(result) => result,
-                Err(panic) => Err(StoreError::Panicked(panic_message(&panic))),
-            }
-        });
-        if result.is_err() {
+        let result = if savepoint {
+            conn.transaction::<T, StoreError, _>(guarded)
+        } else {
+            // Alone in its batch: the batch's transaction is its own, rolled back whole if
+            // it fails (two statements fewer per request when the load is light).
+            guarded(conn)
+        };
+        let ok = result.is_ok();
+        if !ok {
             // Its savepoint is rolled back, and with it any audit record it appended.
             audit::restore(head);
         }
         self.result = Some(result);
+        ok
     }
 
     fn answer(self: Box<Self>, commit: &Result<(), String>) {
@@ -218,20 +227,34 @@ fn writer_loop(
     }
 }
 
-/// Runs and answers one batch; returns whether it committed.
+/// Why a batch of one request was rolled back: the request's own failure, not the database's.
+const ALONE_FAILED: &str = "the batch's only request failed";
+
+/// Runs and answers one batch; returns whether it committed (or rolled back cleanly).
 fn run_batch(conn: &mut DbConnection, mut batch: Vec<Box<dyn Job>>) -> bool {
     let committed = conn
         .transaction::<(), StoreError, _>(|conn| {
             // First statement of the batch: take the write lock (see `audit::lock_head`).
             audit::begin_batch(conn)?;
+            let alone = batch.len() == 1;
             for job in batch.iter_mut() {
-                job.run(conn);
+                if !job.run(conn, !alone) && alone {
+                    // Roll the whole transaction back; the request keeps its own error.
+                    return Err(StoreError::BatchFailed(ALONE_FAILED.into()));
+                }
             }
             audit::end_batch(conn)
         })
         .map_err(|e| e.to_string());
     audit::abandon_batch();
-    if let Err(e) = &committed {
+    if let Err(e) = committed.as_ref().map_err(|e| e.as_str()) {
+        if e.ends_with(ALONE_FAILED) {
+            // Not a commit failure: the only request failed and was rolled back.
+            for job in batch {
+                job.answer(&committed);
+            }
+            return true;
+        }
         tracing::error!(error = %e, requests = batch.len(), "write batch failed to commit");
     }
     let ok = committed.is_ok();
