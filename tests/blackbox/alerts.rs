@@ -53,7 +53,7 @@ fn alerts_of(server: &Server, case_no: &str) -> BTreeMap<(String, String), usize
         .expect("sweep");
     assert_eq!(res.status(), 200, "sweep");
     let cases: serde_json::Value = server
-        .get(&format!("/api/v1/cases?alert=red&per_page=500"))
+        .get("/api/v1/cases?alert=red&per_page=500")
         .bearer_auth(&admin)
         .send()
         .expect("queue")

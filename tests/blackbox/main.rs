@@ -2,9 +2,13 @@
 
 mod admin;
 mod alerts;
+mod authz;
 mod backend;
+mod bad_input;
 mod calendar;
+mod cases_client;
 mod catalogue;
 mod crash;
+mod day;
 mod harness;
 mod mail;

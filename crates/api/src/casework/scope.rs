@@ -4,14 +4,59 @@
 
 use tongban_core::case::Case;
 use tongban_core::role::Role;
-use tongban_store::CaseFilter;
+use tongban_store::{grants, CaseFilter};
 
 use crate::auth::caller::Caller;
-use crate::catalogue_view::CatalogueView;
 use crate::problem::{Problem, Text};
+use crate::state::AppState;
 
-/// Whether `caller` may read `case`, in any of their roles.
-pub fn may_see(caller: &Caller, case: &Case, catalogue: &CatalogueView) -> bool {
+/// The departments whose cases a clerk's window works on: the window's own, and those its
+/// grants in force reach for casework (accept, decide on the spot, deliver). A general
+/// window has no department of its own — 一窗受理 and 综合出件 work by grant alone — so
+/// without this it could never see an online application or a case to hand out.
+/// Empty for a caller who is not a clerk at a window.
+pub async fn window_departments(state: &AppState, caller: &Caller) -> Result<Vec<String>, Problem> {
+    let Some(window) = caller.window().filter(|_| caller.has(Role::Clerk)) else {
+        return Ok(Vec::new());
+    };
+    let catalogue = state.catalogue();
+    let mut departments = catalogue
+        .window(window)
+        .map(|w| w.departments.clone())
+        .unwrap_or_default();
+    let code = window.to_owned();
+    let at = crate::records::millis(state.clock.now());
+    let in_force = state
+        .store
+        .read(move |conn| grants::in_force(conn, &code, at))
+        .await
+        .map_err(crate::store_problem)?;
+    for g in in_force {
+        let actions: Vec<String> = serde_json::from_str(&g.actions).unwrap_or_default();
+        if actions.iter().all(|a| a == "consult") {
+            continue;
+        }
+        match g.department {
+            Some(d) => departments.push(d),
+            None => {
+                let items: Vec<String> = serde_json::from_str(&g.items).unwrap_or_default();
+                departments.extend(
+                    items
+                        .iter()
+                        .filter_map(|i| catalogue.item(i))
+                        .map(|i| i.department.clone()),
+                );
+            }
+        }
+    }
+    departments.sort();
+    departments.dedup();
+    Ok(departments)
+}
+
+/// Whether `caller` may read `case`, in any of their roles (`window_departments`: see
+/// [`window_departments`]).
+pub fn may_see(caller: &Caller, case: &Case, window_departments: &[String]) -> bool {
     if caller.has(Role::Supervisor) || caller.has(Role::Admin) {
         return true;
     }
@@ -20,9 +65,7 @@ pub fn may_see(caller: &Caller, case: &Case, catalogue: &CatalogueView) -> bool 
     }
     if caller.has(Role::Clerk) {
         if let Some(w) = caller.window() {
-            let serves = catalogue
-                .window(w)
-                .is_some_and(|win| win.serves_department(&case.department));
+            let serves = window_departments.contains(&case.department);
             if case.window.as_deref() == Some(w) || serves {
                 return true;
             }
@@ -53,7 +96,7 @@ pub fn case_not_found(case_no: &str) -> Problem {
 /// approver their department's, an applicant their own cases.
 pub fn queue_filter(
     caller: &Caller,
-    catalogue: &CatalogueView,
+    window_departments: &[String],
     mut asked: CaseFilter,
 ) -> Result<CaseFilter, Problem> {
     if caller.has(Role::Supervisor) || caller.has(Role::Admin) {
@@ -67,11 +110,7 @@ pub fn queue_filter(
     }
     if caller.has(Role::Clerk) {
         if let Some(w) = caller.window() {
-            let departments = catalogue
-                .window(w)
-                .map(|win| win.departments.clone())
-                .unwrap_or_default();
-            asked.at_window = Some((w.to_owned(), departments));
+            asked.at_window = Some((w.to_owned(), window_departments.to_vec()));
             return Ok(asked);
         }
     }

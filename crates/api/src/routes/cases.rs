@@ -21,7 +21,7 @@ use crate::auth::caller::{forbidden_role, Caller};
 use crate::casework::actor::{acting_roles, actor, needed, window_grant};
 use crate::casework::numbers;
 use crate::casework::records::{audit, new_event, outbox, stage_tasks};
-use crate::casework::scope::{case_not_found, may_see, queue_filter};
+use crate::casework::scope::{case_not_found, may_see, queue_filter, window_departments};
 use crate::casework::view::{decode_case, parse_status, CaseSummary, CaseView, EventView};
 use crate::catalogue_view::CatalogueView;
 use crate::errors::case_problem;
@@ -338,6 +338,21 @@ fn asked_filter(q: &QueueQuery) -> Result<CaseFilter, Problem> {
             ))
         }
     };
+    for (field, value) in [("department", &q.department), ("window", &q.window)] {
+        if value
+            .as_deref()
+            .is_some_and(|v| !v.is_empty() && !plausible_code(v))
+        {
+            return Err(Problem::bad_request(
+                "invalid_query",
+                Text::new(
+                    format!("{field} 应为部门或窗口的编码。"),
+                    format!("`{field}` must be a department or window code."),
+                ),
+            )
+            .with_field(field, Text::new("编码无效", "invalid code")));
+        }
+    }
     Ok(CaseFilter {
         statuses,
         department: q.department.clone().filter(|d| !d.is_empty()),
@@ -371,7 +386,8 @@ pub async fn list_cases(
         per_page: query.per_page,
     })?;
     let catalogue = state.catalogue();
-    let filter = queue_filter(&caller, &catalogue, asked_filter(&query)?)?;
+    let served = window_departments(&state, &caller).await?;
+    let filter = queue_filter(&caller, &served, asked_filter(&query)?)?;
     let store_page = StorePage {
         page: i64::from(page.page),
         per_page: i64::from(page.per_page),
@@ -392,8 +408,19 @@ pub async fn list_cases(
     }))
 }
 
+/// Whether `s` could be a case number or a code of the catalogue: short visible ASCII. Other
+/// strings never reach the database (PostgreSQL refuses a NUL in text, which would be a 5xx).
+fn plausible_code(s: &str) -> bool {
+    !s.is_empty() && s.len() <= 64 && s.bytes().all(|b| b.is_ascii_graphic())
+}
+
 /// Loads a case the caller may see; anything else is the same 404.
 async fn visible_case(state: &AppState, caller: &Caller, case_no: &str) -> Result<Case, Problem> {
+    if !plausible_code(case_no) {
+        return Err(case_not_found(
+            &case_no.chars().take(64).collect::<String>(),
+        ));
+    }
     let no = case_no.to_owned();
     let record = state
         .store
@@ -402,7 +429,7 @@ async fn visible_case(state: &AppState, caller: &Caller, case_no: &str) -> Resul
         .map_err(store_problem)?
         .ok_or_else(|| case_not_found(case_no))?;
     let case = decode_case(&record)?;
-    if !may_see(caller, &case, &state.catalogue()) {
+    if !may_see(caller, &case, &window_departments(state, caller).await?) {
         return Err(case_not_found(case_no));
     }
     Ok(case)
@@ -676,8 +703,38 @@ pub struct DeliverBody {
     pub fee: Option<Yuan>,
 }
 
-/// An optional JSON body: actions without fields accept no body at all.
-fn optional_body(body: &web::Bytes) -> Result<(), Problem> {
+/// An optional JSON body: actions without fields accept no body at all. A body the payload
+/// extractor gave up on (over the size limit) is a problem+json like every other answer.
+fn optional_body(body: &Result<web::Bytes, actix_web::Error>) -> Result<(), Problem> {
+    let body = match body {
+        Ok(b) => b,
+        Err(e) => {
+            let too_large = matches!(
+                e.as_error::<actix_web::error::PayloadError>(),
+                Some(actix_web::error::PayloadError::Overflow)
+            );
+            let limit = crate::extract::JSON_LIMIT / 1024;
+            return Err(if too_large {
+                Problem::new(
+                    actix_web::http::StatusCode::PAYLOAD_TOO_LARGE,
+                    "body_too_large",
+                    Text::new("请求体过大", "Body too large"),
+                    Text::new(
+                        format!("请求体不能超过 {limit} KiB。"),
+                        format!("The body must not exceed {limit} KiB."),
+                    ),
+                )
+            } else {
+                Problem::bad_request(
+                    "malformed_body",
+                    Text::new(
+                        format!("无法读取请求内容：{e}"),
+                        format!("The body could not be read: {e}"),
+                    ),
+                )
+            });
+        }
+    };
     if body.iter().all(u8::is_ascii_whitespace) {
         return Ok(());
     }
@@ -809,7 +866,7 @@ async fn accept(
     c: Caller,
     r: HttpRequest,
     no: CaseNo,
-    body: web::Bytes,
+    body: Result<web::Bytes, actix_web::Error>,
 ) -> Result<HttpResponse, Problem> {
     optional_body(&body)?;
     act(&s, &c, &r, &no, Command::Accept).await
@@ -974,7 +1031,7 @@ async fn resume(
     c: Caller,
     r: HttpRequest,
     no: CaseNo,
-    body: web::Bytes,
+    body: Result<web::Bytes, actix_web::Error>,
 ) -> Result<HttpResponse, Problem> {
     optional_body(&body)?;
     act(&s, &c, &r, &no, Command::Resume).await
