@@ -111,16 +111,20 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Structured logs on stderr; `RUST_LOG` filters them.
+/// Structured logs on stderr; `RUST_LOG` filters them, `TONGBAN_LOG_FORMAT=json` writes one
+/// JSON object per line for a log collector.
 pub fn init_logs() {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "info,actix_web=info,tokio_cron_scheduler=warn".into()),
-        )
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| "info,actix_web=info,tokio_cron_scheduler=warn".into());
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
         .with_ansi(false)
-        .with_writer(std::io::stderr)
-        .init();
+        .with_writer(std::io::stderr);
+    if std::env::var("TONGBAN_LOG_FORMAT").is_ok_and(|f| f == "json") {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
 }
 
 /// `TONGBAN_JWT_SECRET` when set (for several instances sharing one key), otherwise the key
