@@ -229,6 +229,52 @@ pub fn append(conn: &mut DbConnection, new: &NewAudit) -> Result<AuditRecord, St
     Ok(record)
 }
 
+/// Appends several records in order, in one multi-row INSERT per 500 on PostgreSQL. Only on
+/// the writer, inside a batch (the head is cached there); elsewhere use [`append`].
+pub fn append_many(conn: &mut DbConnection, new: &[&NewAudit]) -> Result<(), StoreError> {
+    let Some(mut head) = snapshot() else {
+        for record in new {
+            append(conn, record)?;
+        }
+        return Ok(());
+    };
+    let mut records = Vec::with_capacity(new.len());
+    for n in new {
+        let seq = head.seq + 1;
+        let hash = record_hash(
+            &head.hash, seq, n.at, &n.actor, &n.action, &n.subject, &n.detail,
+        );
+        records.push(AuditRecord {
+            seq,
+            at: n.at,
+            actor: n.actor.clone(),
+            action: n.action.clone(),
+            subject: n.subject.clone(),
+            detail: n.detail.clone(),
+            prev_hash: std::mem::replace(&mut head.hash, hash.clone()),
+            hash,
+        });
+        head.seq = seq;
+    }
+    match conn {
+        DbConnection::Pg(c) => {
+            for chunk in records.chunks(500) {
+                diesel::insert_into(audit_log::table)
+                    .values(chunk)
+                    .execute(c)?;
+            }
+        }
+        DbConnection::Sqlite(c) => {
+            for r in &records {
+                diesel::insert_into(audit_log::table).values(r).execute(c)?;
+            }
+        }
+    }
+    head.dirty = true;
+    restore(Some(head));
+    Ok(())
+}
+
 /// Records from `after_seq` (exclusive), oldest first.
 pub fn records_after(
     conn: &mut DbConnection,

@@ -204,6 +204,76 @@ pub fn create_case(
     Ok(IntakeOutcome::Created(case))
 }
 
+/// Stores many new cases together (the writer's batch of intakes): the same rows as
+/// [`create_case`] for each, written with multi-row statements on PostgreSQL. Any unique
+/// violation fails the whole call; the writer then rolls it back and stores the intakes one
+/// by one, so that each gets its own answer (created, repeated, conflict).
+pub fn create_cases_bulk(
+    conn: &mut DbConnection,
+    intakes: &[&CaseIntake],
+) -> Result<Vec<CaseRecord>, StoreError> {
+    let rows: Vec<CaseRecord> = intakes
+        .iter()
+        .map(|i| CaseRecord {
+            version: 1,
+            ..i.case.clone()
+        })
+        .collect();
+    let keys: Vec<_> = intakes
+        .iter()
+        .zip(&rows)
+        .filter_map(|(i, case)| {
+            i.idempotency_key.as_ref().map(|key| {
+                (
+                    idempotency_keys::idempotency_key.eq(key),
+                    idempotency_keys::request_hash.eq(&i.request_hash),
+                    idempotency_keys::case_no.eq(&case.case_no),
+                    idempotency_keys::created_at.eq(case.created_at),
+                )
+            })
+        })
+        .collect();
+    match conn {
+        DbConnection::Pg(c) => {
+            for chunk in rows.chunks(500) {
+                diesel::insert_into(cases::table).values(chunk).execute(c)?;
+            }
+            for chunk in keys.chunks(500) {
+                diesel::insert_into(idempotency_keys::table)
+                    .values(chunk)
+                    .execute(c)?;
+            }
+        }
+        DbConnection::Sqlite(c) => {
+            for row in &rows {
+                diesel::insert_into(cases::table).values(row).execute(c)?;
+            }
+            for key in &keys {
+                diesel::insert_into(idempotency_keys::table)
+                    .values(key.clone())
+                    .execute(c)?;
+            }
+        }
+    }
+    let firsts: Vec<(&str, &NewEvent)> = rows
+        .iter()
+        .zip(intakes)
+        .map(|(case, i)| (case.case_no.as_str(), &i.event))
+        .collect();
+    events::append_first_many(conn, &firsts)?;
+    let records: Vec<&NewAudit> = intakes.iter().map(|i| &i.audit).collect();
+    audit::append_many(conn, &records)?;
+    for (case, intake) in rows.iter().zip(intakes) {
+        outbox::enqueue(conn, &intake.outbox)?;
+        for task in &intake.stage_tasks {
+            let mut task = task.clone();
+            task.case_no = case.case_no.clone();
+            stages::upsert(conn, &task)?;
+        }
+    }
+    Ok(rows)
+}
+
 /// The answer to an intake that failed on a unique key (`error`): if its idempotency key was
 /// stored before, the case stored then (same request) or a conflict (another request);
 /// otherwise `error` itself (a case number taken by another request).

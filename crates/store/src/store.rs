@@ -155,7 +155,7 @@ impl Store {
     pub async fn create_case(&self, intake: CaseIntake) -> Result<IntakeOutcome, StoreError> {
         let intake = std::sync::Arc::new(intake);
         let first = intake.clone();
-        match self.write(move |c| cases::create_case(c, &first)).await {
+        match self.inner.writer.submit_intake(first).await {
             Err(e @ (StoreError::IdempotencyKeySeen | StoreError::Duplicate(_))) => {
                 self.read(move |c| cases::repeated_intake(c, &intake, e))
                     .await
@@ -178,7 +178,7 @@ impl Store {
     pub fn create_case_blocking(&self, intake: CaseIntake) -> Result<IntakeOutcome, StoreError> {
         let intake = std::sync::Arc::new(intake);
         let first = intake.clone();
-        match self.write_blocking(move |c| cases::create_case(c, &first)) {
+        match self.inner.writer.submit_intake_blocking(first) {
             Err(e @ (StoreError::IdempotencyKeySeen | StoreError::Duplicate(_))) => {
                 self.read_blocking(|c| cases::repeated_intake(c, &intake, e))
             }

@@ -15,6 +15,7 @@ use diesel::Connection;
 use tokio::sync::oneshot;
 
 use crate::audit;
+use crate::cases::{self, CaseIntake, CaseRecord, IntakeOutcome};
 use crate::conn::{establish, ConnectionOptions, DbConnection, DbUrl};
 use crate::error::StoreError;
 
@@ -28,6 +29,39 @@ trait Job: Send {
     fn run(&mut self, conn: &mut DbConnection, savepoint: bool) -> bool;
     /// Answers the caller once the batch is committed (or failed to commit).
     fn answer(self: Box<Self>, commit: &Result<(), String>);
+    /// The new case, when the request is a plain intake the batch may store together with
+    /// the other intakes.
+    fn intake(&self) -> Option<Arc<CaseIntake>> {
+        None
+    }
+    /// Records that the batch stored this intake together with the others.
+    fn stored_together(&mut self, _case: CaseRecord) {}
+}
+
+/// An intake: runs alone like any request, or is stored with the batch's other intakes in
+/// multi-row statements.
+struct IntakeJob {
+    job: TypedJob<IntakeOutcome>,
+    intake: Arc<CaseIntake>,
+}
+
+impl Job for IntakeJob {
+    fn run(&mut self, conn: &mut DbConnection, savepoint: bool) -> bool {
+        self.job.run(conn, savepoint)
+    }
+
+    fn answer(self: Box<Self>, commit: &Result<(), String>) {
+        Box::new(self.job).answer(commit)
+    }
+
+    fn intake(&self) -> Option<Arc<CaseIntake>> {
+        self.job.work.as_ref().map(|_| Arc::clone(&self.intake))
+    }
+
+    fn stored_together(&mut self, case: CaseRecord) {
+        self.job.work = None;
+        self.job.result = Some(Ok(IntakeOutcome::Created(case)));
+    }
 }
 
 struct TypedJob<T> {
@@ -39,7 +73,8 @@ struct TypedJob<T> {
 impl<T: Send> Job for TypedJob<T> {
     fn run(&mut self, conn: &mut DbConnection, savepoint: bool) -> bool {
         let Some(work) = self.work.take() else {
-            return false;
+            // Already done (stored together with the batch's other intakes).
+            return self.result.as_ref().is_some_and(Result::is_ok);
         };
         let guarded = |conn: &mut DbConnection| match catch_unwind(AssertUnwindSafe(|| work(conn)))
         {
@@ -153,14 +188,56 @@ impl Writer {
             result: None,
             reply,
         });
+        self.send(job)?;
+        Ok(receiver)
+    }
+
+    fn send(&self, job: Box<dyn Job>) -> Result<(), StoreError> {
         let guard = self
             .inner
             .sender
             .lock()
             .map_err(|_| StoreError::WriterGone)?;
         let sender = guard.as_ref().ok_or(StoreError::WriterGone)?;
-        sender.send(job).map_err(|_| StoreError::WriterGone)?;
+        sender.send(job).map_err(|_| StoreError::WriterGone)
+    }
+
+    fn enqueue_intake(
+        &self,
+        intake: Arc<CaseIntake>,
+    ) -> Result<oneshot::Receiver<Result<IntakeOutcome, StoreError>>, StoreError> {
+        let (reply, receiver) = oneshot::channel();
+        let work_intake = Arc::clone(&intake);
+        let job: Box<dyn Job> = Box::new(IntakeJob {
+            job: TypedJob {
+                work: Some(Box::new(move |conn| cases::create_case(conn, &work_intake))),
+                result: None,
+                reply,
+            },
+            intake,
+        });
+        self.send(job)?;
         Ok(receiver)
+    }
+
+    /// Queues an intake (see [`cases::create_case`]) and waits for its batch's commit.
+    pub async fn submit_intake(
+        &self,
+        intake: Arc<CaseIntake>,
+    ) -> Result<IntakeOutcome, StoreError> {
+        let receiver = self.enqueue_intake(intake)?;
+        receiver.await.map_err(|_| StoreError::WriterGone)?
+    }
+
+    /// Blocking [`Writer::submit_intake`].
+    pub fn submit_intake_blocking(
+        &self,
+        intake: Arc<CaseIntake>,
+    ) -> Result<IntakeOutcome, StoreError> {
+        let receiver = self.enqueue_intake(intake)?;
+        receiver
+            .blocking_recv()
+            .map_err(|_| StoreError::WriterGone)?
     }
 
     /// Queues `work` and waits for the commit of its batch without blocking the async runtime.
@@ -227,6 +304,29 @@ fn writer_loop(
     }
 }
 
+/// Stores the batch's intakes with multi-row statements in one savepoint; if that fails (a
+/// repeated key, a taken case number), rolls it back and leaves them to run one by one.
+fn store_intakes_together(conn: &mut DbConnection, batch: &mut [Box<dyn Job>]) {
+    let intakes: Vec<(usize, Arc<CaseIntake>)> = batch
+        .iter()
+        .enumerate()
+        .filter_map(|(i, job)| job.intake().map(|intake| (i, intake)))
+        .collect();
+    if intakes.len() < 2 {
+        return;
+    }
+    let head = audit::snapshot();
+    let refs: Vec<&CaseIntake> = intakes.iter().map(|(_, i)| i.as_ref()).collect();
+    match conn.transaction(|c| cases::create_cases_bulk(c, &refs)) {
+        Ok(stored) => {
+            for ((i, _), case) in intakes.iter().zip(stored) {
+                batch[*i].stored_together(case);
+            }
+        }
+        Err(_) => audit::restore(head),
+    }
+}
+
 /// Why a batch of one request was rolled back: the request's own failure, not the database's.
 const ALONE_FAILED: &str = "the batch's only request failed";
 
@@ -237,6 +337,7 @@ fn run_batch(conn: &mut DbConnection, mut batch: Vec<Box<dyn Job>>) -> bool {
             // First statement of the batch: take the write lock (see `audit::lock_head`).
             audit::begin_batch(conn)?;
             let alone = batch.len() == 1;
+            store_intakes_together(conn, &mut batch);
             for job in batch.iter_mut() {
                 if !job.run(conn, !alone) && alone {
                     // Roll the whole transaction back; the request keeps its own error.
