@@ -12,3 +12,5 @@ mod crash;
 mod day;
 mod harness;
 mod mail;
+mod pages;
+mod supervision;

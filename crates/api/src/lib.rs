@@ -15,6 +15,8 @@ pub mod extract;
 pub mod hall;
 pub mod lang;
 pub mod openapi;
+pub mod oversight;
+pub mod pages;
 pub mod paging;
 pub mod problem;
 pub mod records;

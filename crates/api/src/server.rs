@@ -4,7 +4,7 @@ use actix_web::{middleware, web, App, HttpServer};
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::auth::caller::Authenticator;
-use crate::{extract, openapi, problem, routes, state::AppState};
+use crate::{extract, openapi, pages, problem, routes, state::AppState};
 
 /// Mounts every route; shared by the server and by in-process tests.
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -21,6 +21,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(routes::admin::configure)
         .configure(routes::supervision::configure)
         .configure(routes::outbox::configure)
+        .configure(pages::configure)
         .service(
             SwaggerUi::new("/api/docs/{_:.*}").url("/api/docs/openapi.json", openapi::document()),
         );

@@ -5,7 +5,7 @@ use diesel::prelude::*;
 
 use crate::conn::{DbConnection, MultiBackend};
 use crate::error::StoreError;
-use crate::schema::alerts;
+use crate::schema::{alerts, users};
 
 /// An alert to raise.
 #[derive(Debug, Clone, PartialEq, Eq, Insertable)]
@@ -140,6 +140,49 @@ pub fn set_status(
     get(conn, id)?.ok_or_else(|| StoreError::NotFound(format!("alert {id}")))
 }
 
+/// Moves an alert from `from` to `to` only if it is still in `from` (a step decided on a
+/// stale read changes nothing); the detail is kept. Returns whether it moved.
+pub fn transition(
+    conn: &mut DbConnection,
+    id: i64,
+    from: &str,
+    to: &str,
+    at: i64,
+) -> Result<bool, StoreError> {
+    let n = diesel::update(
+        alerts::table
+            .filter(alerts::id.eq(id))
+            .filter(alerts::status.eq(from)),
+    )
+    .set((alerts::status.eq(to), alerts::updated_at.eq(at)))
+    .execute(conn)?;
+    Ok(n > 0)
+}
+
+/// Active staff of `department` with an e-mail address and one of `roles`:
+/// `(username, name, email)`, by username. Whom an urge (督办) is sent to.
+pub fn department_contacts(
+    conn: &mut DbConnection,
+    department: &str,
+    roles: &[&str],
+) -> Result<Vec<(String, String, String)>, StoreError> {
+    let rows: Vec<(String, String, Option<String>, String)> = users::table
+        .filter(users::active.eq(true))
+        .filter(users::department.eq(department))
+        .filter(users::email.is_not_null())
+        .order(users::username.asc())
+        .select((users::username, users::name, users::email, users::roles))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .filter(|(_, _, _, r)| {
+            serde_json::from_str::<Vec<String>>(r)
+                .is_ok_and(|held| held.iter().any(|h| roles.contains(&h.as_str())))
+        })
+        .filter_map(|(u, n, e, _)| e.map(|e| (u, n, e)))
+        .collect())
+}
+
 /// One alert.
 pub fn get(conn: &mut DbConnection, id: i64) -> Result<Option<AlertRecord>, StoreError> {
     Ok(alerts::table
@@ -147,6 +190,18 @@ pub fn get(conn: &mut DbConnection, id: i64) -> Result<Option<AlertRecord>, Stor
         .select(AlertRecord::as_select())
         .first(conn)
         .optional()?)
+}
+
+/// The alerts with these ids (in id order); unknown ids are left out.
+pub fn get_many(conn: &mut DbConnection, ids: &[i64]) -> Result<Vec<AlertRecord>, StoreError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(alerts::table
+        .filter(alerts::id.eq_any(ids))
+        .order(alerts::id.asc())
+        .select(AlertRecord::as_select())
+        .load(conn)?)
 }
 
 fn filtered<'a>(filter: &'a AlertFilter) -> alerts::BoxedQuery<'a, MultiBackend> {
@@ -201,22 +256,58 @@ pub fn after(
 }
 
 /// Closes every alert of a case that is not closed yet, because the case ended; returns how
-/// many. Closed alerts (resolved, escalated) keep their status.
+/// many. Closed alerts (resolved, escalated) keep their status. Each closed alert gets a
+/// `resolve` step by `system`, so its history (and the supervision feed) shows how it ended.
 pub fn close_for_case(
     conn: &mut DbConnection,
     case_no: &str,
     at: i64,
     reason: &str,
 ) -> Result<usize, StoreError> {
-    Ok(diesel::update(
+    const NOT_CLOSED: [&str; 3] = ["open", "acknowledged", "urged"];
+    let closing: Vec<(i64, String)> = alerts::table
+        .filter(alerts::case_no.eq(case_no))
+        .filter(alerts::status.eq_any(NOT_CLOSED))
+        .order(alerts::id.asc())
+        .select((alerts::id, alerts::status))
+        .load(conn)?;
+    if closing.is_empty() {
+        return Ok(0);
+    }
+    let n = diesel::update(
         alerts::table
             .filter(alerts::case_no.eq(case_no))
-            .filter(alerts::status.eq_any(["open", "acknowledged", "urged"])),
+            .filter(alerts::status.eq_any(NOT_CLOSED)),
     )
     .set((
         alerts::status.eq("resolved"),
         alerts::detail.eq(reason),
         alerts::updated_at.eq(at),
     ))
-    .execute(conn)?)
+    .execute(conn)?;
+    // The reason is JSON with a human `resolution`; keep that as the step's note.
+    let note = serde_json::from_str::<serde_json::Value>(reason)
+        .ok()
+        .and_then(|v| {
+            v.get("resolution")
+                .and_then(|r| r.as_str())
+                .map(str::to_owned)
+        })
+        .unwrap_or_else(|| reason.to_owned());
+    for (id, from) in closing {
+        crate::alert_steps::insert(
+            conn,
+            &crate::alert_steps::NewAlertStep {
+                alert_id: id,
+                action: "resolve".into(),
+                from_status: from,
+                to_status: "resolved".into(),
+                actor: "system".into(),
+                at,
+                note: Some(note.clone()),
+                notified: "[]".into(),
+            },
+        )?;
+    }
+    Ok(n)
 }

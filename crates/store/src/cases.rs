@@ -250,7 +250,7 @@ pub fn create_cases_bulk(
             }
             for key in &keys {
                 diesel::insert_into(idempotency_keys::table)
-                    .values(key.clone())
+                    .values(*key)
                     .execute(c)?;
             }
         }

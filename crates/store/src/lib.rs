@@ -6,6 +6,7 @@
 //! commit: one transaction per batch, one savepoint per request); reads use a pool.
 //! Times are unix milliseconds (`i64`), JSON is text.
 
+pub mod alert_steps;
 pub mod alerts;
 pub mod audit;
 pub mod baseline;
@@ -24,6 +25,7 @@ pub mod migrations;
 pub mod outbox;
 pub mod schema;
 pub mod stages;
+pub mod stats;
 mod store;
 pub mod users;
 pub mod windows;

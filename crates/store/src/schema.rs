@@ -180,6 +180,20 @@ diesel::table! {
 }
 
 diesel::table! {
+    alert_steps (id) {
+        id -> BigInt,
+        alert_id -> BigInt,
+        action -> Text,
+        from_status -> Text,
+        to_status -> Text,
+        actor -> Text,
+        at -> BigInt,
+        note -> Nullable<Text>,
+        notified -> Text,
+    }
+}
+
+diesel::table! {
     outbox (id) {
         id -> BigInt,
         kind -> Text,
@@ -242,6 +256,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     case_events,
     stage_tasks,
     alerts,
+    alert_steps,
     outbox,
     evaluations,
     complaints,

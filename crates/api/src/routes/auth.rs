@@ -61,6 +61,23 @@ pub async fn token(
     body: web::Json<TokenRequest>,
 ) -> Result<web::Json<TokenResponse>, Problem> {
     let body = body.into_inner();
+    let (claims, access_token) = sign_in(&state, &auth, &body).await?;
+    Ok(web::Json(TokenResponse {
+        access_token,
+        token_type: "Bearer",
+        expires_in: auth.token_lifetime_secs,
+        roles: claims.roles,
+        window: claims.window,
+    }))
+}
+
+/// The checks of a sign-in (active user, password, window assignment) and the signed token
+/// with its claims; the pages' sign-in shares it.
+pub(crate) async fn sign_in(
+    state: &AppState,
+    auth: &Authenticator,
+    body: &TokenRequest,
+) -> Result<(Claims, String), Problem> {
     let username = body.username.clone();
     let window = body.window.clone();
     let (user, assigned) = state
@@ -102,19 +119,14 @@ pub async fn token(
     let now = state.clock.now().timestamp();
     let claims = Claims {
         sub: user.username.clone(),
-        roles: roles.clone(),
+        roles,
         window: body.window.clone(),
         department: user.department.clone(),
         iat: now,
         exp: now + auth.token_lifetime_secs,
     };
-    Ok(web::Json(TokenResponse {
-        access_token: auth.issue(&claims)?,
-        token_type: "Bearer",
-        expires_in: auth.token_lifetime_secs,
-        roles,
-        window: body.window,
-    }))
+    let signed = auth.issue(&claims)?;
+    Ok((claims, signed))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

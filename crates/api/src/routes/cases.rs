@@ -231,7 +231,18 @@ pub async fn create_case(
     body: web::Json<IntakeRequest>,
 ) -> Result<HttpResponse, Problem> {
     let key = idempotency_key(&req)?;
-    let body = body.into_inner();
+    let (status, case) = intake(&state, &caller, key, body.into_inner()).await?;
+    Ok(case_response(status, case, &state.catalogue()))
+}
+
+/// The intake of [`create_case`] after the request is read (the pages share it): the same
+/// `key` and body give the same case (200), a new one is 201.
+pub(crate) async fn intake(
+    state: &AppState,
+    caller: &Caller,
+    key: String,
+    body: IntakeRequest,
+) -> Result<(actix_web::http::StatusCode, Case), Problem> {
     let catalogue = state.catalogue();
     validate_intake(&body, &catalogue)?;
     let item = catalogue
@@ -245,10 +256,10 @@ pub async fn create_case(
         return Err(forbidden_role(&[Role::Applicant, Role::Clerk]));
     };
     let now = state.clock.now();
-    let mut acting = actor(&caller, role);
+    let mut acting = actor(caller, role);
     if role == Role::Clerk {
         if let Some(action) = needed(None) {
-            acting.grant = Some(window_grant(&state, &acting, item, action, now).await?);
+            acting.grant = Some(window_grant(state, &acting, item, action, now).await?);
         }
     }
     let request_hash = hex::encode(Sha256::digest(to_json(&body).as_bytes()));
@@ -273,19 +284,11 @@ pub async fn create_case(
         };
         match state.store.create_case(intake).await {
             Ok(IntakeOutcome::Created(_)) => {
-                return Ok(case_response(
-                    actix_web::http::StatusCode::CREATED,
-                    t.case,
-                    &catalogue,
-                ))
+                return Ok((actix_web::http::StatusCode::CREATED, t.case))
             }
             Ok(IntakeOutcome::Repeated(record)) => {
                 let case = decode_case(&record)?;
-                return Ok(case_response(
-                    actix_web::http::StatusCode::OK,
-                    case,
-                    &catalogue,
-                ));
+                return Ok((actix_web::http::StatusCode::OK, case));
             }
             Err(StoreError::Duplicate(_)) => continue,
             Err(e) => return Err(store_problem(e)),
@@ -415,7 +418,11 @@ fn plausible_code(s: &str) -> bool {
 }
 
 /// Loads a case the caller may see; anything else is the same 404.
-async fn visible_case(state: &AppState, caller: &Caller, case_no: &str) -> Result<Case, Problem> {
+pub(crate) async fn visible_case(
+    state: &AppState,
+    caller: &Caller,
+    case_no: &str,
+) -> Result<Case, Problem> {
     if !plausible_code(case_no) {
         return Err(case_not_found(
             &case_no.chars().take(64).collect::<String>(),
@@ -497,6 +504,22 @@ async fn act(
     cmd: Command,
 ) -> Result<HttpResponse, Problem> {
     let expected = if_match(req)?;
+    let case = act_at(state, caller, case_no, expected, cmd).await?;
+    Ok(case_response(
+        actix_web::http::StatusCode::OK,
+        case,
+        &state.catalogue(),
+    ))
+}
+
+/// The action of [`act`] on the case at version `expected` (the pages share it).
+pub(crate) async fn act_at(
+    state: &AppState,
+    caller: &Caller,
+    case_no: &str,
+    expected: i64,
+    cmd: Command,
+) -> Result<Case, Problem> {
     let case = visible_case(state, caller, case_no).await?;
     let current = i64::try_from(case.version).unwrap_or(i64::MAX);
     if current != expected {
@@ -583,14 +606,10 @@ async fn act(
         })
         .await
         .map_err(store_problem)?;
-    Ok(case_response(
-        actix_web::http::StatusCode::OK,
-        t.case,
-        &catalogue,
-    ))
+    Ok(t.case)
 }
 
-fn check_texts(texts: &[(&str, &str)]) -> Result<(), Problem> {
+pub(crate) fn check_texts(texts: &[(&str, &str)]) -> Result<(), Problem> {
     let mut f = Fields::default();
     for (field, value) in texts {
         f.text(field, value, 1, MAX_TEXT);
@@ -598,7 +617,9 @@ fn check_texts(texts: &[(&str, &str)]) -> Result<(), Problem> {
     f.finish()
 }
 
-fn check_materials(materials: &[MaterialBody]) -> Result<Vec<SubmittedMaterial>, Problem> {
+pub(crate) fn check_materials(
+    materials: &[MaterialBody],
+) -> Result<Vec<SubmittedMaterial>, Problem> {
     let mut f = Fields::default();
     if materials.len() > MAX_MATERIALS {
         f.error(

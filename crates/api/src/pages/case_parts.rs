@@ -1,0 +1,172 @@
+//! Pieces of a case shown both to applicants (status page) and to clerks: due dates, the
+//! next step, what is missing, and the timeline.
+
+use maud::{html, Markup};
+use tongban_core::case::{Case, CaseStatus, Outcome};
+use tongban_core::item::Item;
+use tongban_store::EventRecord;
+
+use super::ctx::Ctx;
+use super::names;
+use crate::casework::view::CaseView;
+use crate::lang::Lang;
+use crate::records::from_millis;
+use crate::state::AppState;
+
+/// The due dates that apply to the case now (as the JSON case view lifts them).
+pub fn dues(ctx: &Ctx, view: &CaseView) -> Markup {
+    let l = ctx.lang;
+    html! {
+        @if let Some(d) = view.acceptance_due {
+            dt { (ctx.t("受理期限", "Acceptance due")) } dd { (names::date(d, l)) }
+        }
+        @if let Some(d) = view.promised_due {
+            dt { (ctx.t("承诺办结日期", "Promised decision date")) } dd { (names::date(d, l)) }
+        }
+        @if let Some(d) = view.legal_due {
+            dt { (ctx.t("法定办结期限", "Legal decision deadline")) } dd { (names::date(d, l)) }
+        }
+        @if let Some(d) = view.delivery_due {
+            dt { (ctx.t("送达期限", "Delivery due")) } dd { (names::date(d, l)) }
+        }
+    }
+}
+
+/// A material's name in the item the case was taken under (its code when unknown).
+pub fn material_name(item: Option<&Item>, code: &str) -> String {
+    item.and_then(|i| i.material(code))
+        .map(|m| m.name.clone())
+        .unwrap_or_else(|| code.to_owned())
+}
+
+/// What happens next, in one or two sentences.
+pub fn next_step(ctx: &Ctx, view: &CaseView) -> Markup {
+    let case = &view.case;
+    let l = ctx.lang;
+    let date = |d: Option<chrono::NaiveDate>| d.map(|d| names::date(d, l)).unwrap_or_default();
+    let text = match case.status {
+        CaseStatus::Submitted | CaseStatus::Received => match l {
+            Lang::Zh => format!(
+                "窗口将于 {} 前决定是否受理，或一次性告知需要补正的全部材料。",
+                date(view.acceptance_due)
+            ),
+            Lang::En => format!(
+                "The window decides by {} whether to accept, or tells you at once everything that is missing.",
+                date(view.acceptance_due)
+            ),
+        },
+        CaseStatus::SupplementPending => ctx
+            .t(
+                "请按下列清单一次性补齐材料。补正材料提交后，受理期限重新计算。",
+                "Please hand in everything on the list below. The acceptance period starts again when you do.",
+            )
+            .to_owned(),
+        CaseStatus::Accepted => match l {
+            Lang::Zh => format!("正在审查，承诺于 {} 前作出决定。", date(view.promised_due)),
+            Lang::En => format!(
+                "Under review; a decision is promised by {}.",
+                date(view.promised_due)
+            ),
+        },
+        CaseStatus::Suspended => {
+            let procedure = case
+                .open_suspension()
+                .map(|s| names::procedure(s.procedure, l))
+                .unwrap_or_default();
+            match l {
+                Lang::Zh => {
+                    format!("办件处于特别程序（{procedure}）中，所需时间不计入办理时限。")
+                }
+                Lang::En => format!(
+                    "A special procedure ({procedure}) is under way; its time does not count against the limit."
+                ),
+            }
+        }
+        CaseStatus::Approved | CaseStatus::Denied => match l {
+            Lang::Zh => format!("已作出决定，结果将于 {} 前送达。", date(view.delivery_due)),
+            Lang::En => format!(
+                "The decision is made; the result will be delivered by {}.",
+                date(view.delivery_due)
+            ),
+        },
+        CaseStatus::Concluded => ctx
+            .t(
+                "已办结。欢迎对本次服务进行评价。",
+                "Concluded. You are welcome to rate the service.",
+            )
+            .to_owned(),
+        CaseStatus::Refused | CaseStatus::Withdrawn | CaseStatus::Terminated => {
+            let c = case.conclusion.as_ref();
+            let reason = c.and_then(|c| c.reason.clone()).unwrap_or_default();
+            let basis = c.and_then(|c| c.legal_basis.clone());
+            let refused = c.is_some_and(|c| c.outcome == Outcome::Refused);
+            let mut s = match l {
+                Lang::Zh => format!("办件已结束：{}。", reason),
+                Lang::En => format!("The case has ended: {reason}."),
+            };
+            if let Some(b) = basis {
+                s.push_str(&match l {
+                    Lang::Zh => format!("依据：{b}。"),
+                    Lang::En => format!(" Basis: {b}."),
+                });
+            }
+            if refused {
+                s.push_str(ctx.t(
+                    "如不服，可依法申请行政复议或者提起行政诉讼。",
+                    " You may apply for administrative reconsideration or bring a lawsuit.",
+                ));
+            }
+            s
+        }
+    };
+    html! { p { (text) } }
+}
+
+/// What the applicant still has to hand in: the open supplement notice, and materials
+/// promised at a tolerated-missing acceptance.
+pub fn missing(ctx: &Ctx, case: &Case, item: Option<&Item>) -> Markup {
+    let notice = case
+        .supplement_notices
+        .last()
+        .filter(|_| case.status == CaseStatus::SupplementPending);
+    let promised = case.outstanding_promises();
+    html! {
+        @if let Some(n) = notice {
+            h2 #missing { (ctx.t("需补正的材料", "Materials to hand in")) }
+            ol aria-labelledby="missing" {
+                @for m in &n.missing {
+                    li {
+                        (material_name(item, &m.code))
+                        @if !m.note.trim().is_empty() { "（" (m.note) "）" }
+                    }
+                }
+            }
+        }
+        @if !promised.is_empty() {
+            h2 #promised { (ctx.t("容缺受理待补交的材料", "Materials promised at acceptance")) }
+            ul aria-labelledby="promised" {
+                @for code in &promised { li { (material_name(item, code)) } }
+            }
+        }
+    }
+}
+
+/// The timeline, oldest first. `staff` adds who acted and where.
+pub fn timeline(ctx: &Ctx, state: &AppState, events: &[EventRecord], staff: bool) -> Markup {
+    html! {
+        ol.timeline {
+            @for e in events {
+                li {
+                    time datetime=(from_millis(e.at).to_rfc3339()) {
+                        (names::time(from_millis(e.at), state.hall, ctx.lang))
+                    }
+                    strong { (names::event(&e.kind, ctx.lang)) }
+                    @if staff {
+                        " — " (e.actor)
+                        @if let Some(w) = &e.window_code { " · " (ctx.t("窗口", "window")) " " (w) }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,328 @@
+//! What every page handler knows about its request: the language, the clerk signed in by the
+//! session cookie, the CSRF token of its forms, and how a page, a redirect or a problem
+//! becomes the HTTP answer.
+
+use std::future::{ready, Ready};
+
+use actix_web::{
+    cookie::{time::Duration, Cookie, SameSite},
+    dev::Payload,
+    http::{header, StatusCode},
+    web, FromRequest, HttpRequest, HttpResponse, HttpResponseBuilder,
+};
+use maud::{html, Markup};
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+
+use super::form::Form;
+use super::{lang, layout};
+use crate::auth::caller::{Authenticator, Caller};
+use crate::lang::Lang;
+use crate::problem::{Problem, Text};
+
+/// The staff session cookie: the signed access token itself (HttpOnly, SameSite=Strict).
+pub const SESSION_COOKIE: &str = "tb_session";
+/// A random value that anchors the CSRF token of forms shown to someone not signed in.
+pub const CSRF_COOKIE: &str = "tb_csrf";
+/// The name of the hidden CSRF field of every form.
+pub const CSRF_FIELD: &str = "csrf";
+
+/// A clerk signed in by the session cookie.
+pub struct Staff {
+    pub caller: Caller,
+}
+
+/// What the CSRF token of this request is derived from: the session token when signed in,
+/// else the anonymous cookie (sent, or new with this answer).
+enum CsrfBase {
+    Session(String),
+    Anonymous(String),
+    NewAnonymous(String),
+}
+
+pub struct Ctx {
+    pub lang: Lang,
+    /// Path and query of the request, for the language switch and the sign-in to come back to.
+    pub here: String,
+    pub staff: Option<Staff>,
+    /// A session cookie came with the request but is expired or invalid.
+    pub session_lost: bool,
+    csrf: CsrfBase,
+    /// Cookies are marked `Secure` when the page was requested over HTTPS.
+    pub secure: bool,
+}
+
+/// A page handler's result.
+pub enum Out {
+    Page {
+        status: StatusCode,
+        title: String,
+        body: Markup,
+    },
+    /// 303 See Other: after a successful POST, and for moved pages.
+    Redirect(String),
+}
+
+impl Out {
+    pub fn ok(title: impl Into<String>, body: Markup) -> Out {
+        Out::Page {
+            status: StatusCode::OK,
+            title: title.into(),
+            body,
+        }
+    }
+}
+
+/// Why a page could not be shown: a problem (rendered as an error page in the page
+/// language), or the clerk must sign in first.
+#[derive(Debug)]
+pub enum PageErr {
+    Problem(Problem),
+    SignIn,
+}
+
+impl From<Problem> for PageErr {
+    fn from(p: Problem) -> Self {
+        PageErr::Problem(p)
+    }
+}
+
+pub type PageResult = Result<Out, PageErr>;
+
+fn digest_hex(parts: &[&str]) -> String {
+    let mut h = Sha256::new();
+    for p in parts {
+        h.update(p.as_bytes());
+        h.update([0x1f]);
+    }
+    hex::encode(h.finalize())
+}
+
+fn random_hex() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
+
+/// Equal in time that does not depend on where the first difference is.
+fn same(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}
+
+impl Ctx {
+    fn from_request(req: &HttpRequest) -> Ctx {
+        let lang = lang::of(req);
+        let here = match req.uri().path_and_query() {
+            Some(pq) => pq.as_str().to_owned(),
+            None => "/".to_owned(),
+        };
+        let mut session_lost = false;
+        let mut staff = None;
+        let mut session_token = None;
+        if let Some(cookie) = req.cookie(SESSION_COOKIE) {
+            let token = cookie.value().to_owned();
+            match req.app_data::<web::Data<Authenticator>>() {
+                Some(auth) => match auth.verify(&token) {
+                    Ok(claims) => {
+                        staff = Some(Staff {
+                            caller: Caller(claims),
+                        });
+                        session_token = Some(token);
+                    }
+                    Err(_) => session_lost = true,
+                },
+                None => session_lost = true,
+            }
+        }
+        let csrf = match (session_token, req.cookie(CSRF_COOKIE)) {
+            (Some(t), _) => CsrfBase::Session(t),
+            (None, Some(c)) if c.value().len() == 64 => CsrfBase::Anonymous(c.value().to_owned()),
+            _ => CsrfBase::NewAnonymous(random_hex()),
+        };
+        Ctx {
+            lang,
+            here,
+            staff,
+            session_lost,
+            csrf,
+            secure: req.connection_info().scheme() == "https",
+        }
+    }
+
+    pub fn t<'a>(&self, zh: &'a str, en: &'a str) -> &'a str {
+        self.lang.pick(zh, en)
+    }
+
+    pub fn text<'a>(&self, text: &'a Text) -> &'a str {
+        text.get(self.lang)
+    }
+
+    /// The CSRF token of this request's forms: a hash of the session token (or of the
+    /// anonymous cookie), which a page of another site can neither read nor compute.
+    pub fn csrf_token(&self) -> String {
+        match &self.csrf {
+            CsrfBase::Session(t) => digest_hex(&["tongban-csrf-session", t]),
+            CsrfBase::Anonymous(v) | CsrfBase::NewAnonymous(v) => {
+                digest_hex(&["tongban-csrf-anonymous", v])
+            }
+        }
+    }
+
+    /// The hidden field every POST form carries.
+    pub fn csrf_field(&self) -> Markup {
+        html! { input type="hidden" name=(CSRF_FIELD) value=(self.csrf_token()); }
+    }
+
+    /// 403 unless the form carries this request's CSRF token. A token minted with this very
+    /// answer cannot have been sent back yet.
+    pub fn check_csrf(&self, form: &Form) -> Result<(), PageErr> {
+        let sent = form.get(CSRF_FIELD);
+        let valid = !matches!(self.csrf, CsrfBase::NewAnonymous(_))
+            && !sent.is_empty()
+            && same(sent, &self.csrf_token());
+        if valid {
+            Ok(())
+        } else {
+            Err(PageErr::Problem(Problem::new(
+                StatusCode::FORBIDDEN,
+                "csrf_failed",
+                Text::new("表单已失效", "Form expired"),
+                Text::new(
+                    "表单校验失败（可能已过期或来自其他网站）。请返回上一页，刷新后重新提交。",
+                    "The form could not be verified (it may have expired or come from another site). Go back, reload the page and submit again.",
+                ),
+            )))
+        }
+    }
+
+    /// The signed-in clerk at a window, or a redirect to the sign-in page.
+    pub fn clerk(&self) -> Result<&Caller, PageErr> {
+        match &self.staff {
+            Some(s)
+                if s.caller.has(tongban_core::role::Role::Clerk) && s.caller.window().is_some() =>
+            {
+                Ok(&s.caller)
+            }
+            _ => Err(PageErr::SignIn),
+        }
+    }
+
+    fn cookie<'c>(&self, name: &'c str, value: String) -> Cookie<'c> {
+        Cookie::build(name, value)
+            .path("/")
+            .http_only(true)
+            .secure(self.secure)
+            .same_site(SameSite::Strict)
+            .finish()
+    }
+
+    /// The session cookie carrying `token`, living exactly as long as the token.
+    pub fn session_cookie(&self, token: String, lifetime_secs: i64) -> Cookie<'static> {
+        let mut c = self.cookie(SESSION_COOKIE, token);
+        c.set_max_age(Duration::seconds(lifetime_secs.max(0)));
+        c
+    }
+
+    pub fn cleared_session_cookie(&self) -> Cookie<'static> {
+        let mut c = self.cookie(SESSION_COOKIE, String::new());
+        c.make_removal();
+        c
+    }
+
+    /// Headers every page answer carries; sets the anonymous CSRF cookie when it is new.
+    pub fn builder(&self, status: StatusCode) -> HttpResponseBuilder {
+        let mut b = HttpResponse::build(status);
+        b.insert_header((header::CONTENT_LANGUAGE, lang::tag(self.lang)))
+            // Pages show personal data and per-session tokens: never cached.
+            .insert_header((header::CACHE_CONTROL, "no-store"))
+            .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+            .insert_header((header::X_FRAME_OPTIONS, "DENY"))
+            .insert_header((header::REFERRER_POLICY, "same-origin"))
+            .insert_header((
+                header::CONTENT_SECURITY_POLICY,
+                "default-src 'self'; script-src 'none'; object-src 'none'; base-uri 'none'; \
+                 form-action 'self'; frame-ancestors 'none'",
+            ));
+        if let CsrfBase::NewAnonymous(v) = &self.csrf {
+            b.cookie(self.cookie(CSRF_COOKIE, v.clone()));
+        }
+        if self.session_lost {
+            b.cookie(self.cleared_session_cookie());
+        }
+        b
+    }
+
+    pub fn redirect(&self, to: &str) -> HttpResponse {
+        self.builder(StatusCode::SEE_OTHER)
+            .insert_header((header::LOCATION, lang::local_path(to).to_owned()))
+            .finish()
+    }
+
+    pub fn html(&self, status: StatusCode, title: &str, body: Markup) -> HttpResponse {
+        self.builder(status)
+            .content_type("text/html; charset=utf-8")
+            .body(layout::page(self, title, body).into_string())
+    }
+
+    /// The answer for a handler's result.
+    pub fn respond(&self, result: PageResult) -> HttpResponse {
+        match result {
+            Ok(Out::Page {
+                status,
+                title,
+                body,
+            }) => self.html(status, &title, body),
+            Ok(Out::Redirect(to)) => self.redirect(&to),
+            Err(PageErr::SignIn) => self.redirect(&format!(
+                "/staff/login?next={}{}",
+                lang::encode(&self.here),
+                if self.session_lost { "&expired=1" } else { "" }
+            )),
+            Err(PageErr::Problem(p)) => self.problem(&p),
+        }
+    }
+
+    /// An error page: what went wrong, in the page language, and a way on.
+    pub fn problem(&self, p: &Problem) -> HttpResponse {
+        let title = self.text(&p.title).to_owned();
+        let body = html! {
+            h1 { (title) }
+            div.error-summary role="alert" {
+                p { (self.text(&p.detail)) }
+                @if !p.errors.is_empty() {
+                    ul { @for e in &p.errors { li { (e.field) "：" (self.text(&e.message)) } } }
+                }
+            }
+            p { a href="/" { (self.t("返回首页", "Back to the home page")) } }
+        };
+        self.html(p.status, &title, body)
+    }
+}
+
+impl FromRequest for Ctx {
+    type Error = actix_web::Error;
+    type Future = Ready<Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(Ok(Ctx::from_request(req)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csrf_tokens_differ_by_base_and_compare_exactly() {
+        let a = digest_hex(&["tongban-csrf-session", "x"]);
+        let b = digest_hex(&["tongban-csrf-anonymous", "x"]);
+        assert_ne!(a, b);
+        assert!(same(&a, &a.clone()));
+        assert!(!same(&a, &b));
+        assert!(!same(&a, &a[1..]));
+    }
+}

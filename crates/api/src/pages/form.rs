@@ -1,0 +1,51 @@
+//! A posted HTML form (`application/x-www-form-urlencoded`) as name/value pairs: checkbox
+//! lists repeat a name, which a struct cannot hold.
+
+use actix_web::{http::StatusCode, web};
+
+use super::ctx::PageErr;
+use crate::problem::{Problem, Text};
+
+pub type Posted = Result<web::Form<Vec<(String, String)>>, actix_web::Error>;
+
+#[derive(Debug, Default, Clone)]
+pub struct Form(pub Vec<(String, String)>);
+
+impl Form {
+    /// Reads the posted form; an unreadable one is a 400 page.
+    pub fn read(posted: Posted) -> Result<Form, PageErr> {
+        posted.map(|f| Form(f.into_inner())).map_err(|e| {
+            PageErr::Problem(Problem::new(
+                StatusCode::BAD_REQUEST,
+                "malformed_form",
+                Text::new("表单无法读取", "The form could not be read"),
+                Text::new(
+                    format!("提交的表单无法读取：{e}"),
+                    format!("The submitted form could not be read: {e}"),
+                ),
+            ))
+        })
+    }
+
+    /// The first value of `name`, trimmed; empty when absent.
+    pub fn get(&self, name: &str) -> &str {
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.trim())
+            .unwrap_or("")
+    }
+
+    /// Every value of `name` (checkboxes), trimmed.
+    pub fn all(&self, name: &str) -> Vec<&str> {
+        self.0
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.trim())
+            .collect()
+    }
+
+    pub fn has(&self, name: &str, value: &str) -> bool {
+        self.all(name).contains(&value)
+    }
+}

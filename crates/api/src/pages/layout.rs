@@ -1,0 +1,75 @@
+//! The frame of every page: language, skip link, header with navigation and the language
+//! switch, main content, footer.
+
+use maud::{html, Markup, DOCTYPE};
+
+use super::ctx::Ctx;
+use super::lang;
+use crate::lang::Lang;
+
+pub fn page(ctx: &Ctx, title: &str, body: Markup) -> Markup {
+    let site = ctx.t("政务服务网上办事大厅", "Government Service Hall Online");
+    let (other, other_name) = match ctx.lang {
+        Lang::Zh => ("en", "English"),
+        Lang::En => ("zh", "中文"),
+    };
+    html! {
+        (DOCTYPE)
+        html lang=(lang::tag(ctx.lang)) {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) " · " (site) }
+                link rel="stylesheet" href="/assets/tongban.css";
+            }
+            body {
+                a.skip-link href="#main" { (ctx.t("跳到主要内容", "Skip to main content")) }
+                header.site-header {
+                    div.inner {
+                        a.brand href="/" { (ctx.t("通办", "Tongban")) " · " (site) }
+                        nav.site-nav aria-label=(ctx.t("主导航", "Main navigation")) {
+                            ul {
+                                li { a href="/guide" { (ctx.t("办事指南", "Service guide")) } }
+                                li { a href="/status" { (ctx.t("办件查询", "Case status")) } }
+                                @if let Some(staff) = ctx.staff.as_ref().filter(|_| ctx.clerk().is_ok()) {
+                                    li { a href="/staff/queue" { (ctx.t("工作队列", "Queue")) } }
+                                    li { a href="/staff/intake" { (ctx.t("窗口收件", "Intake")) } }
+                                    li {
+                                        form method="post" action="/staff/logout" {
+                                            (ctx.csrf_field())
+                                            button.link type="submit" {
+                                                (ctx.t("退出", "Sign out")) " (" (staff.caller.username())
+                                                " · " (staff.caller.window().unwrap_or("")) ")"
+                                            }
+                                        }
+                                    }
+                                } @else {
+                                    li { a href="/staff/login" { (ctx.t("工作人员登录", "Staff sign-in")) } }
+                                }
+                                li {
+                                    a href={ "/lang/" (other) "?next=" (lang::encode(&ctx.here)) }
+                                        lang=(lang::tag(if other == "en" { Lang::En } else { Lang::Zh })) {
+                                        (other_name)
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+                main #main tabindex="-1" {
+                    div.inner { (body) }
+                }
+                footer.site-footer {
+                    div.inner {
+                        p {
+                            (ctx.t(
+                                "咨询与投诉：12345 政务服务便民热线。",
+                                "Questions and complaints: the 12345 government service hotline."
+                            ))
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

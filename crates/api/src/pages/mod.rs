@@ -1,0 +1,34 @@
+//! Server-rendered pages (maud): the service guide and the public status query for
+//! applicants, and the window clerk's console (sign-in, queue, intake, case actions with a
+//! confirmation step, printable receipt and supplement notice).
+//!
+//! Pages call the same application code as the JSON routes (intake, case actions, sign-in,
+//! scope checks); they add only forms, confirmation and HTML. Simplified Chinese by default,
+//! English by the `lang` cookie or `Accept-Language`; one stylesheet, no JavaScript.
+//! See docs/pages.md.
+
+mod assets;
+mod case_parts;
+mod ctx;
+mod form;
+mod guide;
+mod lang;
+mod layout;
+mod mask;
+mod names;
+mod staff;
+mod status;
+
+use actix_web::web;
+
+/// Mounts the pages and their stylesheet.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(assets::stylesheet)
+        .service(lang::switch)
+        .service(guide::home)
+        .service(guide::list)
+        .service(guide::item_guide)
+        .service(status::show_form)
+        .service(status::query);
+    staff::configure(cfg);
+}

@@ -1,0 +1,152 @@
+//! Display names in both languages for the enums of the core (the core keeps the Chinese
+//! ones; the English ones are the pages' alone). Display only: no rule lives here.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use tongban_core::case::{Action, ApplicantKind, CaseStatus, DeliveryMethod, Procedure};
+use tongban_core::clock::HallTime;
+use tongban_core::item::{DayUnit, ItemCategory, ItemKind, MaterialForm, TimeLimit};
+
+use crate::lang::Lang;
+
+pub fn status(s: CaseStatus, lang: Lang) -> &'static str {
+    let en = match s {
+        CaseStatus::Submitted => "Submitted",
+        CaseStatus::Received => "Received",
+        CaseStatus::SupplementPending => "Awaiting supplement",
+        CaseStatus::Accepted => "Accepted",
+        CaseStatus::Suspended => "Special procedure",
+        CaseStatus::Approved => "Approved",
+        CaseStatus::Denied => "Denied",
+        CaseStatus::Concluded => "Concluded",
+        CaseStatus::Refused => "Not accepted",
+        CaseStatus::Withdrawn => "Withdrawn",
+        CaseStatus::Terminated => "Terminated",
+    };
+    lang.pick(s.name_zh(), en)
+}
+
+pub fn action(a: Action, lang: Lang) -> &'static str {
+    let en = match a {
+        Action::Accept => "Accept",
+        Action::Refuse => "Refuse",
+        Action::RequestSupplement => "One-time supplement notice",
+        Action::Supplement => "Hand in materials",
+        Action::CompleteStage => "Complete stage",
+        Action::Approve => "Approve",
+        Action::Deny => "Deny",
+        Action::Suspend => "Start special procedure",
+        Action::Resume => "Resume",
+        Action::Extend => "Extend",
+        Action::Withdraw => "Withdraw",
+        Action::Deliver => "Deliver the result",
+        Action::Terminate => "Terminate",
+    };
+    lang.pick(a.name_zh(), en)
+}
+
+/// A timeline entry's name, by the stored event kind.
+pub fn event(kind: &str, lang: Lang) -> String {
+    let (zh, en) = match kind {
+        "opened" => ("收件", "Application received"),
+        "accepted" => ("受理", "Accepted"),
+        "refused" => ("不予受理", "Not accepted"),
+        "supplement_requested" => ("一次性告知补正", "Supplement notice issued"),
+        "supplemented" => ("补正材料", "Materials handed in"),
+        "stage_completed" => ("环节办结", "Stage completed"),
+        "approved" => ("准予许可", "Approved"),
+        "denied" => ("不予许可", "Denied"),
+        "suspended" => ("特别程序开始", "Special procedure started"),
+        "resumed" => ("恢复计时", "Clock resumed"),
+        "extended" => ("延期", "Extended"),
+        "withdrawn" => ("撤回", "Withdrawn"),
+        "delivered" => ("送达办结", "Result delivered"),
+        "terminated" => ("终止", "Terminated"),
+        other => (other, other),
+    };
+    lang.pick(zh, en).to_owned()
+}
+
+pub fn item_kind(k: ItemKind, lang: Lang) -> &'static str {
+    match k {
+        ItemKind::Immediate => lang.pick("即办件", "Decided on the spot"),
+        ItemKind::Promised => lang.pick("承诺件", "Decided within a promised time"),
+    }
+}
+
+pub fn category(c: ItemCategory, lang: Lang) -> &'static str {
+    match c {
+        ItemCategory::License => lang.pick("行政许可", "Administrative licence"),
+        ItemCategory::Confirmation => lang.pick("行政确认", "Administrative confirmation"),
+        ItemCategory::Benefit => lang.pick("行政给付", "Administrative benefit"),
+        ItemCategory::Levy => lang.pick("行政征收", "Administrative levy"),
+        ItemCategory::Adjudication => lang.pick("行政裁决", "Administrative adjudication"),
+        ItemCategory::PublicService => lang.pick("公共服务", "Public service"),
+        ItemCategory::Other => lang.pick("其他行政权力", "Other administrative power"),
+    }
+}
+
+pub fn material_form(f: MaterialForm, lang: Lang) -> &'static str {
+    match f {
+        MaterialForm::Original => lang.pick("原件", "Original"),
+        MaterialForm::Copy => lang.pick("复印件", "Copy"),
+        MaterialForm::OriginalAndCopy => lang.pick("原件和复印件", "Original and copy"),
+        MaterialForm::Electronic => lang.pick("电子材料", "Electronic"),
+    }
+}
+
+pub fn limit(l: TimeLimit, lang: Lang) -> String {
+    if l.days == 0 {
+        return lang.pick("当场办结", "On the spot").to_owned();
+    }
+    match (l.unit, lang) {
+        (DayUnit::WorkingDays, Lang::Zh) => format!("{} 个工作日", l.days),
+        (DayUnit::NaturalDays, Lang::Zh) => format!("{} 个自然日", l.days),
+        (DayUnit::WorkingDays, Lang::En) => format!("{} working days", l.days),
+        (DayUnit::NaturalDays, Lang::En) => format!("{} calendar days", l.days),
+    }
+}
+
+pub fn applicant_kind(k: ApplicantKind, lang: Lang) -> &'static str {
+    match k {
+        ApplicantKind::Person => lang.pick("自然人", "Person"),
+        ApplicantKind::Organization => lang.pick("法人或其他组织", "Organisation"),
+    }
+}
+
+pub fn delivery(m: DeliveryMethod, lang: Lang) -> &'static str {
+    match m {
+        DeliveryMethod::Window => lang.pick("窗口领取", "Collected at the window"),
+        DeliveryMethod::Post => lang.pick("邮寄", "By post"),
+        DeliveryMethod::Electronic => lang.pick("电子送达", "Electronically"),
+    }
+}
+
+pub fn procedure(p: Procedure, lang: Lang) -> &'static str {
+    let en = match p {
+        Procedure::Hearing => "hearing",
+        Procedure::Auction => "tender or auction",
+        Procedure::Testing => "testing",
+        Procedure::Quarantine => "quarantine",
+        Procedure::Inspection => "inspection",
+        Procedure::ExpertReview => "expert review",
+        Procedure::PublicNotice => "public notice",
+    };
+    lang.pick(p.name_zh(), en)
+}
+
+/// A date as people write it: 2026年11月23日 / 2026-11-23.
+pub fn date(d: NaiveDate, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => d.format("%Y年%m月%d日").to_string(),
+        Lang::En => d.format("%Y-%m-%d").to_string(),
+    }
+}
+
+/// An instant in hall time, to the minute.
+pub fn time(t: DateTime<Utc>, hall: HallTime, lang: Lang) -> String {
+    let local = t.with_timezone(&hall.offset());
+    match lang {
+        Lang::Zh => local.format("%Y年%m月%d日 %H:%M").to_string(),
+        Lang::En => local.format("%Y-%m-%d %H:%M").to_string(),
+    }
+}

@@ -1,0 +1,585 @@
+//! The case actions a window clerk takes, as forms with a confirmation step:
+//! form → `POST` (checked, shown back for confirmation) → `POST confirm=yes` → the same code
+//! path as `POST /api/v1/cases/{no}/{action}`. Only the actions the case's state and the
+//! window's grants allow are offered; the core decides again when the clerk confirms.
+
+use std::collections::HashMap;
+
+use actix_web::{post, web, HttpResponse};
+use maud::{html, Markup};
+use tongban_core::case::{
+    decide, Action, Case, CaseErrorKind, Command, DeliveryMethod, GrantRef, MissingMaterial,
+};
+use tongban_core::grant::WindowAction;
+use tongban_core::item::{Item, Yuan};
+use tongban_core::role::Role;
+
+use super::case::{case_page, ActionError};
+use crate::auth::caller::Caller;
+use crate::casework::actor::{actor, needed, window_grant};
+use crate::errors::case_problem;
+use crate::pages::case_parts::material_name;
+use crate::pages::ctx::{Ctx, Out, PageErr, PageResult};
+use crate::pages::form::{Form, Posted};
+use crate::pages::names;
+use crate::problem::{Problem, Text};
+use crate::routes::cases::{act_at, check_materials, check_texts, MaterialBody};
+use crate::state::AppState;
+use crate::validate::{Fields, MAX_TEXT};
+
+/// The actions a clerk may take at a window, in the order the console shows them.
+pub const CLERK_ACTIONS: [Action; 9] = [
+    Action::Accept,
+    Action::RequestSupplement,
+    Action::Refuse,
+    Action::Supplement,
+    Action::Approve,
+    Action::Deny,
+    Action::Deliver,
+    Action::Withdraw,
+    Action::Terminate,
+];
+
+/// The action's path segment: `request-supplement`, as in api.md.
+pub fn slug(a: Action) -> String {
+    a.as_str().replace('_', "-")
+}
+
+fn parse_slug(s: &str) -> Option<Action> {
+    CLERK_ACTIONS.into_iter().find(|a| slug(*a) == s)
+}
+
+/// A command of the right shape with placeholder data, to ask the core whether the actor
+/// may take the action at all (its data is checked when the clerk confirms).
+fn probe(a: Action, item: &Item) -> Command {
+    let text = || "-".to_owned();
+    let first = item
+        .materials
+        .first()
+        .map(|m| m.code.clone())
+        .unwrap_or_default();
+    match a {
+        Action::Refuse => Command::Refuse {
+            reason: text(),
+            legal_basis: text(),
+        },
+        Action::RequestSupplement => Command::RequestSupplement {
+            missing: vec![MissingMaterial {
+                code: first,
+                note: String::new(),
+            }],
+        },
+        Action::Supplement => Command::Supplement {
+            materials: vec![tongban_core::case::SubmittedMaterial {
+                code: first,
+                copies: 1,
+            }],
+        },
+        Action::Approve => Command::Approve { opinion: text() },
+        Action::Deny => Command::Deny {
+            reason: text(),
+            legal_basis: text(),
+        },
+        Action::Deliver => Command::Deliver {
+            method: DeliveryMethod::Window,
+            fee: None,
+        },
+        Action::Withdraw => Command::Withdraw { reason: text() },
+        Action::Terminate => Command::Terminate { reason: text() },
+        _ => Command::Accept,
+    }
+}
+
+/// An action the clerk may take; `blocked` when it takes no input and the core already
+/// says why it cannot succeed (accepting with a required material missing): the console
+/// shows the reason instead of a form.
+pub struct Offer {
+    pub action: Action,
+    pub blocked: Option<Problem>,
+}
+
+/// The clerk actions the case's state, the window's grants in force and the core's role
+/// rules allow now.
+pub async fn offered(
+    state: &AppState,
+    caller: &Caller,
+    case: &Case,
+    item: &Item,
+) -> Result<Vec<Offer>, Problem> {
+    let now = state.clock.now();
+    let calendar = state.calendar();
+    // One grant check per kind of grant, not per action.
+    let mut grants: HashMap<WindowAction, Option<GrantRef>> = HashMap::new();
+    let mut out = Vec::new();
+    for a in CLERK_ACTIONS {
+        if !a.allowed_in(case.status) {
+            continue;
+        }
+        let mut acting = actor(caller, Role::Clerk);
+        if let Some(w) = needed(Some(a)) {
+            let grant = match grants.get(&w) {
+                Some(g) => g.clone(),
+                None => {
+                    let g = window_grant(state, &acting, item, w, now).await.ok();
+                    grants.insert(w, g.clone());
+                    g
+                }
+            };
+            match grant {
+                Some(g) => acting.grant = Some(g),
+                None => continue,
+            }
+        }
+        match decide(
+            case,
+            item,
+            probe(a, item),
+            &acting,
+            now,
+            &calendar,
+            state.hall,
+        ) {
+            Err(e) if e.kind() == CaseErrorKind::Forbidden => {}
+            Err(e) if a == Action::Accept => out.push(Offer {
+                action: a,
+                blocked: Some(case_problem(&e)),
+            }),
+            _ => out.push(Offer {
+                action: a,
+                blocked: None,
+            }),
+        }
+    }
+    Ok(out)
+}
+
+fn invalid(field: &str, zh: &str, en: &str) -> Problem {
+    let mut f = Fields::default();
+    f.error(field, zh, en);
+    f.finish().err().unwrap_or_else(Problem::internal)
+}
+
+/// The command the form asks for, checked as the JSON route checks its body.
+fn command(a: Action, form: &Form) -> Result<Command, Problem> {
+    let reason = || form.get("reason").to_owned();
+    let basis = || form.get("legal_basis").to_owned();
+    Ok(match a {
+        Action::Accept => Command::Accept,
+        Action::Refuse => {
+            check_texts(&[
+                ("reason", form.get("reason")),
+                ("legal_basis", form.get("legal_basis")),
+            ])?;
+            Command::Refuse {
+                reason: reason(),
+                legal_basis: basis(),
+            }
+        }
+        Action::Deny => {
+            check_texts(&[
+                ("reason", form.get("reason")),
+                ("legal_basis", form.get("legal_basis")),
+            ])?;
+            Command::Deny {
+                reason: reason(),
+                legal_basis: basis(),
+            }
+        }
+        Action::Approve => {
+            check_texts(&[("opinion", form.get("opinion"))])?;
+            Command::Approve {
+                opinion: form.get("opinion").to_owned(),
+            }
+        }
+        Action::Withdraw | Action::Terminate => {
+            check_texts(&[("reason", form.get("reason"))])?;
+            if a == Action::Withdraw {
+                Command::Withdraw { reason: reason() }
+            } else {
+                Command::Terminate { reason: reason() }
+            }
+        }
+        Action::RequestSupplement => {
+            let mut f = Fields::default();
+            let codes = form.all("missing");
+            if codes.is_empty() {
+                f.error(
+                    "missing",
+                    "请勾选所有需要补正的材料",
+                    "tick every material that is missing",
+                );
+            }
+            for code in &codes {
+                f.text(
+                    &format!("note-{code}"),
+                    form.get(&format!("note-{code}")),
+                    0,
+                    MAX_TEXT,
+                );
+            }
+            f.finish()?;
+            Command::RequestSupplement {
+                missing: codes
+                    .iter()
+                    .map(|c| MissingMaterial {
+                        code: (*c).to_owned(),
+                        note: form.get(&format!("note-{c}")).to_owned(),
+                    })
+                    .collect(),
+            }
+        }
+        Action::Supplement => {
+            let codes = form.all("material");
+            if codes.is_empty() {
+                return Err(invalid(
+                    "material",
+                    "请勾选补交的材料",
+                    "tick the materials handed in",
+                ));
+            }
+            let mut bodies = Vec::new();
+            for code in codes {
+                let copies = form.get(&format!("copies-{code}"));
+                let copies = if copies.is_empty() {
+                    None
+                } else {
+                    Some(copies.parse::<u32>().map_err(|_| {
+                        invalid(
+                            &format!("copies-{code}"),
+                            "份数应为正整数",
+                            "copies must be a whole number",
+                        )
+                    })?)
+                };
+                bodies.push(MaterialBody {
+                    code: code.to_owned(),
+                    copies,
+                });
+            }
+            Command::Supplement {
+                materials: check_materials(&bodies)?,
+            }
+        }
+        Action::Deliver => {
+            let method = match form.get("method") {
+                "window" => DeliveryMethod::Window,
+                "post" => DeliveryMethod::Post,
+                "electronic" => DeliveryMethod::Electronic,
+                _ => {
+                    return Err(invalid(
+                        "method",
+                        "请选择送达方式",
+                        "choose how the result is delivered",
+                    ))
+                }
+            };
+            let fee = match form.get("fee") {
+                "" => None,
+                s => Some(s.parse::<Yuan>().map_err(|_| {
+                    invalid(
+                        "fee",
+                        "金额格式应为 12 或 12.50",
+                        "write the amount as 12 or 12.50",
+                    )
+                })?),
+            };
+            Command::Deliver { method, fee }
+        }
+        _ => {
+            return Err(Problem::not_found(
+                "no_such_action",
+                Text::new("窗口没有此操作", "No such window action"),
+            ))
+        }
+    })
+}
+
+/// The message of a field, next to it.
+fn field_error(ctx: &Ctx, error: Option<&Problem>, field: &str) -> Markup {
+    let message = error.and_then(|p| p.errors.iter().find(|e| e.field == field));
+    html! {
+        @if let Some(e) = message {
+            span.field-error id={ "err-" (field) } { (ctx.text(&e.message)) }
+        }
+    }
+}
+
+fn text_input(
+    ctx: &Ctx,
+    id: &str,
+    name: &str,
+    label: &str,
+    values: Option<&Form>,
+    error: Option<&Problem>,
+    area: bool,
+) -> Markup {
+    let value = values.map(|f| f.get(name)).unwrap_or("");
+    let bad = error.is_some_and(|p| p.errors.iter().any(|e| e.field == name));
+    html! {
+        label for=(id) { (label) }
+        (field_error(ctx, error, name))
+        @if area {
+            textarea id=(id) name=(name) maxlength="2000" required
+                aria-invalid=[bad.then_some("true")]
+                aria-describedby=[bad.then(|| format!("err-{name}"))] { (value) }
+        } @else {
+            input id=(id) type="text" name=(name) value=(value) maxlength="2000" required
+                aria-invalid=[bad.then_some("true")]
+                aria-describedby=[bad.then(|| format!("err-{name}"))];
+        }
+    }
+}
+
+/// The form of one action; `values` and `error` are what a failed attempt sent and got.
+pub fn action_form(
+    ctx: &Ctx,
+    case: &Case,
+    item: &Item,
+    a: Action,
+    values: Option<&Form>,
+    error: Option<&Problem>,
+) -> Markup {
+    let s = slug(a);
+    let id = |f: &str| format!("{s}-{f}");
+    let l = ctx.lang;
+    let checked = |name: &str, code: &str| values.is_some_and(|v| v.has(name, code));
+    html! {
+        section.action-box aria-labelledby={ "h-" (s) } {
+            h3 id={ "h-" (s) } { (names::action(a, l)) }
+            @if let Some(p) = error {
+                div.error-summary role="alert" id={ "err-" (s) } {
+                    p { strong { (ctx.text(&p.title)) } "：" (ctx.text(&p.detail)) }
+                }
+            }
+            form method="post" action={ "/staff/cases/" (case.case_no) "/actions/" (s) } {
+                (ctx.csrf_field())
+                input type="hidden" name="version" value=(case.version);
+                @match a {
+                    Action::Refuse | Action::Deny => {
+                        (text_input(ctx, &id("reason"), "reason", ctx.t("理由", "Reason"), values, error, true))
+                        (text_input(ctx, &id("basis"), "legal_basis", ctx.t("法律依据", "Legal basis"), values, error, false))
+                    }
+                    Action::Approve => {
+                        (text_input(ctx, &id("opinion"), "opinion", ctx.t("审批意见", "Opinion"), values, error, true))
+                    }
+                    Action::Withdraw | Action::Terminate => {
+                        (text_input(ctx, &id("reason"), "reason", ctx.t("理由", "Reason"), values, error, true))
+                    }
+                    Action::RequestSupplement => {
+                        fieldset {
+                            legend { (ctx.t("一次性列明所有需补正的材料", "List everything missing, at once")) }
+                            (field_error(ctx, error, "missing"))
+                            @for m in &item.materials {
+                                label.choice for=(id(&format!("m-{}", m.code))) {
+                                    input id=(id(&format!("m-{}", m.code))) type="checkbox" name="missing"
+                                        value=(m.code) checked[checked("missing", &m.code)];
+                                    span { (m.name) }
+                                }
+                                label for=(id(&format!("n-{}", m.code))) {
+                                    span.hint { (ctx.t("说明（可选）：", "Note (optional): ")) (m.name) }
+                                }
+                                (field_error(ctx, error, &format!("note-{}", m.code)))
+                                input id=(id(&format!("n-{}", m.code))) type="text" name={ "note-" (m.code) }
+                                    value=(values.map(|v| v.get(&format!("note-{}", m.code))).unwrap_or("")) maxlength="2000";
+                            }
+                        }
+                    }
+                    Action::Supplement => {
+                        fieldset {
+                            legend { (ctx.t("补交的材料", "Materials handed in")) }
+                            (field_error(ctx, error, "material"))
+                            @for m in &item.materials {
+                                label.choice for=(id(&format!("m-{}", m.code))) {
+                                    input id=(id(&format!("m-{}", m.code))) type="checkbox" name="material"
+                                        value=(m.code) checked[checked("material", &m.code)];
+                                    span { (m.name) }
+                                }
+                                label for=(id(&format!("c-{}", m.code))) { span.hint { (ctx.t("份数", "Copies")) } }
+                                (field_error(ctx, error, &format!("copies-{}", m.code)))
+                                input id=(id(&format!("c-{}", m.code))) type="number" min="1" max="1000"
+                                    name={ "copies-" (m.code) } value=(m.copies);
+                            }
+                        }
+                    }
+                    Action::Deliver => {
+                        label for=(id("method")) { (ctx.t("送达方式", "Delivery method")) }
+                        (field_error(ctx, error, "method"))
+                        select id=(id("method")) name="method" {
+                            @for m in [DeliveryMethod::Window, DeliveryMethod::Post, DeliveryMethod::Electronic] {
+                                option value=(m.as_str()) selected[values.is_some_and(|v| v.get("method") == m.as_str())] {
+                                    (names::delivery(m, l))
+                                }
+                            }
+                        }
+                        label for=(id("fee")) {
+                            (ctx.t("实收费用（元）", "Fee charged (yuan)"))
+                            span.hint {
+                                (ctx.t("留空即按收费标准：", "Leave empty for the standard fee: ")) (item.fee.amount)
+                            }
+                        }
+                        (field_error(ctx, error, "fee"))
+                        input id=(id("fee")) type="text" inputmode="decimal" name="fee"
+                            value=(values.map(|v| v.get("fee")).unwrap_or("")) maxlength="20";
+                    }
+                    _ => {
+                        p.hint { (ctx.t("确认后受理，开始计算办理时限。", "On confirmation the case is accepted and the decision clock starts.")) }
+                    }
+                }
+                div.actions-row { button type="submit" { (names::action(a, l)) "…" } }
+            }
+        }
+    }
+}
+
+/// An action that cannot succeed now, with the reason.
+pub fn blocked_box(ctx: &Ctx, a: Action, why: &Problem) -> Markup {
+    let s = slug(a);
+    html! {
+        section.action-box aria-labelledby={ "h-" (s) } {
+            h3 id={ "h-" (s) } { (names::action(a, ctx.lang)) }
+            p.notice { (ctx.t("暂不能办理：", "Not possible now: ")) (ctx.text(&why.detail)) }
+        }
+    }
+}
+
+/// What the clerk is about to do, in words, for the confirmation page.
+fn summary(ctx: &Ctx, a: Action, cmd: &Command, item: &Item) -> Markup {
+    let l = ctx.lang;
+    html! {
+        dl.facts {
+            dt { (ctx.t("操作", "Action")) } dd { strong { (names::action(a, l)) } }
+            @match cmd {
+                Command::Refuse { reason, legal_basis } | Command::Deny { reason, legal_basis } => {
+                    dt { (ctx.t("理由", "Reason")) } dd { (reason) }
+                    dt { (ctx.t("法律依据", "Legal basis")) } dd { (legal_basis) }
+                }
+                Command::Approve { opinion } => {
+                    dt { (ctx.t("审批意见", "Opinion")) } dd { (opinion) }
+                }
+                Command::Withdraw { reason } | Command::Terminate { reason } => {
+                    dt { (ctx.t("理由", "Reason")) } dd { (reason) }
+                }
+                Command::RequestSupplement { missing } => {
+                    dt { (ctx.t("需补正的材料", "Missing materials")) }
+                    dd { ol { @for m in missing {
+                        li { (material_name(Some(item), &m.code)) @if !m.note.is_empty() { "（" (m.note) "）" } }
+                    } } }
+                }
+                Command::Supplement { materials } => {
+                    dt { (ctx.t("补交的材料", "Materials handed in")) }
+                    dd { ul { @for m in materials {
+                        li { (material_name(Some(item), &m.code)) " × " (m.copies) }
+                    } } }
+                }
+                Command::Deliver { method, fee } => {
+                    dt { (ctx.t("送达方式", "Delivery method")) } dd { (names::delivery(*method, l)) }
+                    dt { (ctx.t("实收费用", "Fee charged")) } dd { (fee.unwrap_or(item.fee.amount)) " " (ctx.t("元", "yuan")) }
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+fn confirm_page(
+    ctx: &Ctx,
+    case_no: &str,
+    a: Action,
+    form: &Form,
+    cmd: &Command,
+    item: &Item,
+) -> Out {
+    let l = ctx.lang;
+    let title = match l {
+        crate::lang::Lang::Zh => format!("确认{}：办件 {case_no}", names::action(a, l)),
+        crate::lang::Lang::En => format!("Confirm: {} case {case_no}", names::action(a, l)),
+    };
+    let body = html! {
+        h1 { (title) }
+        p.notice role="status" { (ctx.t("请核对以下内容。确认后即生效，并记入办件过程。", "Check the following. Once confirmed it takes effect and is recorded on the case.")) }
+        (summary(ctx, a, cmd, item))
+        form method="post" action={ "/staff/cases/" (case_no) "/actions/" (slug(a)) } {
+            (ctx.csrf_field())
+            @for (k, v) in &form.0 {
+                @if k != "csrf" && k != "confirm" {
+                    input type="hidden" name=(k) value=(v);
+                }
+            }
+            input type="hidden" name="confirm" value="yes";
+            div.actions-row {
+                button type="submit" { (ctx.t("确认", "Confirm")) " " (names::action(a, l)) }
+                a.button.secondary href={ "/staff/cases/" (case_no) } { (ctx.t("返回修改", "Go back")) }
+            }
+        }
+    };
+    Out::ok(title, body)
+}
+
+async fn act_page(
+    ctx: &Ctx,
+    state: &AppState,
+    case_no: &str,
+    action: &str,
+    posted: Posted,
+) -> PageResult {
+    let caller = ctx.clerk()?;
+    let form = Form::read(posted)?;
+    ctx.check_csrf(&form)?;
+    let Some(a) = parse_slug(action) else {
+        return Err(PageErr::Problem(Problem::not_found(
+            "no_such_action",
+            Text::new("窗口没有此操作", "There is no such window action"),
+        )));
+    };
+    let case = crate::routes::cases::visible_case(state, caller, case_no).await?;
+    let catalogue = state.catalogue();
+    let Some(item) = catalogue.item_version(&case.item_code, case.item_version) else {
+        return Err(Problem::internal().into());
+    };
+    let failed = |problem: Problem| ActionError {
+        action: a,
+        problem,
+        values: form.clone(),
+    };
+    let cmd = match command(a, &form) {
+        Ok(c) => c,
+        Err(p) => return case_page(ctx, state, caller, case, None, Some(failed(p))).await,
+    };
+    if form.get("confirm") != "yes" {
+        return Ok(confirm_page(ctx, &case.case_no, a, &form, &cmd, item));
+    }
+    let Some(version) = form.get("version").parse::<i64>().ok().filter(|v| *v > 0) else {
+        let p = invalid(
+            "version",
+            "缺少办件版本号，请刷新后重试",
+            "the case version is missing; reload and retry",
+        );
+        return case_page(ctx, state, caller, case, None, Some(failed(p))).await;
+    };
+    match act_at(state, caller, &case.case_no, version, cmd).await {
+        Ok(done) => Ok(Out::Redirect(format!(
+            "/staff/cases/{}?done={}",
+            done.case_no,
+            slug(a)
+        ))),
+        Err(p) => {
+            // Shown with the case as it is now, so that a stale form comes back fresh.
+            let now = crate::routes::cases::visible_case(state, caller, case_no).await?;
+            case_page(ctx, state, caller, now, None, Some(failed(p))).await
+        }
+    }
+}
+
+/// `POST /staff/cases/{no}/actions/{action}`: first the confirmation page, then (with
+/// `confirm=yes`) the action.
+#[post("/staff/cases/{case_no}/actions/{action}")]
+pub async fn act(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+    posted: Posted,
+) -> HttpResponse {
+    let (case_no, action) = path.into_inner();
+    let result = act_page(&ctx, &state, &case_no, &action, posted).await;
+    ctx.respond(result)
+}

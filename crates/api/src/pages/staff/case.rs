@@ -1,0 +1,214 @@
+//! One case at the window: who applied for what, the material checklist, due dates, stages,
+//! the timeline, and a form for every action the clerk may take now.
+
+use actix_web::{get, http::StatusCode, web, HttpResponse};
+use maud::html;
+use serde::Deserialize;
+use tongban_core::case::{Action, Case, StageStatus};
+use tongban_store::events;
+
+use super::actions::{action_form, blocked_box, offered, slug, Offer, CLERK_ACTIONS};
+use crate::auth::caller::Caller;
+use crate::casework::view::CaseView;
+use crate::pages::case_parts;
+use crate::pages::ctx::{Ctx, Out, PageResult};
+use crate::pages::form::Form;
+use crate::pages::names;
+use crate::problem::Problem;
+use crate::routes::cases::visible_case;
+use crate::state::AppState;
+use crate::store_problem;
+
+/// A failed attempt at an action: shown next to its form with what was entered.
+pub struct ActionError {
+    pub action: Action,
+    pub problem: Problem,
+    pub values: Form,
+}
+
+pub async fn case_page(
+    ctx: &Ctx,
+    state: &AppState,
+    caller: &Caller,
+    case: Case,
+    done: Option<String>,
+    error: Option<ActionError>,
+) -> PageResult {
+    let catalogue = state.catalogue();
+    let Some(item) = catalogue
+        .item_version(&case.item_code, case.item_version)
+        .cloned()
+    else {
+        return Err(Problem::internal().into());
+    };
+    let no = case.case_no.clone();
+    let timeline = state
+        .store
+        .read(move |conn| events::for_case(conn, &no))
+        .await
+        .map_err(store_problem)?;
+    let mut actions = offered(state, caller, &case, &item).await?;
+    // An action that just failed keeps its form, with the reason, even if it is no longer
+    // offered.
+    if let Some(e) = &error {
+        match actions.iter_mut().find(|o| o.action == e.action) {
+            Some(o) => o.blocked = None,
+            None => actions.push(Offer {
+                action: e.action,
+                blocked: None,
+            }),
+        }
+    }
+    let view = CaseView::new(case, &catalogue);
+    let case = &view.case;
+    let l = ctx.lang;
+    let title = match l {
+        crate::lang::Lang::Zh => format!("办件 {}", case.case_no),
+        crate::lang::Lang::En => format!("Case {}", case.case_no),
+    };
+    let a = &case.applicant;
+    let body = html! {
+        p.no-print { a href="/staff/queue" { "← " (ctx.t("返回工作队列", "Back to the queue")) } }
+        h1 { (title) }
+        @if let Some(d) = done {
+            div.success role="status" {
+                p { (d) }
+            }
+        }
+        @if let Some(e) = &error {
+            div.error-summary role="alert" {
+                p {
+                    (names::action(e.action, l)) (ctx.t("未完成：", " was not done: "))
+                    a href={ "#h-" (slug(e.action)) } { (ctx.text(&e.problem.detail)) }
+                }
+            }
+        }
+        dl.facts {
+            dt { (ctx.t("事项", "Item")) } dd { a href={ "/guide/" (item.code) } { (item.name) } " (" (item.code) ")" }
+            dt { (ctx.t("状态", "Status")) } dd { strong { (names::status(case.status, l)) } }
+            dt { (ctx.t("申请人", "Applicant")) } dd { (a.name) " · " (names::applicant_kind(a.kind, l)) }
+            dt { (ctx.t("证件号码", "ID number")) } dd { (a.id_number) }
+            @if let Some(p) = &a.phone { dt { (ctx.t("电话", "Phone")) } dd { (p) } }
+            @if let Some(e) = &a.email { dt { (ctx.t("电子邮箱", "E-mail")) } dd { (e) } }
+            dt { (ctx.t("收件", "Received")) } dd {
+                (names::time(case.received_at, state.hall, l))
+                @if let Some(w) = &case.window { " · " (ctx.t("窗口", "window")) " " (w) }
+                @else { " · " (ctx.t("网上申请", "online")) }
+            }
+            (case_parts::dues(ctx, &view))
+            dt { (ctx.t("版本", "Version")) } dd { (case.version) }
+        }
+        p.no-print {
+            a.button.secondary href={ "/staff/cases/" (case.case_no) "/receipt" } { (ctx.t("打印收件回执", "Print the receipt")) }
+            @if !case.supplement_notices.is_empty() {
+                " "
+                a.button.secondary href={ "/staff/cases/" (case.case_no) "/notice" } { (ctx.t("打印一次性告知书", "Print the supplement notice")) }
+            }
+        }
+        (case_parts::missing(ctx, case, Some(&item)))
+        h2 #checklist { (ctx.t("材料清单", "Material checklist")) }
+        table.stack aria-labelledby="checklist" {
+            thead { tr {
+                th scope="col" { (ctx.t("材料", "Material")) }
+                th scope="col" { (ctx.t("要求", "Requirement")) }
+                th scope="col" { (ctx.t("应交份数", "Copies due")) }
+                th scope="col" { (ctx.t("已收份数", "Copies received")) }
+            } }
+            tbody {
+                @for m in &item.materials {
+                    @let got = case.copies_of(&m.code);
+                    tr {
+                        td data-label=(ctx.t("材料", "Material")) { (m.name) }
+                        td data-label=(ctx.t("要求", "Requirement")) {
+                            @if m.required && m.tolerable { span.tag.tag-tolerable { (ctx.t("必要，可容缺", "Required, may follow")) } }
+                            @else if m.required { span.tag.tag-required { (ctx.t("必要", "Required")) } }
+                            @else { span.tag.tag-optional { (ctx.t("非必要", "Optional")) } }
+                        }
+                        td data-label=(ctx.t("应交份数", "Copies due")) { (m.copies) }
+                        td data-label=(ctx.t("已收份数", "Copies received")) {
+                            @if got == 0 { strong { "0" } " " span.hint { (ctx.t("未收", "not received")) } } @else { (got) }
+                        }
+                    }
+                }
+            }
+        }
+        @if !case.stages.is_empty() {
+            h2 { (ctx.t("审批环节", "Workflow stages")) }
+            ol {
+                @for s in &case.stages {
+                    li {
+                        (item.stage(&s.code).map(|d| d.name.as_str()).unwrap_or(&s.code))
+                        " · " (catalogue.department(&s.department).map(|d| d.name.as_str()).unwrap_or(&s.department)) " · "
+                        @match s.status {
+                            StageStatus::Pending => (ctx.t("待办", "pending")),
+                            StageStatus::Active => (ctx.t("办理中", "in progress")),
+                            StageStatus::Done => (ctx.t("已完成", "done")),
+                        }
+                        @if let Some(d) = s.due { " · " (ctx.t("期限", "due")) " " (names::date(d.date, l)) }
+                    }
+                }
+            }
+        }
+        h2 #actions { (ctx.t("可办理的操作", "Actions")) }
+        @if actions.is_empty() {
+            p { (ctx.t("当前状态下本窗口没有可办理的操作。", "This window has no action to take on the case in its current state.")) }
+        }
+        @for offer in &actions {
+            @if let Some(why) = &offer.blocked {
+                (blocked_box(ctx, offer.action, why))
+            } @else {
+                @let failed = error.as_ref().filter(|e| e.action == offer.action);
+                (action_form(ctx, case, &item, offer.action, failed.map(|e| &e.values), failed.map(|e| &e.problem)))
+            }
+        }
+        h2 { (ctx.t("办理过程", "Timeline")) }
+        (case_parts::timeline(ctx, state, &timeline, true))
+    };
+    let status = error.as_ref().map_or(StatusCode::OK, |e| e.problem.status);
+    Ok(Out::Page {
+        status,
+        title,
+        body,
+    })
+}
+
+#[derive(Deserialize)]
+pub struct Done {
+    done: Option<String>,
+}
+
+async fn show_page(ctx: &Ctx, state: &AppState, case_no: &str, done: Option<String>) -> PageResult {
+    let caller = ctx.clerk()?;
+    let case = visible_case(state, caller, case_no).await?;
+    let done = match done.as_deref() {
+        Some("intake") => Some(
+            ctx.t(
+                "收件成功。请打印收件回执交给申请人。",
+                "Application received. Print the receipt for the applicant.",
+            )
+            .to_owned(),
+        ),
+        Some(d) => CLERK_ACTIONS.into_iter().find(|a| slug(*a) == d).map(|a| {
+            format!(
+                "{}{}",
+                ctx.t("已完成：", "Done: "),
+                names::action(a, ctx.lang)
+            )
+        }),
+        None => None,
+    };
+    case_page(ctx, state, caller, case, done, None).await
+}
+
+/// `GET /staff/cases/{no}`.
+#[get("/staff/cases/{case_no}")]
+pub async fn show(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    case_no: web::Path<String>,
+    q: Result<web::Query<Done>, actix_web::Error>,
+) -> HttpResponse {
+    let done = q.ok().and_then(|q| q.into_inner().done);
+    let result = show_page(&ctx, &state, &case_no, done).await;
+    ctx.respond(result)
+}

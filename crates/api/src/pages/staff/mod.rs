@@ -1,0 +1,25 @@
+//! The window clerk's console: sign-in at a window, the queue, intake, one case with the
+//! actions its state and the window's grants allow, and the printable documents.
+
+mod actions;
+mod case;
+mod intake;
+mod login;
+mod print;
+mod queue;
+
+use actix_web::web;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(login::start)
+        .service(login::show_form)
+        .service(login::sign_in)
+        .service(login::sign_out)
+        .service(queue::queue)
+        .service(intake::show_form)
+        .service(intake::submit)
+        .service(case::show)
+        .service(actions::act)
+        .service(print::receipt_doc)
+        .service(print::notice_doc);
+}

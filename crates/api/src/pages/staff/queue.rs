@@ -1,0 +1,215 @@
+//! The window's queue: the cases in its scope (the same filter as `GET /api/v1/cases` for a
+//! clerk), oldest first, with the next deadline and the alert colour of the time rules.
+
+use actix_web::{get, web, HttpResponse};
+use chrono::NaiveDate;
+use maud::{html, Markup};
+use serde::Deserialize;
+use tongban_core::case::CaseStatus;
+use tongban_core::supervision::{time_alerts, AlertLevel};
+use tongban_store::{cases, CaseFilter, CaseRecord, Page};
+
+use crate::casework::scope::{queue_filter, window_departments};
+use crate::casework::view::{decode_case, CaseView};
+use crate::catalogue_view::CatalogueView;
+use crate::pages::ctx::{Ctx, Out, PageResult};
+use crate::pages::names;
+use crate::state::AppState;
+use crate::store_problem;
+
+const PER_PAGE: i64 = 50;
+
+#[derive(Deserialize)]
+pub struct QueueQuery {
+    status: Option<String>,
+    page: Option<i64>,
+}
+
+/// One line of the queue: the case as the JSON view shows it, and the highest alert level
+/// the time rules give it now (the rules the monitor raises alerts by; `None`: on time).
+struct Line {
+    view: CaseView,
+    level: Option<AlertLevel>,
+}
+
+fn line(state: &AppState, catalogue: &CatalogueView, record: &CaseRecord) -> Option<Line> {
+    let case = decode_case(record).ok()?;
+    let level = catalogue
+        .item_version(&case.item_code, case.item_version)
+        .and_then(|item| {
+            time_alerts(
+                &case,
+                item,
+                &state.calendar(),
+                state.hall,
+                state.clock.now(),
+            )
+            .into_iter()
+            .map(|k| k.level)
+            .max()
+        });
+    Some(Line {
+        view: CaseView::new(case, catalogue),
+        level,
+    })
+}
+
+/// The due date that matters next for the case.
+fn next_due(v: &CaseView) -> Option<(NaiveDate, &'static str, &'static str)> {
+    if let Some(d) = v.acceptance_due {
+        return Some((d, "受理期限", "acceptance"));
+    }
+    if let Some(d) = v.delivery_due {
+        return Some((d, "送达期限", "delivery"));
+    }
+    v.promised_due.map(|d| (d, "承诺期限", "promised"))
+}
+
+fn alert_badge(ctx: &Ctx, level: Option<AlertLevel>) -> Markup {
+    html! {
+        @match level {
+            Some(AlertLevel::Red) => span.alert.alert-red { (ctx.t("红牌", "Red")) },
+            Some(AlertLevel::Yellow) => span.alert.alert-yellow { (ctx.t("黄牌", "Yellow")) },
+            None => span.alert-none { (ctx.t("正常", "On time")) },
+        }
+    }
+}
+
+async fn queue_page(ctx: &Ctx, state: &AppState, query: QueueQuery) -> PageResult {
+    let caller = ctx.clerk()?;
+    let wanted = match query.status.as_deref() {
+        Some(s) if s == "all" || s.parse::<CaseStatus>().is_ok() => s.to_owned(),
+        _ => "open".to_owned(),
+    };
+    let statuses: Vec<String> = match wanted.as_str() {
+        "all" => Vec::new(),
+        "open" => CaseStatus::ALL
+            .into_iter()
+            .filter(|s| !s.is_terminal())
+            .map(|s| s.as_str().to_owned())
+            .collect(),
+        s => vec![s.to_owned()],
+    };
+    let page = query.page.unwrap_or(1).clamp(1, 10_000);
+    let served = window_departments(state, caller).await?;
+    let filter = queue_filter(
+        caller,
+        &served,
+        CaseFilter {
+            statuses,
+            ..CaseFilter::default()
+        },
+    )?;
+    let (rows, total) = state
+        .store
+        .read(move |conn| {
+            cases::list_cases(
+                conn,
+                &filter,
+                Page {
+                    page,
+                    per_page: PER_PAGE,
+                },
+            )
+        })
+        .await
+        .map_err(store_problem)?;
+    let catalogue = state.catalogue();
+    let l = ctx.lang;
+    let window = caller.window().unwrap_or("");
+    let title = match l {
+        crate::lang::Lang::Zh => format!("{window} 窗口工作队列"),
+        crate::lang::Lang::En => format!("Queue of window {window}"),
+    };
+    let pages = (total + PER_PAGE - 1) / PER_PAGE;
+    let link = |p: i64| format!("/staff/queue?status={wanted}&page={p}");
+    let body = html! {
+        h1 { (title) }
+        form.search method="get" action="/staff/queue" {
+            div {
+                label for="status" { (ctx.t("办件状态", "Status")) }
+                select #status name="status" {
+                    option value="open" selected[wanted == "open"] { (ctx.t("办理中", "Open")) }
+                    option value="all" selected[wanted == "all"] { (ctx.t("全部", "All")) }
+                    @for s in CaseStatus::ALL {
+                        option value=(s.as_str()) selected[wanted == s.as_str()] { (names::status(s, l)) }
+                    }
+                }
+            }
+            button type="submit" { (ctx.t("筛选", "Filter")) }
+            a.button.secondary href="/staff/intake" { (ctx.t("窗口收件", "New intake")) }
+        }
+        p aria-live="polite" {
+            @match l {
+                crate::lang::Lang::Zh => { "共 " (total) " 件" }
+                crate::lang::Lang::En => { (total) " cases" }
+            }
+        }
+        @if rows.is_empty() {
+            p { (ctx.t("队列中没有办件。", "There are no cases in the queue.")) }
+        } @else {
+            table.stack {
+                caption { (ctx.t("按收件时间排序，最早的在前", "Oldest receipt first")) }
+                thead {
+                    tr {
+                        th scope="col" { (ctx.t("办件编号", "Case number")) }
+                        th scope="col" { (ctx.t("事项", "Item")) }
+                        th scope="col" { (ctx.t("申请人", "Applicant")) }
+                        th scope="col" { (ctx.t("状态", "Status")) }
+                        th scope="col" { (ctx.t("收件时间", "Received")) }
+                        th scope="col" { (ctx.t("期限", "Deadline")) }
+                        th scope="col" { (ctx.t("预警", "Alert")) }
+                    }
+                }
+                tbody {
+                    @for line in rows.iter().filter_map(|r| line(state, &catalogue, r)) {
+                        @let (v, level) = (&line.view, line.level);
+                        tr class=[match level { Some(AlertLevel::Red) => Some("row-red"), Some(AlertLevel::Yellow) => Some("row-yellow"), None => None }] {
+                            td data-label=(ctx.t("办件编号", "Case number")) {
+                                a href={ "/staff/cases/" (v.case.case_no) } { (v.case.case_no) }
+                            }
+                            td data-label=(ctx.t("事项", "Item")) { (v.item_name) }
+                            td data-label=(ctx.t("申请人", "Applicant")) { (v.case.applicant.name) }
+                            td data-label=(ctx.t("状态", "Status")) { (names::status(v.case.status, l)) }
+                            td data-label=(ctx.t("收件时间", "Received")) {
+                                (names::time(v.case.received_at, state.hall, l))
+                            }
+                            td data-label=(ctx.t("期限", "Deadline")) {
+                                @if let Some((d, zh, en)) = next_due(v) {
+                                    (names::date(d, l)) " "
+                                    span.hint { (ctx.t(zh, en)) }
+                                } @else { "—" }
+                            }
+                            td data-label=(ctx.t("预警", "Alert")) { (alert_badge(ctx, level)) }
+                        }
+                    }
+                }
+            }
+            @if pages > 1 {
+                nav aria-label=(ctx.t("分页", "Pages")) {
+                    p {
+                        @if page > 1 { a href=(link(page - 1)) { "← " (ctx.t("上一页", "Previous")) } " " }
+                        (page) " / " (pages)
+                        @if page < pages { " " a href=(link(page + 1)) { (ctx.t("下一页", "Next")) " →" } }
+                    }
+                }
+            }
+        }
+    };
+    Ok(Out::ok(title, body))
+}
+
+/// `GET /staff/queue?status=open|all|<status>&page=`.
+#[get("/staff/queue")]
+pub async fn queue(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    query: Result<web::Query<QueueQuery>, actix_web::Error>,
+) -> HttpResponse {
+    let query = query.map(|q| q.into_inner()).unwrap_or(QueueQuery {
+        status: None,
+        page: None,
+    });
+    let result = queue_page(&ctx, &state, query).await;
+    ctx.respond(result)
+}

@@ -1,0 +1,143 @@
+//! The public status query (办件查询): case number and query code in, the case as the
+//! applicant may see it out — status, masked applicant, due dates, next step, what is
+//! missing, timeline. A wrong code and an unknown case get the same answer.
+
+use actix_web::{get, http::StatusCode, post, web, HttpResponse};
+use maud::{html, Markup};
+use tongban_core::case::Case;
+use tongban_store::{cases, events, EventRecord};
+
+use super::case_parts;
+use super::ctx::{Ctx, Out, PageResult};
+use super::form::{Form, Posted};
+use super::{mask, names};
+use crate::casework::view::{decode_case, CaseView};
+use crate::problem::Problem;
+use crate::state::AppState;
+use crate::store_problem;
+
+fn query_form(ctx: &Ctx, case_no: &str, error: Option<&str>) -> Markup {
+    html! {
+        form method="post" action="/status" novalidate {
+            (ctx.csrf_field())
+            @if let Some(e) = error {
+                div.error-summary role="alert" #status-error { p { (e) } }
+            }
+            label for="case_no" {
+                (ctx.t("办件编号", "Case number"))
+                span.hint { (ctx.t("收件回执上的 16 位数字", "The 16 digits on your receipt")) }
+            }
+            input #case_no type="text" name="case_no" value=(case_no) inputmode="numeric"
+                autocomplete="off" maxlength="64" required
+                aria-describedby=[error.map(|_| "status-error")];
+            label for="query_code" {
+                (ctx.t("查询码", "Query code"))
+                span.hint { (ctx.t("收件回执上的 10 位字母数字", "The 10 letters and digits on your receipt")) }
+            }
+            input #query_code type="text" name="query_code" autocomplete="off"
+                autocapitalize="characters" spellcheck="false" maxlength="64" required;
+            div.actions-row { button type="submit" { (ctx.t("查询", "Look up")) } }
+        }
+    }
+}
+
+/// `GET /status`: the query form.
+#[get("/status")]
+pub async fn show_form(ctx: Ctx) -> HttpResponse {
+    let title = ctx.t("办件查询", "Case status");
+    let body = html! {
+        h1 { (title) }
+        p { (ctx.t("请输入收件回执上的办件编号和查询码。", "Enter the case number and query code from your receipt.")) }
+        (query_form(&ctx, "", None))
+    };
+    ctx.respond(Ok(Out::ok(title, body)))
+}
+
+/// The case and its timeline when `code` is its query code; `None` otherwise.
+async fn load(
+    state: &AppState,
+    case_no: &str,
+    code: &str,
+) -> Result<Option<(Case, Vec<EventRecord>)>, Problem> {
+    let plausible =
+        |s: &str| !s.is_empty() && s.len() <= 64 && s.bytes().all(|b| b.is_ascii_graphic());
+    if !plausible(case_no) || !plausible(code) {
+        return Ok(None);
+    }
+    let (no, code) = (case_no.to_owned(), code.to_owned());
+    let found = state
+        .store
+        .read(move |conn| {
+            let Some(record) = cases::get_case(conn, &no)? else {
+                return Ok(None);
+            };
+            if !cases::query_code_matches(&record.query_code, &code) {
+                return Ok(None);
+            }
+            let timeline = events::for_case(conn, &no)?;
+            Ok(Some((record, timeline)))
+        })
+        .await
+        .map_err(store_problem)?;
+    match found {
+        Some((record, timeline)) => Ok(Some((decode_case(&record)?, timeline))),
+        None => Ok(None),
+    }
+}
+
+async fn query_page(ctx: &Ctx, state: &AppState, posted: Posted) -> PageResult {
+    let form = Form::read(posted)?;
+    ctx.check_csrf(&form)?;
+    let case_no = form.get("case_no").to_owned();
+    // Codes are printed in capitals without look-alikes; people type them as they like.
+    let code = form.get("query_code").to_uppercase();
+    let title = ctx.t("办件查询", "Case status");
+    let Some((case, timeline)) = load(state, &case_no, &code).await? else {
+        let body = html! {
+            h1 { (title) }
+            (query_form(ctx, &case_no, Some(ctx.t(
+                "办件编号或查询码不正确，请核对收件回执后重试。",
+                "The case number or query code is not right. Check your receipt and try again."
+            ))))
+        };
+        return Ok(Out::Page {
+            status: StatusCode::NOT_FOUND,
+            title: title.to_owned(),
+            body,
+        });
+    };
+    let catalogue = state.catalogue();
+    let item = catalogue
+        .item_version(&case.item_code, case.item_version)
+        .cloned();
+    let view = CaseView::new(case, &catalogue);
+    let case = &view.case;
+    let l = ctx.lang;
+    let body = html! {
+        h1 { (ctx.t("办件进度", "Case progress")) }
+        dl.facts {
+            dt { (ctx.t("办件编号", "Case number")) } dd { (case.case_no) }
+            dt { (ctx.t("办理事项", "Item")) } dd { (view.item_name) }
+            dt { (ctx.t("申请人", "Applicant")) } dd { (mask::name(&case.applicant)) }
+            dt { (ctx.t("证件号码", "ID number")) } dd { (mask::id_number(&case.applicant.id_number)) }
+            dt { (ctx.t("当前状态", "Status")) } dd { strong { (names::status(case.status, l)) } }
+            dt { (ctx.t("收件时间", "Received")) } dd { (names::time(case.received_at, state.hall, l)) }
+            (case_parts::dues(ctx, &view))
+        }
+        h2 { (ctx.t("下一步", "Next step")) }
+        (case_parts::next_step(ctx, &view))
+        (case_parts::missing(ctx, case, item.as_ref()))
+        h2 { (ctx.t("办理过程", "Timeline")) }
+        (case_parts::timeline(ctx, state, &timeline, false))
+        p.no-print { a href="/status" { (ctx.t("查询其他办件", "Look up another case")) } }
+    };
+    Ok(Out::ok(ctx.t("办件进度", "Case progress"), body))
+}
+
+/// `POST /status`: the case behind a case number and query code (POST, so that the code
+/// stays out of addresses, history and logs).
+#[post("/status")]
+pub async fn query(ctx: Ctx, state: web::Data<AppState>, posted: Posted) -> HttpResponse {
+    let result = query_page(&ctx, &state, posted).await;
+    ctx.respond(result)
+}
