@@ -114,9 +114,11 @@ pub fn establish(url: &DbUrl, options: &ConnectionOptions) -> Result<DbConnectio
             let path = path.to_string_lossy();
             let mut conn = SqliteConnection::establish(&path)?;
             // WAL lets readers run while the writer commits; foreign keys are off by default
-            // in SQLite; the busy timeout makes a second process wait instead of failing.
+            // in SQLite; the busy timeout makes a second process wait instead of failing. It
+            // comes first: switching to WAL needs a lock that another connection closing (and
+            // checkpointing) may hold for a moment.
             conn.batch_execute(&format!(
-                "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = {}; \
+                "PRAGMA busy_timeout = {}; PRAGMA journal_mode = WAL; \
                  PRAGMA foreign_keys = ON; PRAGMA synchronous = {};",
                 options.busy_timeout.as_millis(),
                 options.synchronous.pragma()
