@@ -6,8 +6,8 @@ use tongban_core::calendar::Calendar;
 use tongban_core::case::Case;
 use tongban_core::clock::HallTime;
 use tongban_core::item::Item;
-use tongban_core::supervision::{next_check_at, time_alerts};
-use tongban_store::{alerts, cases, Store, StoreError};
+use tongban_core::supervision::{next_check_at, time_alerts, AlertKey, AlertLevel, AlertRule};
+use tongban_store::{alerts, cases, evaluations, Store, StoreError};
 
 use crate::alert::new_alert;
 
@@ -112,5 +112,32 @@ pub fn sweep(
             break;
         }
     }
+    report.raised += unanswered_bad_ratings(store, now)?;
     Ok(report)
+}
+
+/// Service rule: a bad rating (差评) not followed up by its due time raises a red alert on
+/// its case, once.
+fn unanswered_bad_ratings(store: &Store, now: DateTime<Utc>) -> Result<usize, SweepError> {
+    let now_ms = now.timestamp_millis();
+    let overdue = store.read_blocking(|c| {
+        let ratings = evaluations::follow_ups_overdue(c, now_ms, BATCH)?;
+        let mut found = Vec::with_capacity(ratings.len());
+        for r in ratings {
+            if let Some(case) = cases::get_case(c, &r.case_no)? {
+                found.push(case);
+            }
+        }
+        Ok(found)
+    })?;
+    let key = AlertKey::case(AlertRule::BadEvaluationUnanswered, AlertLevel::Red);
+    let rows: Vec<_> = overdue
+        .iter()
+        .filter_map(|r| serde_json::from_str::<Case>(&r.data).ok())
+        .map(|case| new_alert(&case, &key, now))
+        .collect();
+    if rows.is_empty() {
+        return Ok(0);
+    }
+    Ok(store.write_blocking(move |c| alerts::raise_many(c, &rows))?)
 }

@@ -272,6 +272,57 @@ fn two_sweepers_raise_each_alert_once(url: &str) {
     assert!(stored >= 150, "at least three alerts per case: {stored}");
 }
 
+fn bad_rating_without_follow_up_alerts_once(url: &str) {
+    let store = Store::open(url, StoreOptions::default()).expect("store");
+    let items = items();
+    let t0 = monday();
+    accepted_case(&store, &items, "E1", t0);
+    let due = (t0 + Duration::days(3)).timestamp_millis();
+    store
+        .write_blocking(move |c| {
+            tongban_store::evaluations::insert(
+                c,
+                &tongban_store::evaluations::EvaluationRecord {
+                    case_no: "E1".into(),
+                    score: 1,
+                    comment: Some("等了很久".into()),
+                    at: t0.timestamp_millis(),
+                    follow_up_due: Some(due),
+                    followed_up_at: None,
+                    follow_up_note: None,
+                },
+            )
+        })
+        .expect("evaluation");
+    let rule = |store: &Store| {
+        alert_keys(store, "E1")
+            .into_iter()
+            .filter(|(_, r, _)| r == "bad_evaluation_unanswered")
+            .count()
+    };
+    sweep_at(&store, &items, t0 + Duration::days(2));
+    assert_eq!(rule(&store), 0, "not due yet");
+    let late = t0 + Duration::days(4);
+    sweep_at(&store, &items, late);
+    assert_eq!(rule(&store), 1, "raised when the follow-up is overdue");
+    sweep_at(&store, &items, late + Duration::hours(1));
+    assert_eq!(rule(&store), 1, "and only once");
+}
+
+#[test]
+fn bad_rating_without_follow_up_alerts_once_sqlite() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    bad_rating_without_follow_up_alerts_once(&sqlite_url(&dir));
+}
+
+#[test]
+fn bad_rating_without_follow_up_alerts_once_postgres() {
+    with_pg(
+        "bad_rating_without_follow_up_alerts_once",
+        bad_rating_without_follow_up_alerts_once,
+    );
+}
+
 fn sqlite_url(dir: &tempfile::TempDir) -> String {
     dir.path().join("t.sqlite").to_string_lossy().into_owned()
 }
