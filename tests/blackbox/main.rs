@@ -13,4 +13,5 @@ mod day;
 mod harness;
 mod mail;
 mod pages;
+mod public;
 mod supervision;

@@ -50,6 +50,8 @@ pub struct Problem {
     pub title: Text,
     pub detail: Text,
     pub errors: Vec<FieldProblem>,
+    /// Seconds after which a rate-limited client may retry (`Retry-After`).
+    pub retry_after: Option<u64>,
 }
 
 #[derive(Serialize)]
@@ -78,6 +80,7 @@ impl Problem {
             title,
             detail,
             errors: Vec::new(),
+            retry_after: None,
         }
     }
 
@@ -139,10 +142,13 @@ impl Problem {
             Lang::Zh => "zh-CN",
             Lang::En => "en",
         };
-        HttpResponse::build(self.status)
-            .content_type("application/problem+json")
-            .insert_header((header::CONTENT_LANGUAGE, language))
-            .json(body)
+        let mut res = HttpResponse::build(self.status);
+        res.content_type("application/problem+json")
+            .insert_header((header::CONTENT_LANGUAGE, language));
+        if let Some(secs) = self.retry_after {
+            res.insert_header((header::RETRY_AFTER, secs.to_string()));
+        }
+        res.json(body)
     }
 }
 

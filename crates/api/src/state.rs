@@ -13,6 +13,8 @@ pub struct AppState {
     pub store: Store,
     pub clock: Clock,
     pub hall: HallTime,
+    /// Limits the routes anyone may call without an account, per client.
+    pub public_limit: crate::rate_limit::RateLimit,
     calendars: RwLock<Arc<CalendarBook>>,
     catalogue: RwLock<Arc<CatalogueView>>,
 }
@@ -29,6 +31,7 @@ impl AppState {
             store,
             clock,
             hall,
+            public_limit: crate::rate_limit::RateLimit::default(),
             calendars: RwLock::new(Arc::new(calendars)),
             catalogue: RwLock::new(Arc::new(catalogue)),
         }

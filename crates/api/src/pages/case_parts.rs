@@ -41,8 +41,13 @@ pub fn material_name(item: Option<&Item>, code: &str) -> String {
 
 /// What happens next, in one or two sentences.
 pub fn next_step(ctx: &Ctx, view: &CaseView) -> Markup {
+    let text = next_step_text(ctx.lang, view);
+    html! { p { (text) } }
+}
+
+/// What happens next, as text in `l` (the status page and the public status API).
+pub fn next_step_text(l: Lang, view: &CaseView) -> String {
     let case = &view.case;
-    let l = ctx.lang;
     let date = |d: Option<chrono::NaiveDate>| d.map(|d| names::date(d, l)).unwrap_or_default();
     let text = match case.status {
         CaseStatus::Submitted | CaseStatus::Received => match l {
@@ -55,8 +60,8 @@ pub fn next_step(ctx: &Ctx, view: &CaseView) -> Markup {
                 date(view.acceptance_due)
             ),
         },
-        CaseStatus::SupplementPending => ctx
-            .t(
+        CaseStatus::SupplementPending => l
+            .pick(
                 "请按下列清单一次性补齐材料。补正材料提交后，受理期限重新计算。",
                 "Please hand in everything on the list below. The acceptance period starts again when you do.",
             )
@@ -89,8 +94,8 @@ pub fn next_step(ctx: &Ctx, view: &CaseView) -> Markup {
                 date(view.delivery_due)
             ),
         },
-        CaseStatus::Concluded => ctx
-            .t(
+        CaseStatus::Concluded => l
+            .pick(
                 "已办结。欢迎对本次服务进行评价。",
                 "Concluded. You are welcome to rate the service.",
             )
@@ -111,7 +116,7 @@ pub fn next_step(ctx: &Ctx, view: &CaseView) -> Markup {
                 });
             }
             if refused {
-                s.push_str(ctx.t(
+                s.push_str(l.pick(
                     "如不服，可依法申请行政复议或者提起行政诉讼。",
                     " You may apply for administrative reconsideration or bring a lawsuit.",
                 ));
@@ -119,7 +124,7 @@ pub fn next_step(ctx: &Ctx, view: &CaseView) -> Markup {
             s
         }
     };
-    html! { p { (text) } }
+    text
 }
 
 /// What the applicant still has to hand in: the open supplement notice, and materials

@@ -8,14 +8,13 @@
 //! See docs/pages.md.
 
 mod assets;
-mod case_parts;
+pub(crate) mod case_parts;
 mod ctx;
 mod form;
 mod guide;
 mod lang;
 mod layout;
-mod mask;
-mod names;
+pub(crate) mod names;
 mod staff;
 mod status;
 

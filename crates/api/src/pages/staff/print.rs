@@ -6,9 +6,10 @@ use actix_web::{get, http::StatusCode, web, HttpResponse};
 use maud::html;
 
 use crate::casework::view::CaseView;
+use crate::mask;
 use crate::pages::case_parts::material_name;
 use crate::pages::ctx::{Ctx, Out, PageResult};
-use crate::pages::{mask, names};
+use crate::pages::names;
 use crate::problem::{Problem, Text};
 use crate::routes::cases::visible_case;
 use crate::state::AppState;

@@ -1,6 +1,6 @@
-//! How the public status page shows who applied: enough for an applicant to recognise their
-//! own case, too little to identify anyone from a leaked case number and query code. The one
-//! place to change when the public status logic of the API takes this over.
+//! How public answers (the status page and `GET /api/v1/public/cases/…`) show who applied:
+//! enough for an applicant to recognise their own case, too little to identify anyone from a
+//! leaked case number and query code.
 
 use tongban_core::case::{Applicant, ApplicantKind};
 
@@ -22,6 +22,16 @@ pub fn id_number(id: &str) -> String {
         keep(&chars, 3, 4)
     } else {
         keep(&chars, 0, 1)
+    }
+}
+
+/// A phone number: the first three and last four digits (138****8000).
+pub fn phone(p: &str) -> String {
+    let chars: Vec<char> = p.chars().collect();
+    if chars.len() >= 8 {
+        keep(&chars, 3, 4)
+    } else {
+        keep(&chars, 0, 2)
     }
 }
 
@@ -51,6 +61,12 @@ mod tests {
             phone: None,
             email: None,
         }
+    }
+
+    #[test]
+    fn masks_phones() {
+        assert_eq!(phone("13800138000"), "138****8000");
+        assert_eq!(phone("12345"), "***45");
     }
 
     #[test]

@@ -1,0 +1,64 @@
+//! Per-client rate limits (governor) for the routes anyone can call without an account: the
+//! public status query, evaluations and complaints. With 10-character query codes from a
+//! 31-letter alphabet (about 49 bits) and 30 guesses a minute, finding one code takes longer
+//! than the age of the universe.
+
+use std::net::{IpAddr, Ipv4Addr};
+use std::num::NonZeroU32;
+
+use actix_web::http::StatusCode;
+use actix_web::HttpRequest;
+use governor::clock::{Clock, DefaultClock};
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+
+use crate::problem::{Problem, Text};
+
+/// Requests a minute per client address, and the burst allowed at once.
+const PER_MINUTE: u32 = 30;
+const BURST: u32 = 10;
+/// Forget idle clients once this many are remembered.
+const REMEMBERED: usize = 10_000;
+
+pub struct RateLimit {
+    limiter: DefaultKeyedRateLimiter<IpAddr>,
+}
+
+impl Default for RateLimit {
+    fn default() -> Self {
+        let per_minute = NonZeroU32::new(PER_MINUTE).unwrap_or(NonZeroU32::MIN);
+        let burst = NonZeroU32::new(BURST).unwrap_or(NonZeroU32::MIN);
+        RateLimit {
+            limiter: RateLimiter::keyed(Quota::per_minute(per_minute).allow_burst(burst)),
+        }
+    }
+}
+
+impl RateLimit {
+    /// Counts one request of the client of `req`; 429 with `Retry-After` when over the limit.
+    /// The client is the peer address: behind a reverse proxy, limit there as well.
+    pub fn check(&self, req: &HttpRequest) -> Result<(), Problem> {
+        if self.limiter.len() > REMEMBERED {
+            self.limiter.retain_recent();
+        }
+        let ip = req
+            .peer_addr()
+            .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |a| a.ip());
+        self.limiter.check_key(&ip).map_err(|not_until| {
+            let wait = not_until
+                .wait_time_from(DefaultClock::default().now())
+                .as_secs()
+                .max(1);
+            let mut p = Problem::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "rate_limited",
+                Text::new("请求过于频繁", "Too many requests"),
+                Text::new(
+                    format!("查询过于频繁，请 {wait} 秒后再试。"),
+                    format!("Too many requests; retry in {wait} seconds."),
+                ),
+            );
+            p.retry_after = Some(wait);
+            p
+        })
+    }
+}
