@@ -11,6 +11,7 @@ mod catalogue;
 mod crash;
 mod day;
 mod harness;
+mod keys;
 mod mail;
 mod pages;
 mod public;

@@ -77,7 +77,10 @@ fn public_side(server: &Server) {
     // A wrong code and an unknown number: the very same answer.
     let wrong = status(&no, "AAAAAAAAAA");
     let unknown = status("2026030299999999", &code);
-    assert_eq!((wrong.status().as_u16(), unknown.status().as_u16()), (404, 404));
+    assert_eq!(
+        (wrong.status().as_u16(), unknown.status().as_u16()),
+        (404, 404)
+    );
     assert_eq!(wrong.text().expect("body"), unknown.text().expect("body"));
 
     // No rating before the case ended.

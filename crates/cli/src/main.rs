@@ -10,6 +10,7 @@ mod bench_sweep;
 mod calendar_cmd;
 mod db_args;
 mod demo;
+mod keys_cmd;
 mod migrate_cmd;
 mod serve_cmd;
 mod supervise_cmd;
@@ -44,6 +45,9 @@ enum Command {
     /// Benchmarks.
     #[command(subcommand)]
     Bench(bench_cmd::BenchCommand),
+    /// Token signing keys.
+    #[command(subcommand)]
+    Keys(keys_cmd::KeysCommand),
     /// Manage user accounts offline.
     #[command(subcommand)]
     User(user_cmd::UserCommand),
@@ -60,6 +64,7 @@ fn main() -> ExitCode {
         Command::Audit(cmd) => audit_cmd::run(cmd),
         Command::Bench(cmd) => bench_cmd::run(cmd),
         Command::User(cmd) => user_cmd::run(cmd),
+        Command::Keys(cmd) => keys_cmd::run(cmd),
     };
     match result {
         Ok(code) => code,

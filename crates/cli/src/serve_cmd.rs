@@ -131,7 +131,19 @@ pub fn init_logs() {
 /// ring in the data directory, created on first start.
 fn signing_keys(data_dir: &std::path::Path) -> anyhow::Result<KeyRing> {
     if let Ok(secret) = std::env::var("TONGBAN_JWT_SECRET") {
-        return Ok(KeyRing::new(SigningKey::from_secret(&secret)?));
+        let mut ring = KeyRing::new(SigningKey::from_secret(&secret)?);
+        // After changing the shared secret, the previous ones (comma-separated) keep
+        // verifying the tokens they signed until they are removed from the variable.
+        for old in std::env::var("TONGBAN_JWT_SECRET_PREVIOUS")
+            .unwrap_or_default()
+            .split(',')
+            .filter(|s| !s.trim().is_empty())
+        {
+            let mut key = SigningKey::from_secret(old.trim())?;
+            key.retired_until = Some(i64::MAX);
+            ring.previous.push(key);
+        }
+        return Ok(ring);
     }
     std::fs::create_dir_all(data_dir)?;
     Ok(KeyRing::load_or_create(&data_dir.join("keys.json"))?)
