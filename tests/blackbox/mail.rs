@@ -39,8 +39,7 @@ fn start_sink() -> Option<Sink> {
         // skip must be seen.
         let _ = std::io::Write::write_all(
             &mut std::io::stderr(),
-            format!("mail: SKIPPED (python3 is not installed; it runs the SMTP test server)\n")
-                .as_bytes(),
+            "mail: SKIPPED (python3 is not installed; it runs the SMTP test server)\n".as_bytes(),
         );
         return None;
     };

@@ -78,10 +78,8 @@ fn digest_once_a_day_postgres() {
         // skip must be seen.
         let _ = std::io::Write::write_all(
             &mut std::io::stderr(),
-            format!(
-                "digest_once_a_day on PostgreSQL: SKIPPED (set TONGBAN_TEST_DATABASE_URL_PG)\n"
-            )
-            .as_bytes(),
+            "digest_once_a_day on PostgreSQL: SKIPPED (set TONGBAN_TEST_DATABASE_URL_PG)\n"
+                .as_bytes(),
         );
         return;
     };
