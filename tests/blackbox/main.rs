@@ -10,6 +10,7 @@ mod cases_client;
 mod catalogue;
 mod crash;
 mod day;
+mod every_alert;
 mod harness;
 mod keys;
 mod mail;
