@@ -138,7 +138,16 @@ async fn query_page(ctx: &Ctx, state: &AppState, posted: Posted) -> PageResult {
 /// `POST /status`: the case behind a case number and query code (POST, so that the code
 /// stays out of addresses, history and logs).
 #[post("/status")]
-pub async fn query(ctx: Ctx, state: web::Data<AppState>, posted: Posted) -> HttpResponse {
+pub async fn query(
+    ctx: Ctx,
+    req: actix_web::HttpRequest,
+    state: web::Data<AppState>,
+    posted: Posted,
+) -> HttpResponse {
+    // The same per-client limit as the public status API: the page is another door to it.
+    if let Err(limited) = state.public_limit.check(&req) {
+        return ctx.respond(Err(limited.into()));
+    }
     let result = query_page(&ctx, &state, posted).await;
     ctx.respond(result)
 }
