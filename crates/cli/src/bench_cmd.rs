@@ -34,8 +34,9 @@ pub struct StoreBenchArgs {
     /// A PostgreSQL server to bench too (a scratch database is created on it and dropped).
     #[arg(long, value_name = "URL", env = "TONGBAN_BENCH_PG_URL")]
     database_url: Option<String>,
-    /// Concurrent callers on the group-commit path.
-    #[arg(long, default_value_t = 64)]
+    /// Concurrent callers on the group-commit path: as many as one batch of the writer holds
+    /// (`StoreOptions::batch_limit`), as a busy server's in-flight requests would be.
+    #[arg(long, default_value_t = 256)]
     threads: usize,
     /// Cases per transaction on the batched baseline.
     #[arg(long, default_value_t = 1000)]

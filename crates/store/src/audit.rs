@@ -256,19 +256,8 @@ pub fn append_many(conn: &mut DbConnection, new: &[&NewAudit]) -> Result<(), Sto
         });
         head.seq = seq;
     }
-    match conn {
-        DbConnection::Pg(c) => {
-            for chunk in records.chunks(500) {
-                diesel::insert_into(audit_log::table)
-                    .values(chunk)
-                    .execute(c)?;
-            }
-        }
-        DbConnection::Sqlite(c) => {
-            for r in &records {
-                diesel::insert_into(audit_log::table).values(r).execute(c)?;
-            }
-        }
+    for chunk in records.chunks(crate::multi_row::MULTI_ROW_CHUNK) {
+        crate::multi_row::multi_row_insert!(conn, audit_log::table, chunk);
     }
     head.dirty = true;
     restore(Some(head));

@@ -16,8 +16,10 @@ use crate::stages::{self, StageTaskRecord};
 /// A case row. `data` is the whole case serialised by the domain core (JSON text); the other
 /// columns are copies of what the store must index or compare. `version` is owned by the
 /// store: 1 on creation, +1 on every change.
+// `None` is written as NULL (no column has a default), which lets SQLite take many rows in
+// one INSERT rather than one statement per row.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
-#[diesel(table_name = cases)]
+#[diesel(table_name = cases, treat_none_as_default_value = false)]
 pub struct CaseRecord {
     /// Public case number (办件编号), unique.
     pub case_no: String,
@@ -233,27 +235,11 @@ pub fn create_cases_bulk(
             })
         })
         .collect();
-    match conn {
-        DbConnection::Pg(c) => {
-            for chunk in rows.chunks(500) {
-                diesel::insert_into(cases::table).values(chunk).execute(c)?;
-            }
-            for chunk in keys.chunks(500) {
-                diesel::insert_into(idempotency_keys::table)
-                    .values(chunk)
-                    .execute(c)?;
-            }
-        }
-        DbConnection::Sqlite(c) => {
-            for row in &rows {
-                diesel::insert_into(cases::table).values(row).execute(c)?;
-            }
-            for key in &keys {
-                diesel::insert_into(idempotency_keys::table)
-                    .values(*key)
-                    .execute(c)?;
-            }
-        }
+    for chunk in rows.chunks(crate::multi_row::MULTI_ROW_CHUNK) {
+        crate::multi_row::multi_row_insert!(conn, cases::table, chunk);
+    }
+    for chunk in keys.chunks(crate::multi_row::MULTI_ROW_CHUNK) {
+        crate::multi_row::multi_row_insert!(conn, idempotency_keys::table, chunk);
     }
     let firsts: Vec<(&str, &NewEvent)> = rows
         .iter()

@@ -48,7 +48,7 @@ pub struct EventRecord {
 }
 
 #[derive(Insertable)]
-#[diesel(table_name = case_events)]
+#[diesel(table_name = case_events, treat_none_as_default_value = false)]
 struct EventRow<'a> {
     case_no: &'a str,
     seq: i64,
@@ -104,21 +104,8 @@ pub fn append_first_many(
             data: &event.data,
         })
         .collect();
-    match conn {
-        DbConnection::Pg(c) => {
-            for chunk in rows.chunks(500) {
-                diesel::insert_into(case_events::table)
-                    .values(chunk)
-                    .execute(c)?;
-            }
-        }
-        DbConnection::Sqlite(c) => {
-            for row in &rows {
-                diesel::insert_into(case_events::table)
-                    .values(row)
-                    .execute(c)?;
-            }
-        }
+    for chunk in rows.chunks(crate::multi_row::MULTI_ROW_CHUNK) {
+        crate::multi_row::multi_row_insert!(conn, case_events::table, chunk);
     }
     Ok(())
 }

@@ -22,6 +22,7 @@ pub mod events;
 pub mod grants;
 pub mod items;
 pub mod migrations;
+mod multi_row;
 pub mod outbox;
 pub mod schema;
 pub mod stages;
