@@ -14,36 +14,45 @@ use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use crate::problem::{Problem, Text};
 
 /// Requests a minute per client address, and the burst allowed at once.
-const PER_MINUTE: u32 = 30;
+pub const PER_MINUTE: u32 = 30;
 const BURST: u32 = 10;
 /// Forget idle clients once this many are remembered.
 const REMEMBERED: usize = 10_000;
 
 pub struct RateLimit {
-    limiter: DefaultKeyedRateLimiter<IpAddr>,
+    /// `None`: no limit (`serve --public-rate-limit 0`, for load tests from one address).
+    limiter: Option<DefaultKeyedRateLimiter<IpAddr>>,
 }
 
 impl Default for RateLimit {
     fn default() -> Self {
-        let per_minute = NonZeroU32::new(PER_MINUTE).unwrap_or(NonZeroU32::MIN);
-        let burst = NonZeroU32::new(BURST).unwrap_or(NonZeroU32::MIN);
-        RateLimit {
-            limiter: RateLimiter::keyed(Quota::per_minute(per_minute).allow_burst(burst)),
-        }
+        RateLimit::per_minute(PER_MINUTE)
     }
 }
 
 impl RateLimit {
+    /// `per_minute` requests a minute per client (bursts of up to 10); 0 turns the limit off.
+    pub fn per_minute(per_minute: u32) -> Self {
+        let limiter = NonZeroU32::new(per_minute).map(|rate| {
+            let burst = NonZeroU32::new(BURST.min(per_minute)).unwrap_or(NonZeroU32::MIN);
+            RateLimiter::keyed(Quota::per_minute(rate).allow_burst(burst))
+        });
+        RateLimit { limiter }
+    }
+
     /// Counts one request of the client of `req`; 429 with `Retry-After` when over the limit.
     /// The client is the peer address: behind a reverse proxy, limit there as well.
     pub fn check(&self, req: &HttpRequest) -> Result<(), Problem> {
-        if self.limiter.len() > REMEMBERED {
-            self.limiter.retain_recent();
+        let Some(limiter) = &self.limiter else {
+            return Ok(());
+        };
+        if limiter.len() > REMEMBERED {
+            limiter.retain_recent();
         }
         let ip = req
             .peer_addr()
             .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |a| a.ip());
-        self.limiter.check_key(&ip).map_err(|not_until| {
+        limiter.check_key(&ip).map_err(|not_until| {
             let wait = not_until
                 .wait_time_from(DefaultClock::default().now())
                 .as_secs()

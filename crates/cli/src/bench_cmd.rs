@@ -23,6 +23,9 @@ pub enum BenchCommand {
     Store(StoreBenchArgs),
     /// Supervision sweep time with many open cases stored.
     Sweep(crate::bench_sweep::SweepBenchArgs),
+    /// End to end over HTTP: intakes, actions and public status queries against a running
+    /// server with many cases stored, with latency and memory.
+    Http(crate::bench_http::HttpBenchArgs),
 }
 
 /// Arguments of `tongban bench store`.
@@ -47,6 +50,7 @@ pub fn run(cmd: BenchCommand) -> anyhow::Result<ExitCode> {
     match cmd {
         BenchCommand::Store(args) => bench_store(&args),
         BenchCommand::Sweep(args) => crate::bench_sweep::run(&args),
+        BenchCommand::Http(args) => crate::bench_http::run(&args),
     }
 }
 
@@ -124,16 +128,46 @@ impl Drop for Scratch {
     }
 }
 
-struct Measured {
-    path: &'static str,
-    elapsed: Duration,
-    cases: usize,
+pub(crate) struct Measured {
+    pub(crate) path: &'static str,
+    pub(crate) elapsed: Duration,
+    pub(crate) cases: usize,
 }
 
 impl Measured {
-    fn rate(&self) -> f64 {
+    pub(crate) fn rate(&self) -> f64 {
         self.cases as f64 / self.elapsed.as_secs_f64().max(1e-9)
     }
+}
+
+/// The raw ceiling: plain INSERTs of `n` intakes' rows, one transaction per case, then
+/// `batch` cases per transaction, each on a fresh database.
+pub(crate) fn raw_paths(
+    n: usize,
+    batch: usize,
+    fresh: &mut dyn FnMut() -> anyhow::Result<Scratch>,
+) -> anyhow::Result<Vec<Measured>> {
+    let options = ConnectionOptions::default();
+    let rows: Vec<PlainRows> = plain_rows(n);
+    let mut out = Vec::new();
+    for (path, per_txn) in [
+        ("plain INSERT, 1 case/txn", 1),
+        ("plain INSERT, batched", batch.max(1)),
+    ] {
+        let db = fresh()?;
+        Store::migrate(db.url(), &options)?;
+        let mut conn = establish(&DbUrl::parse(db.url()), &options)?;
+        let start = Instant::now();
+        for r in rows.chunks(per_txn) {
+            baseline::insert_plain(&mut conn, r)?;
+        }
+        out.push(Measured {
+            path,
+            elapsed: start.elapsed(),
+            cases: n,
+        });
+    }
+    Ok(out)
 }
 
 fn run_paths(
@@ -141,39 +175,7 @@ fn run_paths(
     args: &StoreBenchArgs,
     fresh: &mut dyn FnMut() -> anyhow::Result<Scratch>,
 ) -> anyhow::Result<Vec<Measured>> {
-    let options = ConnectionOptions::default();
-    let mut out = Vec::new();
-
-    let db = fresh()?;
-    Store::migrate(db.url(), &options)?;
-    let mut conn = establish(&DbUrl::parse(db.url()), &options)?;
-    let rows: Vec<PlainRows> = plain_rows(n);
-    let start = Instant::now();
-    for r in rows.chunks(1) {
-        baseline::insert_plain(&mut conn, r)?;
-    }
-    out.push(Measured {
-        path: "plain INSERT, 1 case/txn",
-        elapsed: start.elapsed(),
-        cases: n,
-    });
-    drop(conn);
-    drop(db);
-
-    let db = fresh()?;
-    Store::migrate(db.url(), &options)?;
-    let mut conn = establish(&DbUrl::parse(db.url()), &options)?;
-    let start = Instant::now();
-    for r in rows.chunks(args.batch.max(1)) {
-        baseline::insert_plain(&mut conn, r)?;
-    }
-    out.push(Measured {
-        path: "plain INSERT, batched",
-        elapsed: start.elapsed(),
-        cases: n,
-    });
-    drop(conn);
-    drop(db);
+    let mut out = raw_paths(n, args.batch, fresh)?;
 
     let db = fresh()?;
     let store = Store::open(db.url(), StoreOptions::default())?;

@@ -37,7 +37,7 @@ pub struct SweepBenchArgs {
     workflows: PathBuf,
 }
 
-const ITEM: &str = "GA-QR-01";
+pub(crate) const ITEM: &str = "GA-QR-01";
 const PLACEHOLDER: &str = "CASE-NO-PLACEHOLDER";
 /// Rows per INSERT … SELECT while loading.
 const CHUNK: u64 = 100_000;
@@ -50,8 +50,9 @@ impl ItemVersions for OneItem {
     }
 }
 
-/// An accepted case, serialised, and its stored columns, as every bench case will be.
-fn template(item: &Item) -> anyhow::Result<BulkCases> {
+/// An accepted case, serialised, and its stored columns, as every bench case will be;
+/// `query_code` is every case's query code.
+pub(crate) fn template(item: &Item, query_code: &str) -> anyhow::Result<BulkCases> {
     let hall = HallTime::shanghai();
     let calendar = Calendar::china();
     let t0 = chrono::FixedOffset::east_opt(8 * 3600)
@@ -70,7 +71,7 @@ fn template(item: &Item) -> anyhow::Result<BulkCases> {
     };
     let new = NewCase {
         case_no: PLACEHOLDER.into(),
-        query_code: "Q".into(),
+        query_code: query_code.into(),
         applicant: Applicant {
             kind: ApplicantKind::Person,
             name: "张三".into(),
@@ -102,6 +103,7 @@ fn template(item: &Item) -> anyhow::Result<BulkCases> {
     let record = case_record(&accepted.case, item, &calendar, hall, at);
     Ok(BulkCases {
         template: record.data,
+        query_code: query_code.into(),
         placeholder: PLACEHOLDER.into(),
         item_code: record.item_code,
         department: record.department,
@@ -120,17 +122,37 @@ struct Row {
     elapsed: Duration,
 }
 
-fn load(store: &Store, bulk: &BulkCases, n: u64) -> anyhow::Result<Duration> {
+/// Stores `n` bench cases (with their timelines when `timelines`), with a progress bar.
+pub(crate) fn load(
+    store: &Store,
+    bulk: &BulkCases,
+    n: u64,
+    timelines: bool,
+) -> anyhow::Result<Duration> {
     let start = Instant::now();
+    let bar = indicatif::ProgressBar::new(n);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "  loading open cases [{bar:30}] {pos}/{len} ({per_sec}, {eta} left)",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+        .progress_chars("=> "),
+    );
     let mut from = 0;
     while from < n {
         let to = (from + CHUNK).min(n);
         let b = bulk.clone();
-        store.write_blocking(move |c| baseline::bulk_open_cases(c, &b, from, to))?;
+        store.write_blocking(move |c| {
+            baseline::bulk_open_cases(c, &b, from, to)?;
+            if timelines {
+                baseline::bulk_timelines(c, &b, from, to)?;
+            }
+            Ok(())
+        })?;
         from = to;
-        eprint!("\r  loading open cases: {from}/{n}");
+        bar.set_position(from);
     }
-    eprintln!();
+    bar.finish_and_clear();
     store.write_blocking(baseline::analyze)?;
     Ok(start.elapsed())
 }
@@ -160,7 +182,7 @@ fn bench_backend(
     n: u64,
 ) -> anyhow::Result<()> {
     let store = Store::open(url, StoreOptions::default())?;
-    let loaded = load(&store, bulk, n)?;
+    let loaded = load(&store, bulk, n, false)?;
     let first = DateTime::from_timestamp_millis(bulk.first_check).context("first check")?;
     let ms = chrono::Duration::milliseconds;
     // Nothing is due a millisecond before the first check: the best of five, since this
@@ -209,7 +231,7 @@ pub fn run(args: &SweepBenchArgs) -> anyhow::Result<ExitCode> {
         .item(ITEM)
         .cloned()
         .with_context(|| format!("the catalogue has no item {ITEM}"))?;
-    let bulk = template(&item)?;
+    let bulk = template(&item, "Q")?;
     let item = OneItem(item);
     let n = args.cases.max(100);
     println!("tongban bench sweep: {n} open cases of {ITEM}; targets: nothing due ≤ 10 ms, 10,000 due ≤ 1 s");

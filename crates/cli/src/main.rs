@@ -6,6 +6,7 @@ use clap::{Parser, Subcommand};
 
 mod audit_cmd;
 mod bench_cmd;
+mod bench_http;
 mod bench_sweep;
 mod calendar_cmd;
 mod db_args;

@@ -48,6 +48,10 @@ pub struct ServeArgs {
     /// Lifetime of access tokens, in seconds (default: one working day).
     #[arg(long, default_value_t = 8 * 3600, env = "TONGBAN_TOKEN_LIFETIME")]
     pub token_lifetime: i64,
+    /// Public status queries, evaluations and complaints a minute per client address (bursts
+    /// of up to 10); 0 turns the limit off (load tests from one address only).
+    #[arg(long, default_value_t = tongban_api::rate_limit::PER_MINUTE, env = "TONGBAN_PUBLIC_RATE_LIMIT")]
+    pub public_rate_limit: u32,
 }
 
 pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
@@ -90,7 +94,9 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         token_lifetime_secs: args.token_lifetime,
         clock: clock.clone(),
     };
-    let state = web::Data::new(AppState::new(store, clock, hall, calendars, view));
+    let mut state = AppState::new(store, clock, hall, calendars, view);
+    state.public_limit = tongban_api::rate_limit::RateLimit::per_minute(args.public_rate_limit);
+    let state = web::Data::new(state);
     println!("Database: {}", redact(&url));
     let sweep_every = args.sweep_every;
     actix_web::rt::System::new().block_on(async move {

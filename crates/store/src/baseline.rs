@@ -58,6 +58,8 @@ pub fn insert_plain(conn: &mut DbConnection, batch: &[PlainRows]) -> Result<(), 
 #[derive(Debug, Clone)]
 pub struct BulkCases {
     pub template: String,
+    /// Every bench case's query code.
+    pub query_code: String,
     pub placeholder: String,
     pub item_code: String,
     pub department: String,
@@ -76,7 +78,11 @@ pub fn bulk_open_cases(
     to: u64,
 ) -> Result<(), StoreError> {
     let q = |s: &str| format!("'{}'", s.replace('\'', "''"));
-    let (template, placeholder) = (q(&cases.template), q(&cases.placeholder));
+    let (template, placeholder, code) = (
+        q(&cases.template),
+        q(&cases.placeholder),
+        q(&cases.query_code),
+    );
     let (item, dept, window) = (
         q(&cases.item_code),
         q(&cases.department),
@@ -95,18 +101,52 @@ pub fn bulk_open_cases(
         DbConnection::Sqlite(_) => format!(
             "WITH RECURSIVE s(i) AS (SELECT {from} UNION ALL SELECT i + 1 FROM s WHERE i + 1 < {to}) \
              INSERT INTO cases ({columns}) \
-             SELECT printf('B%09d', i), 'Q', {item}, 1, {dept}, {window}, NULL, 'accepted', 2, \
+             SELECT printf('B%09d', i), {code}, {item}, 1, {dept}, {window}, NULL, 'accepted', 2, \
                     {r}, NULL, {p}, {l}, {f} + (i % 100) * 86400000 + (i / 100), \
                     replace({template}, {placeholder}, printf('B%09d', i)), {r}, {r} FROM s"
         ),
         DbConnection::Pg(_) => format!(
             "INSERT INTO cases ({columns}) \
-             SELECT 'B' || lpad(i::text, 9, '0'), 'Q', {item}, 1, {dept}, {window}, NULL, \
+             SELECT 'B' || lpad(i::text, 9, '0'), {code}, {item}, 1, {dept}, {window}, NULL, \
                     'accepted', 2, {r}, NULL, {p}, {l}, {f} + (i % 100) * 86400000 + (i / 100), \
                     replace({template}, {placeholder}, 'B' || lpad(i::text, 9, '0')), {r}, {r} \
              FROM generate_series({from}::bigint, {to}::bigint - 1) AS i"
         ),
     };
+    conn.batch_execute(&sql)?;
+    Ok(())
+}
+
+/// The timeline of bench cases `from..to` (see [`bulk_open_cases`]): received, then accepted
+/// ten minutes later, as the window's clerk.
+pub fn bulk_timelines(
+    conn: &mut DbConnection,
+    cases: &BulkCases,
+    from: u64,
+    to: u64,
+) -> Result<(), StoreError> {
+    let window = cases.window_code.replace('\'', "''");
+    let (r, a) = (cases.received_at, cases.received_at + 600_000);
+    let (series, number) = match conn {
+        DbConnection::Sqlite(_) => (
+            format!("WITH RECURSIVE s(i) AS (SELECT {from} UNION ALL SELECT i + 1 FROM s WHERE i + 1 < {to})"),
+            "printf('B%09d', i)",
+        ),
+        DbConnection::Pg(_) => (
+            String::new(),
+            "'B' || lpad(i::text, 9, '0')",
+        ),
+    };
+    let source = match conn {
+        DbConnection::Sqlite(_) => "s".to_string(),
+        DbConnection::Pg(_) => format!("generate_series({from}::bigint, {to}::bigint - 1) AS i"),
+    };
+    let sql = format!(
+        "{series} INSERT INTO case_events (case_no, seq, at, kind, actor, window_code, grant_id, data) \
+         SELECT {number}, e.seq, CASE e.seq WHEN 1 THEN {r} ELSE {a} END, \
+                CASE e.seq WHEN 1 THEN 'received' ELSE 'accepted' END, 'clerk-a02', '{window}', NULL, '{{}}' \
+         FROM {source} CROSS JOIN (SELECT 1 AS seq UNION ALL SELECT 2) AS e"
+    );
     conn.batch_execute(&sql)?;
     Ok(())
 }

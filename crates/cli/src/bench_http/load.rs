@@ -1,0 +1,207 @@
+//! The load generator of `tongban bench http`: closed-loop phases (N clients, each sends its
+//! next request when the last is answered: the most the server does) and an open-loop phase
+//! (requests at a fixed rate whatever the answers: latency at a given load). Latencies go
+//! into an HDR histogram in microseconds; an open-loop request's latency counts from when it
+//! was due, so a stalled server cannot hide its queue (coordinated omission).
+
+use std::future::Future;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use hdrhistogram::Histogram;
+use indicatif::{ProgressBar, ProgressStyle};
+
+/// What one phase measured.
+pub struct Phase {
+    pub what: String,
+    pub elapsed: Duration,
+    pub ok: u64,
+    pub failed: u64,
+    /// Latency of the answered requests, microseconds.
+    pub latency: Histogram<u64>,
+    /// The first failures, to show why.
+    pub examples: Vec<String>,
+}
+
+impl Phase {
+    pub fn rate(&self) -> f64 {
+        self.ok as f64 / self.elapsed.as_secs_f64().max(1e-9)
+    }
+
+    pub fn millis(&self, quantile: f64) -> f64 {
+        self.latency.value_at_quantile(quantile) as f64 / 1000.0
+    }
+}
+
+/// The answer of one request: `Ok` when it did what was asked.
+pub type Outcome = Result<(), String>;
+
+struct Tally {
+    latency: Mutex<Histogram<u64>>,
+    ok: AtomicU64,
+    failed: AtomicU64,
+    examples: Mutex<Vec<String>>,
+}
+
+impl Tally {
+    fn new() -> anyhow::Result<Tally> {
+        Ok(Tally {
+            latency: Mutex::new(Histogram::new_with_bounds(1, 120_000_000, 3)?),
+            ok: AtomicU64::new(0),
+            failed: AtomicU64::new(0),
+            examples: Mutex::new(Vec::new()),
+        })
+    }
+
+    fn record(&self, started: Instant, outcome: Outcome) {
+        let micros = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
+        match outcome {
+            Ok(()) => {
+                self.ok.fetch_add(1, Ordering::Relaxed);
+                if let Ok(mut h) = self.latency.lock() {
+                    h.saturating_record(micros.max(1));
+                }
+            }
+            Err(e) => {
+                self.failed.fetch_add(1, Ordering::Relaxed);
+                if let Ok(mut examples) = self.examples.lock() {
+                    if examples.len() < 5 {
+                        examples.push(e);
+                    }
+                }
+            }
+        }
+    }
+
+    fn into_phase(self, what: &str, elapsed: Duration) -> Phase {
+        Phase {
+            what: what.to_string(),
+            elapsed,
+            ok: self.ok.into_inner(),
+            failed: self.failed.into_inner(),
+            latency: self.latency.into_inner().unwrap_or_else(|p| p.into_inner()),
+            examples: self
+                .examples
+                .into_inner()
+                .unwrap_or_else(|p| p.into_inner()),
+        }
+    }
+}
+
+fn progress(what: &str, seconds: u64) -> ProgressBar {
+    let bar = ProgressBar::new(seconds);
+    bar.set_style(
+        ProgressStyle::with_template("  {prefix:<34} [{bar:30}] {pos}/{len} s  {msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    bar.set_prefix(what.to_string());
+    bar
+}
+
+/// Ticks `bar` once a second with the answers so far until `done`.
+async fn watch(bar: ProgressBar, tally: Arc<Tally>, start: Instant, done: Arc<AtomicBool>) {
+    while !done.load(Ordering::Relaxed) {
+        tokio::time::sleep(Duration::from_millis(250)).await;
+        bar.set_position(start.elapsed().as_secs());
+        bar.set_message(format!(
+            "{} ok, {} failed",
+            tally.ok.load(Ordering::Relaxed),
+            tally.failed.load(Ordering::Relaxed)
+        ));
+    }
+    bar.finish_and_clear();
+}
+
+/// `clients` concurrent clients call `request(n)` (n counts up from 0 across all clients)
+/// until `duration` has passed or `request` answers `None` (nothing left to do).
+pub async fn closed_loop<F, Fut>(
+    what: &str,
+    clients: usize,
+    duration: Duration,
+    request: F,
+) -> anyhow::Result<Phase>
+where
+    F: Fn(u64) -> Option<Fut> + Send + Sync + 'static,
+    Fut: Future<Output = Outcome> + Send + 'static,
+{
+    let tally = Arc::new(Tally::new()?);
+    let request = Arc::new(request);
+    let next = Arc::new(AtomicU64::new(0));
+    let done = Arc::new(AtomicBool::new(false));
+    let start = Instant::now();
+    let watcher = tokio::spawn(watch(
+        progress(what, duration.as_secs()),
+        Arc::clone(&tally),
+        start,
+        Arc::clone(&done),
+    ));
+    let mut tasks = Vec::with_capacity(clients);
+    for _ in 0..clients.max(1) {
+        let (tally, request, next) = (Arc::clone(&tally), Arc::clone(&request), Arc::clone(&next));
+        tasks.push(tokio::spawn(async move {
+            while start.elapsed() < duration {
+                let Some(call) = request(next.fetch_add(1, Ordering::Relaxed)) else {
+                    return;
+                };
+                let sent = Instant::now();
+                tally.record(sent, call.await);
+            }
+        }));
+    }
+    for t in tasks {
+        t.await?;
+    }
+    let elapsed = start.elapsed();
+    done.store(true, Ordering::Relaxed);
+    watcher.await?;
+    let tally =
+        Arc::try_unwrap(tally).map_err(|_| anyhow::anyhow!("a client outlived its phase"))?;
+    Ok(tally.into_phase(what, elapsed))
+}
+
+/// `request(n)` sent `per_second` times a second for `duration`, each on its own task.
+pub async fn open_loop<F, Fut>(
+    what: &str,
+    per_second: u64,
+    duration: Duration,
+    request: F,
+) -> anyhow::Result<Phase>
+where
+    F: Fn(u64) -> Fut,
+    Fut: Future<Output = Outcome> + Send + 'static,
+{
+    let tally = Arc::new(Tally::new()?);
+    let done = Arc::new(AtomicBool::new(false));
+    let start = Instant::now();
+    let watcher = tokio::spawn(watch(
+        progress(what, duration.as_secs()),
+        Arc::clone(&tally),
+        start,
+        Arc::clone(&done),
+    ));
+    let interval = Duration::from_secs_f64(1.0 / per_second.max(1) as f64);
+    let total = (duration.as_secs_f64() * per_second.max(1) as f64) as u64;
+    let mut tasks = Vec::with_capacity(total as usize);
+    for n in 0..total {
+        let due = start + interval.mul_f64(n as f64);
+        tokio::time::sleep_until(due.into()).await;
+        let (tally, call) = (Arc::clone(&tally), request(n));
+        tasks.push(tokio::spawn(async move {
+            tally.record(due, call.await);
+        }));
+    }
+    for t in tasks {
+        t.await?;
+    }
+    let elapsed = start.elapsed();
+    done.store(true, Ordering::Relaxed);
+    watcher.await?;
+    let tally =
+        Arc::try_unwrap(tally).map_err(|_| anyhow::anyhow!("a request outlived its phase"))?;
+    let mut phase = tally.into_phase(what, elapsed);
+    // The phase lasts as long as its schedule, not as long as its slowest answer.
+    phase.elapsed = phase.elapsed.min(duration.max(Duration::from_millis(1)));
+    Ok(phase)
+}
