@@ -45,13 +45,8 @@ fn take_and_accept(server: &Server, key: &str) -> String {
 /// (rule, level) → how many alerts of the case, read by a supervisor through the database
 /// the server uses (the alert routes are tested in supervision.rs).
 fn alerts_of(server: &Server, case_no: &str) -> BTreeMap<(String, String), usize> {
+    server.sweep();
     let admin = server.login("admin", None);
-    let res = server
-        .post("/api/v1/admin/supervision/sweep")
-        .bearer_auth(&admin)
-        .send()
-        .expect("sweep");
-    assert_eq!(res.status(), 200, "sweep");
     let cases: serde_json::Value = server
         .get("/api/v1/cases?alert=red&per_page=500")
         .bearer_auth(&admin)

@@ -30,26 +30,11 @@ impl Hall<'_> {
     }
 
     fn set_clock(&self, day: i64) {
-        let admin = self.token("admin", None);
-        let res = self
-            .server
-            .put("/api/v1/admin/clock")
-            .bearer_auth(&admin)
-            .json(&json!({"now": at(day)}))
-            .send()
-            .expect("clock");
-        assert_eq!(res.status(), 200, "clock to day {day}");
+        self.server.set_clock(&at(day));
     }
 
     fn sweep(&self) {
-        let admin = self.token("admin", None);
-        let res = self
-            .server
-            .post("/api/v1/admin/supervision/sweep")
-            .bearer_auth(&admin)
-            .send()
-            .expect("sweep");
-        assert_eq!(res.status(), 200, "sweep");
+        self.server.sweep();
     }
 
     fn intake(&self, key: &str) -> String {

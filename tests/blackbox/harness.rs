@@ -140,3 +140,30 @@ impl Server {
         v["access_token"].as_str().expect("access_token").to_owned()
     }
 }
+
+impl Server {
+    /// As the administrator, sets the test clock (`PUT /api/v1/admin/clock`).
+    pub fn set_clock(&self, now: &str) {
+        let admin = self.login("admin", None);
+        let res = self
+            .put("/api/v1/admin/clock")
+            .bearer_auth(&admin)
+            .json(&serde_json::json!({ "now": now }))
+            .send()
+            .expect("set the clock");
+        assert_eq!(res.status(), 200, "clock to {now}");
+    }
+
+    /// As the administrator, one supervision sweep now; its answer (`raised`).
+    pub fn sweep(&self) -> serde_json::Value {
+        // Signed in afresh: tokens are dated by the test clock, which may have moved.
+        let admin = self.login("admin", None);
+        let res = self
+            .post("/api/v1/admin/supervision/sweep")
+            .bearer_auth(&admin)
+            .send()
+            .expect("sweep");
+        assert_eq!(res.status(), 200, "sweep");
+        res.json().expect("sweep json")
+    }
+}

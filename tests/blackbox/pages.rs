@@ -608,14 +608,7 @@ fn queue_shows_due_dates_and_alert_colours_and_sessions_expire_with_the_token() 
     assert!(body.contains("alert-none"), "{body}");
 
     // Past the acceptance deadline: the session (8 hours) has expired too.
-    let admin = server.login("admin", None);
-    let res = server
-        .put("/api/v1/admin/clock")
-        .header("Authorization", format!("Bearer {admin}"))
-        .json(&serde_json::json!({"now": "2026-03-12T10:00:00+08:00"}))
-        .send()
-        .expect("set clock");
-    assert_eq!(res.status(), 200);
+    server.set_clock("2026-03-12T10:00:00+08:00");
     let expired = b.get("/staff/queue");
     let to = expired.redirect("expired session").to_owned();
     assert_eq!(to, "/staff/login?next=/staff/queue&expired=1");

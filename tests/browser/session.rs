@@ -1,0 +1,317 @@
+//! One headless Chromium session driven through chromedriver, with the few things a user
+//! does on the pages: open an address, fill a field by its label, tick a box, choose an
+//! option, press a button, follow a link, read what the page says — and a screenshot of
+//! each step, kept under `tests/artifacts/browser/<test>/`.
+//!
+//! Blocking on purpose: the tests also talk to the server with the black-box harness's
+//! blocking HTTP client, which must not run inside an async runtime.
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use fantoccini::elements::Element;
+use fantoccini::{Client, ClientBuilder, Locator};
+use hyper_util::client::legacy::connect::HttpConnector;
+use serde_json::json;
+
+use crate::chrome::{Chrome, Driver};
+
+const WIDTH: u32 = 1280;
+const HEIGHT: u32 = 900;
+/// The most a screenshot grows the window by, for a runaway page.
+const MAX_HEIGHT: u32 = 8000;
+/// How long a click may take to lead to the next page.
+const NAVIGATION: Duration = Duration::from_secs(20);
+
+pub struct Session {
+    rt: tokio::runtime::Runtime,
+    client: Option<Client>,
+    base: String,
+    shots: PathBuf,
+    taken: u32,
+    // Dropped after the session is closed (fields drop in order).
+    _driver: Driver,
+}
+
+/// `s` as an XPath string literal.
+fn literal(s: &str) -> String {
+    if s.contains('\'') {
+        format!("\"{s}\"")
+    } else {
+        format!("'{s}'")
+    }
+}
+
+impl Session {
+    /// A fresh browser for `test` on the server at `base`; clears the test's screenshots.
+    pub fn open(chrome: &Chrome, test: &str, base: &str) -> Session {
+        let driver = Driver::start(chrome);
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime");
+        let caps = json!({
+            "browserName": "chrome",
+            "goog:chromeOptions": {
+                "binary": chrome.chromium,
+                "args": [
+                    "--headless=new",
+                    // Root in a container: Chromium's sandbox cannot start there.
+                    "--no-sandbox",
+                    "--disable-dev-shm-usage",
+                    "--disable-gpu",
+                    "--hide-scrollbars",
+                    "--no-first-run",
+                    "--no-default-browser-check",
+                    "--disable-extensions",
+                    "--disable-sync",
+                    "--disable-background-networking",
+                    "--disable-component-update",
+                    "--disable-features=Translate,MediaRouter,OptimizationHints",
+                    "--lang=zh-CN",
+                    format!("--window-size={WIDTH},{HEIGHT}"),
+                ],
+                // The language a browser in the hall sends: the pages' default, Chinese.
+                "prefs": {"intl": {"accept_languages": "zh-CN,zh"}},
+            },
+        });
+        let caps = match caps {
+            serde_json::Value::Object(map) => map,
+            _ => unreachable!("a JSON object"),
+        };
+        let client = rt
+            .block_on(
+                ClientBuilder::new(HttpConnector::new())
+                    .capabilities(caps)
+                    .connect(&driver.url),
+            )
+            .unwrap_or_else(|e| panic!("a Chromium session through {}: {e}", driver.url));
+        let shots = PathBuf::from(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../tests/artifacts/browser"
+        ))
+        .join(test);
+        let _ = std::fs::remove_dir_all(&shots);
+        std::fs::create_dir_all(&shots).expect("screenshot directory");
+        Session {
+            rt,
+            client: Some(client),
+            base: base.to_owned(),
+            shots,
+            taken: 0,
+            _driver: driver,
+        }
+    }
+
+    fn client(&self) -> &Client {
+        self.client.as_ref().expect("open session")
+    }
+
+    fn find(&self, xpath: &str, what: &str) -> Element {
+        self.rt
+            .block_on(self.client().find(Locator::XPath(xpath)))
+            .unwrap_or_else(|e| panic!("{what} on {}: {e}", self.path()))
+    }
+
+    /// Opens a path of the server.
+    pub fn goto(&self, path: &str) {
+        let url = format!("{}{path}", self.base);
+        self.rt
+            .block_on(self.client().goto(&url))
+            .unwrap_or_else(|e| panic!("open {url}: {e}"));
+    }
+
+    /// The current path and query.
+    pub fn path(&self) -> String {
+        let Some(client) = &self.client else {
+            return String::new();
+        };
+        match self.rt.block_on(client.current_url()) {
+            Ok(url) => match url.query() {
+                Some(q) => format!("{}?{q}", url.path()),
+                None => url.path().to_owned(),
+            },
+            Err(e) => format!("(no address: {e})"),
+        }
+    }
+
+    /// The form control a `<label>` containing `label` is for.
+    fn control(&self, label: &str) -> Element {
+        let xpath = format!("//label[contains(normalize-space(.), {})]", literal(label));
+        let found = self.find(&xpath, &format!("label «{label}»"));
+        let id = self
+            .rt
+            .block_on(found.attr("for"))
+            .expect("label attribute")
+            .unwrap_or_else(|| panic!("label «{label}» names no control"));
+        self.find(&format!("//*[@id={}]", literal(&id)), &format!("#{id}"))
+    }
+
+    /// Types `value` into the field labelled `label`, replacing what was there.
+    pub fn fill(&self, label: &str, value: &str) {
+        let field = self.control(label);
+        self.rt.block_on(async {
+            field.clear().await.expect("clear field");
+            field.send_keys(value).await.expect("type into field");
+        });
+    }
+
+    /// Ticks the check box (or radio button) labelled `label`, by clicking its label.
+    pub fn tick(&self, label: &str) {
+        let control = self.control(label);
+        let selected = self.rt.block_on(control.is_selected()).expect("selected?");
+        if !selected {
+            self.rt.block_on(control.click()).expect("tick");
+        }
+        assert!(
+            self.rt.block_on(control.is_selected()).expect("selected?"),
+            "«{label}» ticked"
+        );
+    }
+
+    /// Chooses the option containing `option` in the list labelled `label`.
+    pub fn choose(&self, label: &str, option: &str) {
+        let list = self.control(label);
+        let xpath = format!(
+            ".//option[contains(normalize-space(.), {})]",
+            literal(option)
+        );
+        self.rt.block_on(async {
+            let o = list
+                .find(Locator::XPath(&xpath))
+                .await
+                .unwrap_or_else(|e| panic!("option «{option}» of «{label}»: {e}"));
+            o.click().await.expect("choose option");
+        });
+    }
+
+    /// Presses the first button whose text starts with `text` (spaces normalised): "受理…"
+    /// is not "不予受理…".
+    pub fn press(&self, text: &str) {
+        let xpath = format!(
+            "//button[starts-with(normalize-space(.), {})]",
+            literal(text)
+        );
+        let button = self.find(&xpath, &format!("button «{text}»"));
+        self.click_to_next_page(button, text);
+    }
+
+    /// Follows the link whose text contains `text`.
+    pub fn follow(&self, text: &str) {
+        let xpath = format!("//a[contains(normalize-space(.), {})]", literal(text));
+        let link = self.find(&xpath, &format!("link «{text}»"));
+        self.click_to_next_page(link, text);
+    }
+
+    /// Clicks something that leads to another page and waits until the page clicked on is
+    /// gone: chromedriver does not always hold the next command until a form's submission
+    /// has begun to navigate. Once it has, the next command waits for the new page to load.
+    fn click_to_next_page(&self, target: Element, what: &str) {
+        let page = self.find("/html", "page");
+        let deadline = Instant::now() + NAVIGATION;
+        self.rt.block_on(async {
+            target
+                .click()
+                .await
+                .unwrap_or_else(|e| panic!("click «{what}»: {e}"));
+            loop {
+                match page.tag_name().await {
+                    Err(e) if e.is_stale_element_reference() => return,
+                    Err(e) => panic!("after «{what}»: {e}"),
+                    Ok(_) if Instant::now() > deadline => {
+                        panic!("«{what}» led to no other page within {NAVIGATION:?}")
+                    }
+                    Ok(_) => tokio::time::sleep(Duration::from_millis(20)).await,
+                }
+            }
+        });
+    }
+
+    /// The text of the main part of the page, as rendered.
+    pub fn text(&self) -> String {
+        let main = self.find("//main", "main");
+        self.rt.block_on(main.text()).expect("text")
+    }
+
+    /// The description next to the term `term` in a description list.
+    pub fn described(&self, term: &str) -> String {
+        let xpath = format!(
+            "//dt[normalize-space(.)={}]/following-sibling::dd[1]",
+            literal(term)
+        );
+        let dd = self.find(&xpath, &format!("«{term}»"));
+        self.rt.block_on(dd.text()).expect("text").trim().to_owned()
+    }
+
+    /// The `lang` of the document.
+    pub fn lang(&self) -> String {
+        let html = self.find("/html", "html");
+        self.rt
+            .block_on(html.attr("lang"))
+            .expect("lang")
+            .unwrap_or_default()
+    }
+
+    /// The elements matching a CSS selector.
+    pub fn all(&self, css: &str) -> Vec<Element> {
+        self.rt
+            .block_on(self.client().find_all(Locator::Css(css)))
+            .expect("find all")
+    }
+
+    /// The rendered text of an element.
+    pub fn text_of(&self, e: &Element) -> String {
+        self.rt.block_on(e.text()).expect("text")
+    }
+
+    /// The computed CSS value of `prop` on an element.
+    pub fn style_of(&self, e: &Element, prop: &str) -> String {
+        self.rt.block_on(e.css_value(prop)).expect("css value")
+    }
+
+    /// Saves the whole page as `NN-step.png` (the window grows to the page's height).
+    pub fn shot(&mut self, step: &str) {
+        self.taken += 1;
+        let file = self.shots.join(format!("{:02}-{step}.png", self.taken));
+        let client = self.client.as_ref().expect("open session");
+        let png = self.rt.block_on(async {
+            // WebDriver's screenshot is of the viewport: grow the window by what the page
+            // has below it (a WebDriver script runs whatever the page's CSP says).
+            let heights = client
+                .execute(
+                    "return [window.innerHeight, document.documentElement.scrollHeight]",
+                    vec![],
+                )
+                .await?;
+            let px = |i: usize| heights[i].as_f64().unwrap_or(0.0).ceil() as u32;
+            let below = px(1).saturating_sub(px(0)).min(MAX_HEIGHT);
+            client.set_window_size(WIDTH, HEIGHT + below).await?;
+            let png = client.screenshot().await;
+            client.set_window_size(WIDTH, HEIGHT).await?;
+            png
+        });
+        let png = png.unwrap_or_else(|e| panic!("screenshot {step}: {e}"));
+        std::fs::write(&file, png).unwrap_or_else(|e| panic!("write {}: {e}", file.display()));
+    }
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        if std::thread::panicking() && self.client.is_some() {
+            // What the page showed when the test failed, next to the steps before it.
+            let at = self.path();
+            let file = self.shots.join("failure.png");
+            if let Some(Ok(png)) = self
+                .client
+                .as_ref()
+                .map(|c| self.rt.block_on(c.screenshot()))
+            {
+                let _ = std::fs::write(&file, png);
+                eprintln!("browser: failed at {at}; screenshot {}", file.display());
+            }
+        }
+        if let Some(client) = self.client.take() {
+            let _ = self.rt.block_on(client.close());
+        }
+    }
+}
