@@ -47,8 +47,8 @@ fn sign_in(b: &mut Browser, username: &str) -> Page {
     )
 }
 
-/// The `attr` values of the `<rect>`s of the SVG element with id `chart`.
-fn bars(body: &str, chart: &str, attr: &str) -> Vec<String> {
+/// The SVG element with id `chart`.
+fn svg<'b>(body: &'b str, chart: &str) -> &'b str {
     let start = body
         .find(&format!("id=\"{chart}\""))
         .unwrap_or_else(|| panic!("no chart {chart}"));
@@ -56,8 +56,13 @@ fn bars(body: &str, chart: &str, attr: &str) -> Vec<String> {
         body[..start].ends_with("<svg class=\"chart\" "),
         "{chart} is an <svg>"
     );
-    let svg = &body[start..start + body[start..].find("</svg>").expect("end of svg")];
-    svg.split("<rect ")
+    &body[start..start + body[start..].find("</svg>").expect("end of svg")]
+}
+
+/// The `attr` values of the `<rect>`s of the SVG element with id `chart`.
+fn bars(body: &str, chart: &str, attr: &str) -> Vec<String> {
+    svg(body, chart)
+        .split("<rect ")
         .skip(1)
         .map(|r| {
             let key = format!(" {attr}=\"");

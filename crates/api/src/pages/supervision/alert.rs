@@ -7,6 +7,7 @@
 use actix_web::{get, http::StatusCode, post, web, HttpResponse};
 use maud::{html, Markup};
 use serde::Deserialize;
+use tongban_core::case::CaseStatus;
 use tongban_store::events;
 
 use super::words;
@@ -115,6 +116,34 @@ fn step_form(ctx: &Ctx, id: i64, a: AlertAction, failed: Option<&StepError>) -> 
     }
 }
 
+/// One entry of what the rule saw (the alert's `detail`) in words; `None` for what the page
+/// shows elsewhere (the rule's name) or says nothing (`auto`, empty values).
+fn detail_line(ctx: &Ctx, key: &str, value: &serde_json::Value) -> Option<(String, String)> {
+    let text = match value {
+        serde_json::Value::Null | serde_json::Value::Bool(_) => return None,
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    let label = match key {
+        "rule_name" | "auto" => return None,
+        "item_code" => ctx.t("事项编码", "Item code"),
+        "window" => ctx.t("窗口", "Window"),
+        "resolution" => ctx.t("关闭原因", "Why it was closed"),
+        "status" => {
+            let status = text
+                .parse::<CaseStatus>()
+                .map_or(text.clone(), |s| names::status(s, ctx.lang).to_owned());
+            return Some((
+                ctx.t("发出时办件状态", "Case status when raised")
+                    .to_owned(),
+                status,
+            ));
+        }
+        other => other,
+    };
+    Some((label.to_owned(), text))
+}
+
 /// The facts of the alert.
 fn facts(ctx: &Ctx, state: &AppState, d: &AlertDetail) -> Markup {
     let l = ctx.lang;
@@ -136,13 +165,12 @@ fn facts(ctx: &Ctx, state: &AppState, d: &AlertDetail) -> Markup {
             }
             dt { (ctx.t("发出时间", "Raised")) } dd { (names::time(a.raised_at, state.hall, l)) }
             dt { (ctx.t("更新时间", "Updated")) } dd { (names::time(a.updated_at, state.hall, l)) }
-            @if let Some(detail) = a.detail.as_object().filter(|o| !o.is_empty()) {
-                dt { (ctx.t("预警详情", "What the rule saw")) }
-                dd { ul {
-                    @for (k, v) in detail {
-                        li { (k) "：" @match v.as_str() { Some(s) => (s), None => (v.to_string()) } }
+            @if let Some(detail) = a.detail.as_object() {
+                @for (k, v) in detail {
+                    @if let Some((label, text)) = detail_line(ctx, k, v) {
+                        dt { (label) } dd { (text) }
                     }
-                } }
+                }
             }
         }
     }

@@ -183,9 +183,11 @@ fn charts(
         .zip(series.last())
         .is_some_and(|(a, b)| a.0.year() == b.0.year());
     let date_format = if one_year { "%m-%d" } else { "%Y-%m-%d" };
+    // Only the groups that received cases in the period: the table lists them all.
     let rate_bars: Vec<Bar> = departments
         .rows
         .iter()
+        .filter(|r| r.received > 0)
         .map(|r| Bar {
             label: r.name.clone(),
             value: r.on_time_rate(),
@@ -211,6 +213,7 @@ fn charts(
     let item_bars: Vec<Bar> = items
         .rows
         .iter()
+        .filter(|r| r.received > 0)
         .map(|r| Bar {
             label: r.name.clone(),
             value: r.average_working_days,
@@ -237,8 +240,8 @@ fn charts(
             id: "chart-on-time",
             title: ctx.t("各部门按时办结率", "On-time rate by department"),
             desc: ctx.t(
-                "按时办结的办件占已办结和已超期办件的百分比；没有到期办件的部门不画柱。",
-                "Cases decided on time as a percentage of those decided or past their promised deadline; a department with none has no bar.",
+                "期间有收件的部门：按时办结的办件占已办结和已超期办件的百分比；没有到期办件的部门不画柱。",
+                "Departments that received cases in the period: cases decided on time as a percentage of those decided or past their promised deadline; a department with none has no bar.",
             ),
             max: Some(100.0),
             bars: &rate_bars,
@@ -254,8 +257,8 @@ fn charts(
             id: "chart-days",
             title: ctx.t("各事项平均办理用时", "Average working days by item"),
             desc: ctx.t(
-                "自受理至作出决定的平均工作日数（不含特别程序）；没有已决定办件的事项不画柱。",
-                "Average working days from acceptance to decision, special procedures not counted; an item with no decided case has no bar.",
+                "期间有收件的事项：自受理至作出决定的平均工作日数（不含特别程序）；没有已决定办件的事项不画柱。",
+                "Items that received cases in the period: average working days from acceptance to decision, special procedures not counted; an item with no decided case has no bar.",
             ),
             max: None,
             bars: &item_bars,
