@@ -1,8 +1,9 @@
 //! The supervision office's pages and the back office's over HTTP, as a browser without
 //! JavaScript uses them: a supervisor signs in without a window, sees the alerts the test
 //! clock brought, filters them, acknowledges and urges one with confirmation, reads the
-//! statistics with their SVG charts and downloads the CSV; an approver completes a stage and
-//! approves, a head extends; other roles are kept out.
+//! statistics with their SVG charts and downloads the CSV; an approver completes a stage,
+//! approves, suspends, resumes and denies, a head completes a stage and extends; other roles
+//! are kept out.
 
 use serde_json::{json, Value};
 
@@ -265,6 +266,15 @@ fn supervisor_works_alerts_and_reads_statistics() {
     assert!(body.contains(csv_link), "{body}");
     let csv =
         b.get("/staff/supervision/stats.csv?group_by=department&from=2026-03-01&to=2026-03-27");
+    let download = server
+        .get("/staff/supervision/stats.csv?group_by=department&from=2026-03-01&to=2026-03-27")
+        .header("Cookie", format!("tb_session={}", b.cookies["tb_session"]))
+        .send()
+        .expect("csv download");
+    assert_eq!(
+        download.headers()["content-disposition"],
+        "attachment; filename=\"tongban-stats-department-2026-03-01-2026-03-27.csv\""
+    );
     assert_eq!(csv.status, 200, "{}", csv.body);
     assert!(
         csv.content_type.starts_with("text/csv"),
@@ -305,7 +315,7 @@ fn supervisor_works_alerts_and_reads_statistics() {
 }
 
 #[test]
-fn approver_completes_a_stage_and_approves_head_extends() {
+fn back_office_completes_stages_decides_suspends_and_extends() {
     let server = server();
     let hall = Hall { server: &server };
     let first = accepted_case(&hall, "first");
@@ -383,32 +393,20 @@ fn approver_completes_a_stage_and_approves_head_extends() {
     .redirect("head completes");
 
     // Extension: the number and the reason come back on the confirmation page.
-    let page = head.get(&format!("/staff/cases/{second}"));
-    let csrf = page.field("csrf");
-    let version = page.field("version");
-    let path = format!("/staff/cases/{second}/actions/extend");
-    let confirm = head.post(
-        &path,
-        &[
-            ("csrf", &csrf),
-            ("version", &version),
-            ("working_days", "5"),
-            ("reason", "需实地核查"),
-        ],
+    let (confirm, _) = head.propose(
+        &second,
+        "extend",
+        &[("working_days", "5"), ("reason", "需实地核查")],
     );
     let body = confirm.html(200, "extend confirmation");
     assert!(
         body.contains("需实地核查") && body.contains(">5<"),
         "{body}"
     );
-    let zero = head.post(
-        &path,
-        &[
-            ("csrf", &csrf),
-            ("version", &version),
-            ("working_days", "0"),
-            ("reason", "需实地核查"),
-        ],
+    let (zero, _) = head.propose(
+        &second,
+        "extend",
+        &[("working_days", "0"), ("reason", "需实地核查")],
     );
     assert!(zero
         .html(422, "zero days")
@@ -444,6 +442,65 @@ fn approver_completes_a_stage_and_approves_head_extends() {
     assert_eq!(case_json(&hall, &first)["status"], "approved");
     let body = approver.get(&format!("/staff/cases/{first}")).body;
     assert!(body.contains("<strong>准予许可</strong>"), "{body}");
+
+    // A special procedure and back; then a denial, which needs its legal basis.
+    let done = approver.act(
+        &second,
+        "suspend",
+        &[
+            ("procedure", "expert_review"),
+            ("note", "组织专家评审，约十个工作日"),
+        ],
+    );
+    done.redirect("suspend");
+    let suspended = case_json(&hall, &second);
+    assert_eq!(suspended["status"], "suspended", "{suspended}");
+    assert_eq!(suspended["suspensions"][0]["procedure"], "expert_review");
+    let body = approver.get(&format!("/staff/cases/{second}")).body;
+    assert!(body.contains("<strong>特别程序中</strong>"), "{body}");
+    assert!(body.contains("/actions/resume\"") && !body.contains("/actions/suspend\""));
+    approver.act(&second, "resume", &[]).redirect("resume");
+    assert_eq!(case_json(&hall, &second)["status"], "accepted");
+    approver
+        .act(
+            &second,
+            "complete-stage",
+            &[("stage", "shqf"), ("opinion", "不符合条件")],
+        )
+        .redirect("approver's stage");
+    head.act(
+        &second,
+        "complete-stage",
+        &[("stage", "zz"), ("opinion", "同意")],
+    )
+    .redirect("head's stage");
+    let (no_basis, _) = approver.propose(
+        &second,
+        "deny",
+        &[("reason", "证件仍在有效期内"), ("legal_basis", "")],
+    );
+    let body = no_basis.html(422, "deny without a legal basis");
+    assert!(body.contains("id=\"err-legal_basis\""), "{body}");
+    assert!(
+        body.contains("证件仍在有效期内"),
+        "what was entered comes back"
+    );
+    approver
+        .act(
+            &second,
+            "deny",
+            &[
+                ("reason", "证件仍在有效期内"),
+                ("legal_basis", "《中华人民共和国居民身份证法》第十一条"),
+            ],
+        )
+        .redirect("deny");
+    let denied = case_json(&hall, &second);
+    assert_eq!(denied["status"], "denied", "{denied}");
+    assert_eq!(
+        denied["decision"]["legal_basis"],
+        "《中华人民共和国居民身份证法》第十一条"
+    );
 }
 
 #[test]

@@ -174,20 +174,35 @@ impl<'s> Browser<'s> {
             .to_owned()
     }
 
-    /// Posts an action form, checks the confirmation page, then confirms.
-    pub(crate) fn act(&mut self, case_no: &str, action: &str, fields: &[(&str, &str)]) -> Page {
+    /// Posts an action form as the case page offers it (its CSRF token and version), without
+    /// confirming: the confirmation page, or the case page with the problem. Answers the page
+    /// and the fields posted.
+    pub(crate) fn propose(
+        &mut self,
+        case_no: &str,
+        action: &str,
+        fields: &[(&str, &str)],
+    ) -> (Page, Vec<(String, String)>) {
         let case = self.get(&format!("/staff/cases/{case_no}"));
         case.html(200, "case page");
-        let csrf = case.field("csrf");
-        let version = case.field("version");
-        let path = format!("/staff/cases/{case_no}/actions/{action}");
-        let mut form: Vec<(&str, &str)> = vec![("csrf", &csrf), ("version", &version)];
-        form.extend_from_slice(fields);
-        let confirm = self.post(&path, &form);
+        let mut form = vec![
+            ("csrf".to_owned(), case.field("csrf")),
+            ("version".to_owned(), case.field("version")),
+        ];
+        form.extend(fields.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+        let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let page = self.post(&format!("/staff/cases/{case_no}/actions/{action}"), &pairs);
+        (page, form)
+    }
+
+    /// Posts an action form, checks the confirmation page, then confirms.
+    pub(crate) fn act(&mut self, case_no: &str, action: &str, fields: &[(&str, &str)]) -> Page {
+        let (confirm, mut form) = self.propose(case_no, action, fields);
         let body = confirm.html(200, "confirmation page");
         assert!(body.contains("name=\"confirm\" value=\"yes\""), "{body}");
-        form.push(("confirm", "yes"));
-        self.post(&path, &form)
+        form.push(("confirm".to_owned(), "yes".to_owned()));
+        let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        self.post(&format!("/staff/cases/{case_no}/actions/{action}"), &pairs)
     }
 }
 
