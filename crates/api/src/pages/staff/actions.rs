@@ -595,7 +595,7 @@ pub fn action_form(
                         p.hint { (ctx.t("确认后受理，开始计算办理时限。", "On confirmation the case is accepted and the decision clock starts.")) }
                     }
                 }
-                div.actions-row { button type="submit" { (names::action(a, l)) "…" } }
+                div.actions-row { button id={ (s) "-submit" } type="submit" { (names::action(a, l)) "…" } }
             }
         }
     }
@@ -696,7 +696,7 @@ fn confirm_page(
             }
             input type="hidden" name="confirm" value="yes";
             div.actions-row {
-                button type="submit" { (ctx.t("确认", "Confirm")) " " (names::action(a, l)) }
+                button #confirm type="submit" { (ctx.t("确认", "Confirm")) " " (names::action(a, l)) }
                 a.button.secondary href={ "/staff/cases/" (case_no) } { (ctx.t("返回修改", "Go back")) }
             }
         }

@@ -82,7 +82,7 @@ fn login_form(
                     option value=(w.code) selected[w.code == window] { (w.code) " · " (w.name) }
                 }
             }
-            div.actions-row { button type="submit" { (ctx.t("登录", "Sign in")) } }
+            div.actions-row { button #sign-in type="submit" { (ctx.t("登录", "Sign in")) } }
         }
     }
 }
