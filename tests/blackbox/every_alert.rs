@@ -14,30 +14,31 @@ use crate::harness::Server;
 
 const DAY0: &str = "2026-03-02T09:00:00+08:00";
 
-fn at(day: i64) -> String {
+pub(crate) fn at(day: i64) -> String {
     let start = chrono::DateTime::parse_from_rfc3339(DAY0).expect("start");
     (start + chrono::Duration::days(day)).to_rfc3339()
 }
 
-struct Hall<'a> {
-    server: &'a Server,
+/// The hall driven through the JSON API (shared with the page tests).
+pub(crate) struct Hall<'a> {
+    pub(crate) server: &'a Server,
 }
 
 impl Hall<'_> {
-    fn token(&self, user: &str, window: Option<&str>) -> String {
+    pub(crate) fn token(&self, user: &str, window: Option<&str>) -> String {
         // Tokens are dated by the test clock: sign in again after every move.
         self.server.login(user, window)
     }
 
-    fn set_clock(&self, day: i64) {
+    pub(crate) fn set_clock(&self, day: i64) {
         self.server.set_clock(&at(day));
     }
 
-    fn sweep(&self) {
+    pub(crate) fn sweep(&self) {
         self.server.sweep();
     }
 
-    fn intake(&self, key: &str) -> String {
+    pub(crate) fn intake(&self, key: &str) -> String {
         let clerk = self.token("clerk-a02", Some("A02"));
         let res = self
             .server
@@ -56,7 +57,14 @@ impl Hall<'_> {
         v["case_no"].as_str().expect("case_no").to_owned()
     }
 
-    fn act(&self, user: &str, window: Option<&str>, no: &str, action: &str, body: Value) -> Value {
+    pub(crate) fn act(
+        &self,
+        user: &str,
+        window: Option<&str>,
+        no: &str,
+        action: &str,
+        body: Value,
+    ) -> Value {
         let token = self.token(user, window);
         let case: Value = self
             .server
@@ -80,7 +88,7 @@ impl Hall<'_> {
     }
 
     /// (stage/rule, level) → count, for one case.
-    fn alerts(&self, no: &str) -> BTreeMap<(String, String), usize> {
+    pub(crate) fn alerts(&self, no: &str) -> BTreeMap<(String, String), usize> {
         let token = self.token("supervisor", None);
         let v: Value = self
             .server

@@ -14,6 +14,7 @@ mod every_alert;
 mod harness;
 mod keys;
 mod mail;
+mod oversight_pages;
 mod pages;
 mod public;
 mod supervision;

@@ -12,17 +12,17 @@ use crate::harness::{Server, DEMO_PASSWORD};
 
 const ID_NUMBER: &str = "110101199001015678";
 
-/// One page answer.
-struct Page {
-    status: u16,
-    content_type: String,
-    location: Option<String>,
-    set_cookies: Vec<String>,
-    body: String,
+/// One page answer (shared with the other page tests).
+pub(crate) struct Page {
+    pub(crate) status: u16,
+    pub(crate) content_type: String,
+    pub(crate) location: Option<String>,
+    pub(crate) set_cookies: Vec<String>,
+    pub(crate) body: String,
 }
 
 impl Page {
-    fn html(&self, status: u16, what: &str) -> &str {
+    pub(crate) fn html(&self, status: u16, what: &str) -> &str {
         assert_eq!(self.status, status, "{what}: {}", self.body);
         assert!(
             self.content_type.starts_with("text/html"),
@@ -32,13 +32,13 @@ impl Page {
         &self.body
     }
 
-    fn redirect(&self, what: &str) -> &str {
+    pub(crate) fn redirect(&self, what: &str) -> &str {
         assert_eq!(self.status, 303, "{what}: {}", self.body);
         self.location.as_deref().expect("Location")
     }
 
     /// The value of the first form field named `name` (hidden fields, mostly).
-    fn field(&self, name: &str) -> String {
+    pub(crate) fn field(&self, name: &str) -> String {
         let needle = format!("name=\"{name}\" value=\"");
         let start = self
             .body
@@ -51,15 +51,15 @@ impl Page {
 }
 
 /// A browser without JavaScript: keeps its cookies, follows nothing by itself.
-struct Browser<'s> {
+pub(crate) struct Browser<'s> {
     server: &'s Server,
     http: Client,
-    cookies: BTreeMap<String, String>,
-    accept_language: Option<&'static str>,
+    pub(crate) cookies: BTreeMap<String, String>,
+    pub(crate) accept_language: Option<&'static str>,
 }
 
 impl<'s> Browser<'s> {
-    fn new(server: &'s Server) -> Self {
+    pub(crate) fn new(server: &'s Server) -> Self {
         Browser {
             server,
             http: Client::builder()
@@ -72,7 +72,7 @@ impl<'s> Browser<'s> {
         }
     }
 
-    fn send(&mut self, req: RequestBuilder) -> Page {
+    pub(crate) fn send(&mut self, req: RequestBuilder) -> Page {
         let mut req = req;
         if !self.cookies.is_empty() {
             let jar: Vec<String> = self
@@ -121,18 +121,18 @@ impl<'s> Browser<'s> {
         }
     }
 
-    fn get(&mut self, path: &str) -> Page {
+    pub(crate) fn get(&mut self, path: &str) -> Page {
         let req = self.http.get(self.server.url(path));
         self.send(req)
     }
 
-    fn post(&mut self, path: &str, form: &[(&str, &str)]) -> Page {
+    pub(crate) fn post(&mut self, path: &str, form: &[(&str, &str)]) -> Page {
         let req = self.http.post(self.server.url(path)).form(form);
         self.send(req)
     }
 
     /// Signs in at a window through the form.
-    fn sign_in(&mut self, username: &str, window: &str) -> Page {
+    pub(crate) fn sign_in(&mut self, username: &str, window: &str) -> Page {
         let form = self.get("/staff/login");
         let csrf = form.field("csrf");
         self.post(
@@ -148,7 +148,7 @@ impl<'s> Browser<'s> {
     }
 
     /// Takes an application for GA-QR-01 with these materials; returns the case number.
-    fn intake(&mut self, name: &str, materials: &[&str]) -> String {
+    pub(crate) fn intake(&mut self, name: &str, materials: &[&str]) -> String {
         let form = self.get("/staff/intake?item=GA-QR-01");
         form.html(200, "intake form");
         let csrf = form.field("csrf");
@@ -174,20 +174,35 @@ impl<'s> Browser<'s> {
             .to_owned()
     }
 
-    /// Posts an action form, checks the confirmation page, then confirms.
-    fn act(&mut self, case_no: &str, action: &str, fields: &[(&str, &str)]) -> Page {
+    /// Posts an action form as the case page offers it (its CSRF token and version), without
+    /// confirming: the confirmation page, or the case page with the problem. Answers the page
+    /// and the fields posted.
+    pub(crate) fn propose(
+        &mut self,
+        case_no: &str,
+        action: &str,
+        fields: &[(&str, &str)],
+    ) -> (Page, Vec<(String, String)>) {
         let case = self.get(&format!("/staff/cases/{case_no}"));
         case.html(200, "case page");
-        let csrf = case.field("csrf");
-        let version = case.field("version");
-        let path = format!("/staff/cases/{case_no}/actions/{action}");
-        let mut form: Vec<(&str, &str)> = vec![("csrf", &csrf), ("version", &version)];
-        form.extend_from_slice(fields);
-        let confirm = self.post(&path, &form);
+        let mut form = vec![
+            ("csrf".to_owned(), case.field("csrf")),
+            ("version".to_owned(), case.field("version")),
+        ];
+        form.extend(fields.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+        let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let page = self.post(&format!("/staff/cases/{case_no}/actions/{action}"), &pairs);
+        (page, form)
+    }
+
+    /// Posts an action form, checks the confirmation page, then confirms.
+    pub(crate) fn act(&mut self, case_no: &str, action: &str, fields: &[(&str, &str)]) -> Page {
+        let (confirm, mut form) = self.propose(case_no, action, fields);
         let body = confirm.html(200, "confirmation page");
         assert!(body.contains("name=\"confirm\" value=\"yes\""), "{body}");
-        form.push(("confirm", "yes"));
-        self.post(&path, &form)
+        form.push(("confirm".to_owned(), "yes".to_owned()));
+        let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        self.post(&format!("/staff/cases/{case_no}/actions/{action}"), &pairs)
     }
 }
 

@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use tongban_core::calendar::{Calendar, DateSpan};
 use tongban_core::case::{Case, CaseStatus};
@@ -49,6 +49,8 @@ pub struct CaseFacts {
     pub window: Option<String>,
     pub item_code: String,
     pub status: CaseStatus,
+    /// The hall's date the case was received on.
+    pub received_on: NaiveDate,
     /// The decision clock, once accepted: the day it started and the promised due date.
     pub decision_clock: Option<(NaiveDate, Due)>,
     /// When the decision (approval or denial) was made.
@@ -65,6 +67,7 @@ impl CaseFacts {
             window: case.window.clone(),
             item_code: case.item_code.clone(),
             status: case.status,
+            received_on: hall.local_date(case.received_at),
             decision_clock: case
                 .clocks
                 .decision
@@ -172,30 +175,20 @@ pub fn tally(
         t.accepted += u64::from(case.decision_clock.is_some());
         t.refused += u64::from(case.status == CaseStatus::Refused);
         t.concluded += u64::from(case.status == CaseStatus::Concluded);
-        match (case.decision_clock, case.decided_at) {
-            (Some((started_on, promised)), Some(decided_at)) => {
-                if promised.is_overdue(decided_at) {
-                    t.overdue += 1;
-                } else {
-                    t.on_time += 1;
-                    t.early += u64::from(hall.local_date(decided_at) < promised.date);
-                }
-                let decided_on = hall.local_date(decided_at);
-                if let Some(days) =
-                    working_days_used(calendar, started_on, decided_on, &case.suspended)
-                {
-                    t.working_days += days;
-                    t.timed += 1;
-                }
+        t.overdue += u64::from(is_overdue(case, now));
+        if let (Some((started_on, promised)), Some(decided_at)) =
+            (case.decision_clock, case.decided_at)
+        {
+            if !promised.is_overdue(decided_at) {
+                t.on_time += 1;
+                t.early += u64::from(hall.local_date(decided_at) < promised.date);
             }
-            // Still under review past the promised deadline. A suspended case's due date
-            // moves when it resumes, so it is not counted late while suspended.
-            (Some((_, promised)), None)
-                if case.status == CaseStatus::Accepted && promised.is_overdue(now) =>
+            let decided_on = hall.local_date(decided_at);
+            if let Some(days) = working_days_used(calendar, started_on, decided_on, &case.suspended)
             {
-                t.overdue += 1;
+                t.working_days += days;
+                t.timed += 1;
             }
-            _ => {}
         }
         if let Some(score) = scores.get(&case.case_no) {
             t.score_sum += score;
@@ -203,6 +196,79 @@ pub fn tally(
         }
     }
     groups
+}
+
+/// Whether `case` counts in the `overdue` column at `now`: decided after the promised
+/// deadline, or still under review past it. A suspended case's due date moves when it
+/// resumes, so it is not counted late while suspended.
+pub fn is_overdue(case: &CaseFacts, now: DateTime<Utc>) -> bool {
+    match (case.decision_clock, case.decided_at) {
+        (Some((_, promised)), Some(decided_at)) => promised.is_overdue(decided_at),
+        (Some((_, promised)), None) => {
+            case.status == CaseStatus::Accepted && promised.is_overdue(now)
+        }
+        _ => false,
+    }
+}
+
+/// How the overdue series cuts a period: by day, or by week (from Monday) for a period too
+/// long for a bar a day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bucket {
+    Day,
+    Week,
+}
+
+impl Bucket {
+    /// Longest period shown a bar a day.
+    pub const MAX_DAILY: i64 = 62;
+
+    pub fn for_period(from: NaiveDate, to: NaiveDate) -> Bucket {
+        if (to - from).num_days() < Bucket::MAX_DAILY {
+            Bucket::Day
+        } else {
+            Bucket::Week
+        }
+    }
+
+    /// The first day of the bucket holding `day`, within a period starting on `from`.
+    fn start(self, day: NaiveDate, from: NaiveDate) -> NaiveDate {
+        match self {
+            Bucket::Day => day,
+            Bucket::Week => {
+                let monday =
+                    day - chrono::Duration::days(i64::from(day.weekday().num_days_from_monday()));
+                monday.max(from)
+            }
+        }
+    }
+}
+
+/// The overdue cases (as the `overdue` column counts them at `now`) by the day or week they
+/// were received, one entry per bucket of the period from its first day, zeros included: the
+/// entries sum to the period's `overdue` total.
+pub fn overdue_series(
+    cases: &[CaseFacts],
+    from: NaiveDate,
+    to: NaiveDate,
+    bucket: Bucket,
+    now: DateTime<Utc>,
+) -> Vec<(NaiveDate, u64)> {
+    let mut series: BTreeMap<NaiveDate, u64> = BTreeMap::new();
+    let mut day = from;
+    while day <= to {
+        series.entry(bucket.start(day, from)).or_default();
+        let Some(next) = day.succ_opt() else { break };
+        day = next;
+    }
+    for case in cases {
+        if (from..=to).contains(&case.received_on) && is_overdue(case, now) {
+            *series
+                .entry(bucket.start(case.received_on, from))
+                .or_default() += 1;
+        }
+    }
+    series.into_iter().collect()
 }
 
 /// The sum of every group.
@@ -245,6 +311,14 @@ pub struct StatsRow {
 }
 
 impl StatsRow {
+    /// The on-time rate in percent (one decimal): decided on time out of the cases decided
+    /// or past their promised deadline (`on_time / (on_time + overdue)`); `None` when there
+    /// are none.
+    pub fn on_time_rate(&self) -> Option<f64> {
+        let judged = self.on_time + self.overdue;
+        (judged > 0).then(|| (self.on_time as f64 * 1000.0 / judged as f64).round() / 10.0)
+    }
+
     pub fn new(key: String, name: String, t: &Tally) -> Self {
         StatsRow {
             key,
@@ -299,6 +373,7 @@ mod tests {
             window: Some("A02".into()),
             item_code: "GA-QR-01".into(),
             status,
+            received_on: date("2026-03-02"),
             decision_clock: None,
             decided_at: None,
             suspended: vec![],
@@ -426,5 +501,51 @@ mod tests {
         assert_eq!(sum.average_working_days(), Some(12.67));
         let row = StatsRow::new("total".into(), "合计".into(), &sum);
         assert_eq!(row.satisfaction, Some(3.5));
+        // Two on time, two overdue.
+        assert_eq!(row.on_time_rate(), Some(50.0));
+        let mzj = StatsRow::new("mzj".into(), "县民政局".into(), &mzj);
+        assert_eq!(
+            mzj.on_time_rate(),
+            None,
+            "nothing decided: no rate, no division"
+        );
+    }
+
+    #[test]
+    fn overdue_series_by_day_and_week_sums_to_the_column() {
+        let now = at("2026-03-30T09:00:00+08:00");
+        let mut late = accepted(
+            case("C1", "gaj", CaseStatus::Accepted),
+            "2026-03-03",
+            "2026-03-20",
+        );
+        late.received_on = date("2026-03-03");
+        let mut late_too = late.clone();
+        late_too.case_no = "C2".into();
+        let mut in_time = accepted(
+            case("C3", "gaj", CaseStatus::Accepted),
+            "2026-03-04",
+            "2026-04-20",
+        );
+        in_time.received_on = date("2026-03-04");
+        let mut outside = late.clone();
+        outside.received_on = date("2026-02-27");
+        let cases = vec![late, late_too, in_time, outside];
+        let (from, to) = (date("2026-03-02"), date("2026-03-08"));
+        assert_eq!(Bucket::for_period(from, to), Bucket::Day);
+        let daily = overdue_series(&cases, from, to, Bucket::Day, now);
+        assert_eq!(daily.len(), 7, "a bucket for every day, zeros too");
+        assert_eq!(daily[0], (date("2026-03-02"), 0));
+        assert_eq!(daily[1], (date("2026-03-03"), 2));
+        assert_eq!(daily.iter().map(|(_, n)| n).sum::<u64>(), 2);
+
+        // Weeks start on Monday; the first is cut at the period's first day (a Wednesday).
+        let (from, to) = (date("2026-02-25"), date("2026-05-31"));
+        assert_eq!(Bucket::for_period(from, to), Bucket::Week);
+        let weekly = overdue_series(&cases, from, to, Bucket::Week, now);
+        assert_eq!(weekly[0], (date("2026-02-25"), 1));
+        assert_eq!(weekly[1], (date("2026-03-02"), 2));
+        assert_eq!(weekly.last().map(|w| w.0), Some(date("2026-05-25")));
+        assert_eq!(weekly.len(), 14);
     }
 }

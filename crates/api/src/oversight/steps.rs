@@ -60,8 +60,14 @@ pub fn note_of(
             )
         })?
     };
+    check_note(request.note, action)
+}
+
+/// A step's note checked for `action` (required to resolve and to escalate, at most
+/// `MAX_TEXT` characters), trimmed; `None` when empty.
+pub fn check_note(note: Option<String>, action: AlertAction) -> Result<Option<String>, Problem> {
     let mut f = Fields::default();
-    match (&request.note, action.needs_note()) {
+    match (&note, action.needs_note()) {
         (Some(note), needed) => f.text("note", note, usize::from(needed), MAX_TEXT),
         (None, true) => f.error(
             "note",
@@ -71,10 +77,7 @@ pub fn note_of(
         (None, false) => {}
     }
     f.finish()?;
-    Ok(request
-        .note
-        .map(|n| n.trim().to_owned())
-        .filter(|n| !n.is_empty()))
+    Ok(note.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty()))
 }
 
 fn unreadable(e: &actix_web::Error) -> Problem {

@@ -1,17 +1,27 @@
-//! Pieces of a case shown both to applicants (status page) and to clerks: due dates, the
-//! next step, what is missing, and the timeline.
+//! Pieces of a case shown to applicants (status page), to staff and to supervision officers:
+//! due dates, the next step, what is missing, the stages and the timeline.
 
 use maud::{html, Markup};
-use tongban_core::case::{Case, CaseStatus, Outcome};
+use tongban_core::case::{Case, CaseStatus, Outcome, StageStatus};
 use tongban_core::item::Item;
 use tongban_store::EventRecord;
 
 use super::ctx::Ctx;
 use super::names;
 use crate::casework::view::CaseView;
+use crate::catalogue_view::CatalogueView;
 use crate::lang::Lang;
 use crate::records::from_millis;
 use crate::state::AppState;
+
+/// The case as the JSON view lifts it, with the item version it was taken under (`None` when
+/// the catalogue lost it).
+pub fn view_with_item(catalogue: &CatalogueView, case: Case) -> (CaseView, Option<Item>) {
+    let item = catalogue
+        .item_version(&case.item_code, case.item_version)
+        .cloned();
+    (CaseView::new(case, catalogue), item)
+}
 
 /// The due dates that apply to the case now (as the JSON case view lifts them).
 pub fn dues(ctx: &Ctx, view: &CaseView) -> Markup {
@@ -169,6 +179,33 @@ pub fn timeline(ctx: &Ctx, state: &AppState, events: &[EventRecord], staff: bool
                     @if staff {
                         " — " (e.actor)
                         @if let Some(w) = &e.window_code { " · " (ctx.t("窗口", "window")) " " (w) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The workflow stages: department, status, due date, and the opinion of a done stage.
+pub fn stages(ctx: &Ctx, catalogue: &CatalogueView, item: &Item, case: &Case) -> Markup {
+    let l = ctx.lang;
+    html! {
+        @if !case.stages.is_empty() {
+            h2 #stages { (ctx.t("审批环节", "Workflow stages")) }
+            ol aria-labelledby="stages" {
+                @for s in &case.stages {
+                    li {
+                        (item.stage(&s.code).map(|d| d.name.as_str()).unwrap_or(&s.code))
+                        " · " (catalogue.department(&s.department).map(|d| d.name.as_str()).unwrap_or(&s.department)) " · "
+                        @match s.status {
+                            StageStatus::Pending => (ctx.t("待办", "pending")),
+                            StageStatus::Active => (ctx.t("办理中", "in progress")),
+                            StageStatus::Done => (ctx.t("已完成", "done")),
+                        }
+                        @if let Some(d) = s.due { " · " (ctx.t("期限", "due")) " " (names::date(d.date, l)) }
+                        @if let (Some(o), Some(by)) = (&s.opinion, &s.by) {
+                            br; span.hint { (by) "：" (o) }
+                        }
                     }
                 }
             }

@@ -16,9 +16,10 @@ use sha2::{Digest, Sha256};
 
 use super::form::Form;
 use super::{lang, layout};
-use crate::auth::caller::{Authenticator, Caller};
+use crate::auth::caller::{forbidden_role, Authenticator, Caller};
 use crate::lang::Lang;
 use crate::problem::{Problem, Text};
+use tongban_core::role::Role;
 
 /// The staff session cookie: the signed access token itself (HttpOnly, SameSite=Strict).
 pub const SESSION_COOKIE: &str = "tb_session";
@@ -27,7 +28,25 @@ pub const CSRF_COOKIE: &str = "tb_csrf";
 /// The name of the hidden CSRF field of every form.
 pub const CSRF_FIELD: &str = "csrf";
 
-/// A clerk signed in by the session cookie.
+/// The roles that sign in at `/staff/login`.
+pub const STAFF: &[Role] = &[
+    Role::Clerk,
+    Role::Approver,
+    Role::Head,
+    Role::Supervisor,
+    Role::Admin,
+];
+/// The roles that act on cases in the back office and at windows.
+pub const CASE_WORKERS: &[Role] = &[Role::Clerk, Role::Approver, Role::Head];
+/// The roles of the supervision pages (the same as the supervision routes).
+pub const OVERSEERS: &[Role] = &[Role::Supervisor, Role::Admin];
+
+/// Whether `caller` acts in `role` on the pages: a clerk only at a window.
+fn holds(caller: &Caller, role: Role) -> bool {
+    caller.has(role) && (role != Role::Clerk || caller.window().is_some())
+}
+
+/// The staff member signed in by the session cookie.
 pub struct Staff {
     pub caller: Caller,
 }
@@ -201,14 +220,27 @@ impl Ctx {
 
     /// The signed-in clerk at a window, or a redirect to the sign-in page.
     pub fn clerk(&self) -> Result<&Caller, PageErr> {
-        match &self.staff {
-            Some(s)
-                if s.caller.has(tongban_core::role::Role::Clerk) && s.caller.window().is_some() =>
-            {
-                Ok(&s.caller)
-            }
-            _ => Err(PageErr::SignIn),
+        self.staff_in(&[Role::Clerk])
+    }
+
+    /// The signed-in staff member holding one of `roles` (a clerk counts only signed in at
+    /// a window). Not signed in: the sign-in page; signed in without such a role: 403.
+    pub fn staff_in(&self, roles: &[Role]) -> Result<&Caller, PageErr> {
+        let Some(s) = &self.staff else {
+            return Err(PageErr::SignIn);
+        };
+        if roles.iter().any(|r| holds(&s.caller, *r)) {
+            Ok(&s.caller)
+        } else {
+            Err(PageErr::Problem(forbidden_role(roles)))
         }
+    }
+
+    /// Whether the signed-in user holds one of `roles` (as [`Ctx::staff_in`] counts them).
+    pub fn signed_in_as(&self, roles: &[Role]) -> bool {
+        self.staff
+            .as_ref()
+            .is_some_and(|s| roles.iter().any(|r| holds(&s.caller, *r)))
     }
 
     fn cookie<'c>(&self, name: &'c str, value: String) -> Cookie<'c> {

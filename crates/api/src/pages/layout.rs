@@ -3,7 +3,9 @@
 
 use maud::{html, Markup, DOCTYPE};
 
-use super::ctx::Ctx;
+use tongban_core::role::Role;
+
+use super::ctx::{Ctx, OVERSEERS, STAFF};
 use super::lang;
 use crate::lang::Lang;
 
@@ -31,15 +33,24 @@ pub fn page(ctx: &Ctx, title: &str, body: Markup) -> Markup {
                             ul {
                                 li { a href="/guide" { (ctx.t("办事指南", "Service guide")) } }
                                 li { a href="/status" { (ctx.t("办件查询", "Case status")) } }
-                                @if let Some(staff) = ctx.staff.as_ref().filter(|_| ctx.clerk().is_ok()) {
-                                    li { a href="/staff/queue" { (ctx.t("工作队列", "Queue")) } }
-                                    li { a href="/staff/intake" { (ctx.t("窗口收件", "Intake")) } }
+                                @if let Some(staff) = ctx.staff.as_ref().filter(|_| ctx.signed_in_as(STAFF)) {
+                                    @if ctx.signed_in_as(&[Role::Clerk]) {
+                                        li { a href="/staff/queue" { (ctx.t("工作队列", "Queue")) } }
+                                        li { a href="/staff/intake" { (ctx.t("窗口收件", "Intake")) } }
+                                    } @else if ctx.signed_in_as(&[Role::Approver, Role::Head]) {
+                                        li { a href="/staff/queue" { (ctx.t("待办件", "Work queue")) } }
+                                    }
+                                    @if ctx.signed_in_as(OVERSEERS) {
+                                        li { a href="/staff/supervision/alerts" { (ctx.t("预警督办", "Alerts")) } }
+                                        li { a href="/staff/supervision/stats" { (ctx.t("统计分析", "Statistics")) } }
+                                    }
                                     li {
                                         form method="post" action="/staff/logout" {
                                             (ctx.csrf_field())
-                                            button.link type="submit" {
+                                            button.link #sign-out type="submit" {
                                                 (ctx.t("退出", "Sign out")) " (" (staff.caller.username())
-                                                " · " (staff.caller.window().unwrap_or("")) ")"
+                                                @if let Some(w) = staff.caller.window() { " · " (w) }
+                                                ")"
                                             }
                                         }
                                     }

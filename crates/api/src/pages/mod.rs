@@ -1,6 +1,7 @@
 //! Server-rendered pages (maud): the service guide and the public status query for
-//! applicants, and the window clerk's console (sign-in, queue, intake, case actions with a
-//! confirmation step, printable receipt and supplement notice).
+//! applicants, the staff console (sign-in; a clerk's queue, intake and printable receipt and
+//! supplement notice; the back office's work queue; case actions with a confirmation step)
+//! and the supervision office's alerts and statistics with server-drawn SVG charts.
 //!
 //! Pages call the same application code as the JSON routes (intake, case actions, sign-in,
 //! scope checks); they add only forms, confirmation and HTML. Simplified Chinese by default,
@@ -9,14 +10,17 @@
 
 mod assets;
 pub(crate) mod case_parts;
+pub(crate) mod chart;
 mod ctx;
 mod form;
 mod guide;
 mod lang;
 mod layout;
 pub(crate) mod names;
+mod pager;
 mod staff;
 mod status;
+mod supervision;
 
 use actix_web::web;
 
@@ -30,4 +34,5 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(status::show_form)
         .service(status::query);
     staff::configure(cfg);
+    supervision::configure(cfg);
 }

@@ -187,11 +187,19 @@ pub async fn list_alerts(
     query: web::Query<AlertQuery>,
 ) -> Result<web::Json<Paged<AlertView>>, Problem> {
     caller.require_any(OVERSEERS)?;
+    Ok(web::Json(find_alerts(&state, &query).await?))
+}
+
+/// The page of alerts `query` asks for (the list route and the supervision pages).
+pub(crate) async fn find_alerts(
+    state: &AppState,
+    query: &AlertQuery,
+) -> Result<Paged<AlertView>, Problem> {
     let page = Page::try_from(PageQuery {
         page: query.page,
         per_page: query.per_page,
     })?;
-    let filter = alert_filter(&query)?;
+    let filter = alert_filter(query)?;
     let store_page = StorePage {
         page: i64::from(page.page),
         per_page: i64::from(page.per_page),
@@ -201,12 +209,12 @@ pub async fn list_alerts(
         .read(move |conn| alerts::list(conn, &filter, store_page))
         .await
         .map_err(crate::store_problem)?;
-    Ok(web::Json(Paged {
+    Ok(Paged {
         items: rows.iter().map(AlertView::from).collect(),
         total: u64::try_from(total).unwrap_or(0),
         page: page.page,
         per_page: page.per_page,
-    }))
+    })
 }
 
 /// One alert with the steps of its lifecycle.
@@ -227,7 +235,11 @@ pub async fn get_alert(
     id: web::Path<i64>,
 ) -> Result<web::Json<AlertDetail>, Problem> {
     caller.require_any(OVERSEERS)?;
-    let id = id.into_inner();
+    Ok(web::Json(alert_detail(&state, id.into_inner()).await?))
+}
+
+/// One alert with its steps, oldest first (the route and the supervision pages).
+pub(crate) async fn alert_detail(state: &AppState, id: i64) -> Result<AlertDetail, Problem> {
     let found = state
         .store
         .read(move |conn| {
@@ -239,10 +251,10 @@ pub async fn get_alert(
         .await
         .map_err(crate::store_problem)?;
     let (alert, steps) = found.ok_or_else(|| steps::not_found(id))?;
-    Ok(web::Json(AlertDetail {
+    Ok(AlertDetail {
         alert: AlertView::from(&alert),
         steps: steps.iter().map(StepView::from).collect(),
-    }))
+    })
 }
 
 async fn step(
@@ -407,16 +419,6 @@ pub async fn supervision_stats(
     query: web::Query<StatsQuery>,
 ) -> Result<HttpResponse, Problem> {
     caller.require_any(OVERSEERS)?;
-    let group_by = match query.group_by.as_deref().filter(|s| !s.is_empty()) {
-        None => GroupBy::Department,
-        Some(g) => GroupBy::parse(g).ok_or_else(|| {
-            bad_query(
-                "group_by",
-                "group_by 只能是 department、window 或 item。".into(),
-                "`group_by` is `department`, `window` or `item`.".into(),
-            )
-        })?,
-    };
     let csv = match query.format.as_deref().filter(|s| !s.is_empty()) {
         Some("csv") => true,
         Some("json") => false,
@@ -434,13 +436,42 @@ pub async fn supervision_stats(
             .is_some_and(wants_csv),
     };
     let now = state.clock.now();
-    let hall = state.hall;
-    let (from, to) = period(&query, hall.local_date(now))?;
-    let report = count(&state, group_by, from, to, now).await?;
-    if !csv {
-        return Ok(HttpResponse::Ok().json(report));
+    let asked = stats_asked(&query, state.hall.local_date(now))?;
+    let counted = read_period(&state, asked.from, asked.to).await?;
+    let report = report(&state, asked.group_by, asked.from, asked.to, now, &counted);
+    if csv {
+        csv_answer(&report)
+    } else {
+        Ok(HttpResponse::Ok().json(report))
     }
-    let text = to_csv(group_by, &report.rows, &report.total).map_err(|e| {
+}
+
+/// What the statistics are asked for: the grouping and the period.
+pub(crate) struct StatsAsked {
+    pub group_by: GroupBy,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+}
+
+/// The grouping and period of `query` (`today`: the hall's date now), checked.
+pub(crate) fn stats_asked(query: &StatsQuery, today: NaiveDate) -> Result<StatsAsked, Problem> {
+    let group_by = match query.group_by.as_deref().filter(|s| !s.is_empty()) {
+        None => GroupBy::Department,
+        Some(g) => GroupBy::parse(g).ok_or_else(|| {
+            bad_query(
+                "group_by",
+                "group_by 只能是 department、window 或 item。".into(),
+                "`group_by` is `department`, `window` or `item`.".into(),
+            )
+        })?,
+    };
+    let (from, to) = period(query, today)?;
+    Ok(StatsAsked { group_by, from, to })
+}
+
+/// The statistics as a CSV download named after the grouping and the period.
+pub(crate) fn csv_answer(report: &StatsReport) -> Result<HttpResponse, Problem> {
+    let text = to_csv(report.group_by, &report.rows, &report.total).map_err(|e| {
         tracing::error!(error = %e, "statistics CSV");
         Problem::internal()
     })?;
@@ -449,25 +480,31 @@ pub async fn supervision_stats(
         .insert_header((
             header::CONTENT_DISPOSITION,
             format!(
-                "attachment; filename=\"tongban-stats-{}-{from}-{to}.csv\"",
-                group_by.as_str()
+                "attachment; filename=\"tongban-stats-{}-{}-{}.csv\"",
+                report.group_by.as_str(),
+                report.from,
+                report.to
             ),
         ))
         .body(text))
 }
 
-/// Reads the period's cases and evaluations and counts them, on a blocking thread.
-async fn count(
+/// What the statistics count: the facts of the cases received in a period and the scores
+/// of their evaluations.
+pub(crate) struct PeriodCases {
+    pub facts: Vec<CaseFacts>,
+    pub scores: HashMap<String, i64>,
+}
+
+/// Reads the period's cases and evaluations, on a blocking thread.
+pub(crate) async fn read_period(
     state: &AppState,
-    group_by: GroupBy,
     from: NaiveDate,
     to: NaiveDate,
-    now: DateTime<Utc>,
-) -> Result<StatsReport, Problem> {
+) -> Result<PeriodCases, Problem> {
     let hall = state.hall;
-    let calendar = state.calendar();
     let (start, end) = (millis(hall.start_of_day(from)), millis(hall.end_of_day(to)));
-    let counted = state
+    state
         .store
         .read(move |conn| {
             let records = stats_store::cases_received_between(conn, start, end)?;
@@ -479,23 +516,30 @@ async fn count(
                 .iter()
                 .map(|r| decode_case(r).map(|c| CaseFacts::of(&c, hall)))
                 .collect();
-            Ok(facts.map(|f| stats::tally(&f, &scores, group_by, &calendar, hall, now)))
+            Ok(facts.map(|facts| PeriodCases { facts, scores }))
         })
         .await
-        .map_err(crate::store_problem)??;
-    Ok(report(state, group_by, from, to, now, counted))
+        .map_err(crate::store_problem)?
 }
 
 /// Rows for every group of the catalogue (zeros where nothing was received) and any other
 /// group that had cases, by key, with names.
-fn report(
+pub(crate) fn report(
     state: &AppState,
     group_by: GroupBy,
     from: NaiveDate,
     to: NaiveDate,
     now: DateTime<Utc>,
-    mut counted: BTreeMap<String, Tally>,
+    cases: &PeriodCases,
 ) -> StatsReport {
+    let mut counted: BTreeMap<String, Tally> = stats::tally(
+        &cases.facts,
+        &cases.scores,
+        group_by,
+        &state.calendar(),
+        state.hall,
+        now,
+    );
     let catalogue = state.catalogue();
     let known: Vec<String> = match group_by {
         GroupBy::Department => catalogue

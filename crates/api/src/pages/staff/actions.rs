@@ -1,14 +1,16 @@
-//! The case actions a window clerk takes, as forms with a confirmation step:
-//! form → `POST` (checked, shown back for confirmation) → `POST confirm=yes` → the same code
-//! path as `POST /api/v1/cases/{no}/{action}`. Only the actions the case's state and the
-//! window's grants allow are offered; the core decides again when the clerk confirms.
+//! The case actions of a window clerk and of the back office (approvers, heads), as forms with
+//! a confirmation step: form → `POST` (checked, shown back for confirmation) →
+//! `POST confirm=yes` → the same code path as `POST /api/v1/cases/{no}/{action}`. Only the
+//! actions the case's state, the caller's roles and the window's grants allow are offered;
+//! the core decides again on confirmation.
 
 use std::collections::HashMap;
 
 use actix_web::{post, web, HttpResponse};
 use maud::{html, Markup};
 use tongban_core::case::{
-    decide, Action, Case, CaseErrorKind, Command, DeliveryMethod, GrantRef, MissingMaterial,
+    decide, Action, Case, CaseError, CaseErrorKind, Command, DeliveryMethod, GrantRef,
+    MissingMaterial, Procedure, StageStatus,
 };
 use tongban_core::grant::WindowAction;
 use tongban_core::item::{Item, Yuan};
@@ -16,10 +18,10 @@ use tongban_core::role::Role;
 
 use super::case::{case_page, ActionError};
 use crate::auth::caller::Caller;
-use crate::casework::actor::{actor, needed, window_grant};
+use crate::casework::actor::{acting_roles, actor, needed, window_grant};
 use crate::errors::case_problem;
 use crate::pages::case_parts::material_name;
-use crate::pages::ctx::{Ctx, Out, PageErr, PageResult};
+use crate::pages::ctx::{Ctx, Out, PageErr, PageResult, CASE_WORKERS};
 use crate::pages::form::{Form, Posted};
 use crate::pages::names;
 use crate::problem::{Problem, Text};
@@ -27,17 +29,34 @@ use crate::routes::cases::{act_at, check_materials, check_texts, MaterialBody};
 use crate::state::AppState;
 use crate::validate::{Fields, MAX_TEXT};
 
-/// The actions a clerk may take at a window, in the order the console shows them.
-pub const CLERK_ACTIONS: [Action; 9] = [
+/// The case actions of the console, in the order the case page shows them. Which of them a
+/// staff member is offered depends on the case's state, their roles (a clerk's window grants,
+/// an approver's or head's department and stages) and the core's dry run.
+pub const ACTIONS: [Action; 13] = [
     Action::Accept,
     Action::RequestSupplement,
     Action::Refuse,
     Action::Supplement,
+    Action::CompleteStage,
     Action::Approve,
     Action::Deny,
+    Action::Suspend,
+    Action::Resume,
+    Action::Extend,
     Action::Deliver,
     Action::Withdraw,
     Action::Terminate,
+];
+
+/// The special procedures (特别程序) a case may be suspended for.
+const PROCEDURES: [Procedure; 7] = [
+    Procedure::Hearing,
+    Procedure::Auction,
+    Procedure::Testing,
+    Procedure::Quarantine,
+    Procedure::Inspection,
+    Procedure::ExpertReview,
+    Procedure::PublicNotice,
 ];
 
 /// The action's path segment: `request-supplement`, as in api.md.
@@ -46,12 +65,13 @@ pub fn slug(a: Action) -> String {
 }
 
 fn parse_slug(s: &str) -> Option<Action> {
-    CLERK_ACTIONS.into_iter().find(|a| slug(*a) == s)
+    ACTIONS.into_iter().find(|a| slug(*a) == s)
 }
 
 /// A command of the right shape with placeholder data, to ask the core whether the actor
-/// may take the action at all (its data is checked when the clerk confirms).
-fn probe(a: Action, item: &Item) -> Command {
+/// may take the action at all (its data is checked when the staff member confirms).
+/// `stage`: the stage a `complete_stage` is asked for.
+fn probe(a: Action, item: &Item, stage: &str) -> Command {
     let text = || "-".to_owned();
     let first = item
         .materials
@@ -75,10 +95,23 @@ fn probe(a: Action, item: &Item) -> Command {
                 copies: 1,
             }],
         },
+        Action::CompleteStage => Command::CompleteStage {
+            stage: stage.to_owned(),
+            opinion: text(),
+        },
         Action::Approve => Command::Approve { opinion: text() },
         Action::Deny => Command::Deny {
             reason: text(),
             legal_basis: text(),
+        },
+        Action::Suspend => Command::Suspend {
+            procedure: Procedure::Hearing,
+            note: text(),
+        },
+        Action::Resume => Command::Resume,
+        Action::Extend => Command::Extend {
+            working_days: 1,
+            reason: text(),
         },
         Action::Deliver => Command::Deliver {
             method: DeliveryMethod::Window,
@@ -86,68 +119,123 @@ fn probe(a: Action, item: &Item) -> Command {
         },
         Action::Withdraw => Command::Withdraw { reason: text() },
         Action::Terminate => Command::Terminate { reason: text() },
-        _ => Command::Accept,
+        Action::Accept => Command::Accept,
     }
 }
 
-/// An action the clerk may take; `blocked` when it takes no input and the core already
-/// says why it cannot succeed (accepting with a required material missing): the console
-/// shows the reason instead of a form.
+/// An action the staff member may take; `blocked` when the core already says why it cannot
+/// succeed whatever is entered (accepting with a required material missing, approving
+/// before the stages are done, a second extension): the page shows the reason instead of a
+/// form. `stages`: for `complete_stage`, the active stages they may complete.
 pub struct Offer {
     pub action: Action,
     pub blocked: Option<Problem>,
+    pub stages: Vec<String>,
 }
 
-/// The clerk actions the case's state, the window's grants in force and the core's role
-/// rules allow now.
+impl Offer {
+    pub fn form(action: Action) -> Offer {
+        Offer {
+            action,
+            blocked: None,
+            stages: Vec::new(),
+        }
+    }
+}
+
+/// The grant in force for each kind of window action, looked up once per page.
+type Grants = HashMap<WindowAction, Option<GrantRef>>;
+
+/// What the core says of `cmd` for the caller, trying each role they may act in, in the
+/// order `act_at` does: `None` when no role may take it, `Some(Ok)` when one may, else the
+/// first reason that is not a refusal of the role (the case's state, the data).
+async fn dry_run(
+    state: &AppState,
+    caller: &Caller,
+    case: &Case,
+    item: &Item,
+    cmd: &Command,
+    grants: &mut Grants,
+) -> Option<Result<(), CaseError>> {
+    let now = state.clock.now();
+    let calendar = state.calendar();
+    for role in acting_roles(caller) {
+        let mut acting = actor(caller, role);
+        if role == Role::Clerk {
+            if let Some(w) = needed(Some(cmd.action())) {
+                let grant = match grants.get(&w) {
+                    Some(g) => g.clone(),
+                    None => {
+                        let g = window_grant(state, &acting, item, w, now).await.ok();
+                        grants.insert(w, g.clone());
+                        g
+                    }
+                };
+                match grant {
+                    Some(g) => acting.grant = Some(g),
+                    None => continue,
+                }
+            }
+        }
+        match decide(case, item, cmd.clone(), &acting, now, &calendar, state.hall) {
+            Ok(_) => return Some(Ok(())),
+            Err(e) if e.kind() == CaseErrorKind::Forbidden => {}
+            Err(e) => return Some(Err(e)),
+        }
+    }
+    None
+}
+
+/// Whether a refusal of the probe stands whatever the form says: the probe of these actions
+/// carries no material of the case, so a conflict comes from the case's state.
+fn blocks(a: Action, e: &CaseError) -> bool {
+    a == Action::Accept
+        || (e.kind() == CaseErrorKind::Conflict
+            && !matches!(a, Action::Supplement | Action::RequestSupplement))
+}
+
+/// The actions the case's state, the caller's roles (window grants in force, department,
+/// stages) and the core's role rules allow now.
 pub async fn offered(
     state: &AppState,
     caller: &Caller,
     case: &Case,
     item: &Item,
 ) -> Result<Vec<Offer>, Problem> {
-    let now = state.clock.now();
-    let calendar = state.calendar();
-    // One grant check per kind of grant, not per action.
-    let mut grants: HashMap<WindowAction, Option<GrantRef>> = HashMap::new();
+    let mut grants = Grants::new();
     let mut out = Vec::new();
-    for a in CLERK_ACTIONS {
+    for a in ACTIONS {
         if !a.allowed_in(case.status) {
             continue;
         }
-        let mut acting = actor(caller, Role::Clerk);
-        if let Some(w) = needed(Some(a)) {
-            let grant = match grants.get(&w) {
-                Some(g) => g.clone(),
-                None => {
-                    let g = window_grant(state, &acting, item, w, now).await.ok();
-                    grants.insert(w, g.clone());
-                    g
+        if a == Action::CompleteStage {
+            let mut stages = Vec::new();
+            for s in case
+                .stages
+                .iter()
+                .filter(|s| s.status == StageStatus::Active)
+            {
+                let cmd = probe(a, item, &s.code);
+                if let Some(Ok(())) = dry_run(state, caller, case, item, &cmd, &mut grants).await {
+                    stages.push(s.code.clone());
                 }
-            };
-            match grant {
-                Some(g) => acting.grant = Some(g),
-                None => continue,
             }
+            if !stages.is_empty() {
+                out.push(Offer {
+                    stages,
+                    ..Offer::form(a)
+                });
+            }
+            continue;
         }
-        match decide(
-            case,
-            item,
-            probe(a, item),
-            &acting,
-            now,
-            &calendar,
-            state.hall,
-        ) {
-            Err(e) if e.kind() == CaseErrorKind::Forbidden => {}
-            Err(e) if a == Action::Accept => out.push(Offer {
-                action: a,
+        let cmd = probe(a, item, "");
+        match dry_run(state, caller, case, item, &cmd, &mut grants).await {
+            None => {}
+            Some(Err(e)) if blocks(a, &e) => out.push(Offer {
                 blocked: Some(case_problem(&e)),
+                ..Offer::form(a)
             }),
-            _ => out.push(Offer {
-                action: a,
-                blocked: None,
-            }),
+            Some(_) => out.push(Offer::form(a)),
         }
     }
     Ok(out)
@@ -197,6 +285,53 @@ fn command(a: Action, form: &Form) -> Result<Command, Problem> {
                 Command::Withdraw { reason: reason() }
             } else {
                 Command::Terminate { reason: reason() }
+            }
+        }
+        Action::CompleteStage => {
+            check_texts(&[
+                ("stage", form.get("stage")),
+                ("opinion", form.get("opinion")),
+            ])?;
+            Command::CompleteStage {
+                stage: form.get("stage").to_owned(),
+                opinion: form.get("opinion").to_owned(),
+            }
+        }
+        Action::Suspend => {
+            let Some(procedure) = PROCEDURES
+                .into_iter()
+                .find(|p| p.as_str() == form.get("procedure"))
+            else {
+                return Err(invalid(
+                    "procedure",
+                    "请选择特别程序",
+                    "choose the special procedure",
+                ));
+            };
+            check_texts(&[("note", form.get("note"))])?;
+            Command::Suspend {
+                procedure,
+                note: form.get("note").to_owned(),
+            }
+        }
+        Action::Resume => Command::Resume,
+        Action::Extend => {
+            let Some(working_days) = form
+                .get("working_days")
+                .parse::<u32>()
+                .ok()
+                .filter(|d| *d > 0)
+            else {
+                return Err(invalid(
+                    "working_days",
+                    "延长的工作日数应为正整数",
+                    "the extension is a whole number of working days",
+                ));
+            };
+            check_texts(&[("reason", form.get("reason"))])?;
+            Command::Extend {
+                working_days,
+                reason: reason(),
             }
         }
         Action::RequestSupplement => {
@@ -285,12 +420,6 @@ fn command(a: Action, form: &Form) -> Result<Command, Problem> {
             };
             Command::Deliver { method, fee }
         }
-        _ => {
-            return Err(Problem::not_found(
-                "no_such_action",
-                Text::new("窗口没有此操作", "No such window action"),
-            ))
-        }
     })
 }
 
@@ -330,15 +459,17 @@ fn text_input(
     }
 }
 
-/// The form of one action; `values` and `error` are what a failed attempt sent and got.
+/// The form of one offered action; `values` and `error` are what a failed attempt sent and
+/// got.
 pub fn action_form(
     ctx: &Ctx,
     case: &Case,
     item: &Item,
-    a: Action,
+    offer: &Offer,
     values: Option<&Form>,
     error: Option<&Problem>,
 ) -> Markup {
+    let a = offer.action;
     let s = slug(a);
     let id = |f: &str| format!("{s}-{f}");
     let l = ctx.lang;
@@ -364,6 +495,45 @@ pub fn action_form(
                     }
                     Action::Withdraw | Action::Terminate => {
                         (text_input(ctx, &id("reason"), "reason", ctx.t("理由", "Reason"), values, error, true))
+                    }
+                    Action::CompleteStage => {
+                        label for=(id("stage")) { (ctx.t("办理环节", "Stage")) }
+                        (field_error(ctx, error, "stage"))
+                        select id=(id("stage")) name="stage" {
+                            @for code in &offer.stages {
+                                option value=(code) selected[values.is_some_and(|v| v.get("stage") == code)] {
+                                    (stage_name(item, code))
+                                }
+                            }
+                        }
+                        (text_input(ctx, &id("opinion"), "opinion", ctx.t("环节意见", "Opinion"), values, error, true))
+                    }
+                    Action::Suspend => {
+                        label for=(id("procedure")) { (ctx.t("特别程序", "Special procedure")) }
+                        (field_error(ctx, error, "procedure"))
+                        select id=(id("procedure")) name="procedure" {
+                            @for p in PROCEDURES {
+                                option value=(p.as_str()) selected[values.is_some_and(|v| v.get("procedure") == p.as_str())] {
+                                    (names::procedure(p, l))
+                                }
+                            }
+                        }
+                        (text_input(ctx, &id("note"), "note", ctx.t("书面告知申请人的内容", "Written notice to the applicant"), values, error, true))
+                    }
+                    Action::Resume => {
+                        p.hint { (ctx.t("确认后特别程序结束，恢复计算办理时限。", "On confirmation the special procedure ends and the decision clock runs again.")) }
+                    }
+                    Action::Extend => {
+                        label for=(id("days")) {
+                            (ctx.t("延长工作日数", "Working days added"))
+                            span.hint {
+                                (ctx.t("法定可延长：", "The law allows up to: ")) (names::limit(item.statutory.extension, l))
+                            }
+                        }
+                        (field_error(ctx, error, "working_days"))
+                        input id=(id("days")) type="number" min="1" max=(item.statutory.extension.days) name="working_days" required
+                            value=(values.map(|v| v.get("working_days")).unwrap_or(""));
+                        (text_input(ctx, &id("reason"), "reason", ctx.t("延期理由", "Reason for the extension"), values, error, true))
                     }
                     Action::RequestSupplement => {
                         fieldset {
@@ -425,7 +595,7 @@ pub fn action_form(
                         p.hint { (ctx.t("确认后受理，开始计算办理时限。", "On confirmation the case is accepted and the decision clock starts.")) }
                     }
                 }
-                div.actions-row { button type="submit" { (names::action(a, l)) "…" } }
+                div.actions-row { button id={ (s) "-submit" } type="submit" { (names::action(a, l)) "…" } }
             }
         }
     }
@@ -442,7 +612,14 @@ pub fn blocked_box(ctx: &Ctx, a: Action, why: &Problem) -> Markup {
     }
 }
 
-/// What the clerk is about to do, in words, for the confirmation page.
+/// A stage's name in the item the case was taken under (its code when unknown).
+fn stage_name(item: &Item, code: &str) -> String {
+    item.stage(code)
+        .map(|d| d.name.clone())
+        .unwrap_or_else(|| code.to_owned())
+}
+
+/// What the staff member is about to do, in words, for the confirmation page.
 fn summary(ctx: &Ctx, a: Action, cmd: &Command, item: &Item) -> Markup {
     let l = ctx.lang;
     html! {
@@ -458,6 +635,18 @@ fn summary(ctx: &Ctx, a: Action, cmd: &Command, item: &Item) -> Markup {
                 }
                 Command::Withdraw { reason } | Command::Terminate { reason } => {
                     dt { (ctx.t("理由", "Reason")) } dd { (reason) }
+                }
+                Command::CompleteStage { stage, opinion } => {
+                    dt { (ctx.t("办理环节", "Stage")) } dd { (stage_name(item, stage)) }
+                    dt { (ctx.t("环节意见", "Opinion")) } dd { (opinion) }
+                }
+                Command::Suspend { procedure, note } => {
+                    dt { (ctx.t("特别程序", "Special procedure")) } dd { (names::procedure(*procedure, l)) }
+                    dt { (ctx.t("书面告知申请人的内容", "Written notice to the applicant")) } dd { (note) }
+                }
+                Command::Extend { working_days, reason } => {
+                    dt { (ctx.t("延长工作日数", "Working days added")) } dd { (working_days) }
+                    dt { (ctx.t("延期理由", "Reason for the extension")) } dd { (reason) }
                 }
                 Command::RequestSupplement { missing } => {
                     dt { (ctx.t("需补正的材料", "Missing materials")) }
@@ -507,7 +696,7 @@ fn confirm_page(
             }
             input type="hidden" name="confirm" value="yes";
             div.actions-row {
-                button type="submit" { (ctx.t("确认", "Confirm")) " " (names::action(a, l)) }
+                button #confirm type="submit" { (ctx.t("确认", "Confirm")) " " (names::action(a, l)) }
                 a.button.secondary href={ "/staff/cases/" (case_no) } { (ctx.t("返回修改", "Go back")) }
             }
         }
@@ -522,13 +711,13 @@ async fn act_page(
     action: &str,
     posted: Posted,
 ) -> PageResult {
-    let caller = ctx.clerk()?;
+    let caller = ctx.staff_in(CASE_WORKERS)?;
     let form = Form::read(posted)?;
     ctx.check_csrf(&form)?;
     let Some(a) = parse_slug(action) else {
         return Err(PageErr::Problem(Problem::not_found(
             "no_such_action",
-            Text::new("窗口没有此操作", "There is no such window action"),
+            Text::new("没有此操作", "There is no such action"),
         )));
     };
     let case = crate::routes::cases::visible_case(state, caller, case_no).await?;

@@ -1,17 +1,19 @@
-//! One case at the window: who applied for what, the material checklist, due dates, stages,
-//! the timeline, and a form for every action the clerk may take now.
+//! One case at the window or in the back office: who applied for what, the material
+//! checklist, due dates, stages, the timeline, and a form for every action the signed-in
+//! clerk, approver or head may take now.
 
 use actix_web::{get, http::StatusCode, web, HttpResponse};
 use maud::html;
 use serde::Deserialize;
 use tongban_core::case::{Action, Case, StageStatus};
+use tongban_core::role::Role;
 use tongban_store::events;
 
-use super::actions::{action_form, blocked_box, offered, slug, Offer, CLERK_ACTIONS};
+use super::actions::{action_form, blocked_box, offered, slug, Offer, ACTIONS};
 use crate::auth::caller::Caller;
 use crate::casework::view::CaseView;
 use crate::pages::case_parts;
-use crate::pages::ctx::{Ctx, Out, PageResult};
+use crate::pages::ctx::{Ctx, Out, PageResult, CASE_WORKERS};
 use crate::pages::form::Form;
 use crate::pages::names;
 use crate::problem::Problem;
@@ -51,14 +53,25 @@ pub async fn case_page(
     // An action that just failed keeps its form, with the reason, even if it is no longer
     // offered.
     if let Some(e) = &error {
-        match actions.iter_mut().find(|o| o.action == e.action) {
-            Some(o) => o.blocked = None,
-            None => actions.push(Offer {
-                action: e.action,
-                blocked: None,
-            }),
+        let index = match actions.iter().position(|o| o.action == e.action) {
+            Some(i) => i,
+            None => {
+                actions.push(Offer::form(e.action));
+                actions.len() - 1
+            }
+        };
+        let o = &mut actions[index];
+        o.blocked = None;
+        if o.action == Action::CompleteStage && o.stages.is_empty() {
+            o.stages = case
+                .stages
+                .iter()
+                .filter(|s| s.status == StageStatus::Active)
+                .map(|s| s.code.clone())
+                .collect();
         }
     }
+    let at_window = ctx.signed_in_as(&[Role::Clerk]);
     let view = CaseView::new(case, &catalogue);
     let case = &view.case;
     let l = ctx.lang;
@@ -98,13 +111,13 @@ pub async fn case_page(
             (case_parts::dues(ctx, &view))
             dt { (ctx.t("版本", "Version")) } dd { (case.version) }
         }
-        p.no-print {
+        @if at_window { p.no-print {
             a.button.secondary href={ "/staff/cases/" (case.case_no) "/receipt" } { (ctx.t("打印收件回执", "Print the receipt")) }
             @if !case.supplement_notices.is_empty() {
                 " "
                 a.button.secondary href={ "/staff/cases/" (case.case_no) "/notice" } { (ctx.t("打印一次性告知书", "Print the supplement notice")) }
             }
-        }
+        } }
         (case_parts::missing(ctx, case, Some(&item)))
         h2 #checklist { (ctx.t("材料清单", "Material checklist")) }
         table.stack aria-labelledby="checklist" {
@@ -132,33 +145,17 @@ pub async fn case_page(
                 }
             }
         }
-        @if !case.stages.is_empty() {
-            h2 { (ctx.t("审批环节", "Workflow stages")) }
-            ol {
-                @for s in &case.stages {
-                    li {
-                        (item.stage(&s.code).map(|d| d.name.as_str()).unwrap_or(&s.code))
-                        " · " (catalogue.department(&s.department).map(|d| d.name.as_str()).unwrap_or(&s.department)) " · "
-                        @match s.status {
-                            StageStatus::Pending => (ctx.t("待办", "pending")),
-                            StageStatus::Active => (ctx.t("办理中", "in progress")),
-                            StageStatus::Done => (ctx.t("已完成", "done")),
-                        }
-                        @if let Some(d) = s.due { " · " (ctx.t("期限", "due")) " " (names::date(d.date, l)) }
-                    }
-                }
-            }
-        }
+        (case_parts::stages(ctx, &catalogue, &item, case))
         h2 #actions { (ctx.t("可办理的操作", "Actions")) }
         @if actions.is_empty() {
-            p { (ctx.t("当前状态下本窗口没有可办理的操作。", "This window has no action to take on the case in its current state.")) }
+            p { (ctx.t("当前状态下您没有可办理的操作。", "You have no action to take on the case in its current state.")) }
         }
         @for offer in &actions {
             @if let Some(why) = &offer.blocked {
                 (blocked_box(ctx, offer.action, why))
             } @else {
                 @let failed = error.as_ref().filter(|e| e.action == offer.action);
-                (action_form(ctx, case, &item, offer.action, failed.map(|e| &e.values), failed.map(|e| &e.problem)))
+                (action_form(ctx, case, &item, offer, failed.map(|e| &e.values), failed.map(|e| &e.problem)))
             }
         }
         h2 { (ctx.t("办理过程", "Timeline")) }
@@ -178,7 +175,7 @@ pub struct Done {
 }
 
 async fn show_page(ctx: &Ctx, state: &AppState, case_no: &str, done: Option<String>) -> PageResult {
-    let caller = ctx.clerk()?;
+    let caller = ctx.staff_in(CASE_WORKERS)?;
     let case = visible_case(state, caller, case_no).await?;
     let done = match done.as_deref() {
         Some("intake") => Some(
@@ -188,7 +185,7 @@ async fn show_page(ctx: &Ctx, state: &AppState, case_no: &str, done: Option<Stri
             )
             .to_owned(),
         ),
-        Some(d) => CLERK_ACTIONS.into_iter().find(|a| slug(*a) == d).map(|a| {
+        Some(d) => ACTIONS.into_iter().find(|a| slug(*a) == d).map(|a| {
             format!(
                 "{}{}",
                 ctx.t("已完成：", "Done: "),

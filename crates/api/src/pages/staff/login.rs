@@ -1,4 +1,5 @@
-//! Sign-in at a window and sign-out. The session is the signed access token of the API in
+//! Staff sign-in (a clerk at a window, the back office and the supervision office without
+//! one) and sign-out. The session is the signed access token of the API in
 //! an HttpOnly, SameSite=Strict cookie that expires with the token.
 
 use actix_web::{get, http::header, http::StatusCode, post, web, HttpResponse};
@@ -6,8 +7,8 @@ use maud::{html, Markup};
 use serde::Deserialize;
 use tongban_core::role::Role;
 
-use crate::auth::caller::Authenticator;
-use crate::pages::ctx::{Ctx, Out, PageErr};
+use crate::auth::caller::{Authenticator, Caller};
+use crate::pages::ctx::{Ctx, Out, PageErr, OVERSEERS, STAFF};
 use crate::pages::form::{Form, Posted};
 use crate::pages::lang;
 use crate::routes::auth::{sign_in as check_sign_in, TokenRequest};
@@ -20,11 +21,25 @@ pub struct Next {
     expired: Option<String>,
 }
 
-fn next_of(q: Option<Next>) -> String {
-    q.and_then(|q| q.next)
-        .map(|n| lang::local_path(&n).to_owned())
-        .filter(|n| n.starts_with("/staff"))
-        .unwrap_or_else(|| "/staff/queue".to_owned())
+/// A page of the staff console to go to after signing in; empty: the signed-in role's home.
+fn staff_path(next: &str) -> String {
+    Some(lang::local_path(next))
+        .filter(|n| n.starts_with("/staff/"))
+        .unwrap_or("")
+        .to_owned()
+}
+
+/// Where a staff member starts: a clerk at a window and the back office at their work
+/// queue, the supervision office at its alerts.
+pub fn home(caller: &Caller) -> &'static str {
+    let window_clerk = caller.has(Role::Clerk) && caller.window().is_some();
+    if window_clerk || caller.has(Role::Approver) || caller.has(Role::Head) {
+        "/staff/queue"
+    } else if OVERSEERS.iter().any(|r| caller.has(*r)) {
+        "/staff/supervision/alerts"
+    } else {
+        "/"
+    }
 }
 
 fn login_form(
@@ -38,7 +53,7 @@ fn login_form(
 ) -> Markup {
     let catalogue = state.catalogue();
     html! {
-        h1 { (ctx.t("窗口工作人员登录", "Window staff sign-in")) }
+        h1 { (ctx.t("工作人员登录", "Staff sign-in")) }
         @if expired || ctx.session_lost {
             div.notice role="status" { p { (ctx.t("登录已过期，请重新登录。", "Your session has expired; please sign in again.")) } }
         }
@@ -54,22 +69,31 @@ fn login_form(
                 aria-describedby=[error.map(|_| "login-error")];
             label for="password" { (ctx.t("密码", "Password")) }
             input #password type="password" name="password" autocomplete="current-password" required maxlength="200";
-            label for="window" { (ctx.t("所在窗口", "Your window")) }
-            select #window name="window" required {
-                option value="" { (ctx.t("请选择窗口", "Choose your window")) }
+            label for="window" {
+                (ctx.t("所在窗口", "Your window"))
+                span.hint #window-hint {
+                    (ctx.t("窗口工作人员必选；审批、负责人、电子监察人员无须选择。",
+                        "Window staff choose their window; approvers, heads and supervision officers leave it empty."))
+                }
+            }
+            select #window name="window" aria-describedby="window-hint" {
+                option value="" { (ctx.t("不在窗口（后台、监察）", "No window (back office, supervision)")) }
                 @for w in &catalogue.windows {
                     option value=(w.code) selected[w.code == window] { (w.code) " · " (w.name) }
                 }
             }
-            div.actions-row { button type="submit" { (ctx.t("登录", "Sign in")) } }
+            div.actions-row { button #sign-in type="submit" { (ctx.t("登录", "Sign in")) } }
         }
     }
 }
 
-/// `GET /staff`: the console starts at the queue.
+/// `GET /staff`: the signed-in role's home, or the sign-in page.
 #[get("/staff")]
 pub async fn start(ctx: Ctx) -> HttpResponse {
-    ctx.redirect("/staff/queue")
+    match &ctx.staff {
+        Some(s) if ctx.signed_in_as(STAFF) => ctx.redirect(home(&s.caller)),
+        _ => ctx.redirect("/staff/login"),
+    }
 }
 
 /// `GET /staff/login`.
@@ -81,7 +105,7 @@ pub async fn show_form(
 ) -> HttpResponse {
     let q = q.ok().map(|q| q.into_inner());
     let expired = q.as_ref().is_some_and(|q| q.expired.is_some());
-    let next = next_of(q);
+    let next = staff_path(q.as_ref().and_then(|q| q.next.as_deref()).unwrap_or(""));
     let body = login_form(&ctx, &state, "", "", &next, None, expired);
     ctx.respond(Ok(Out::ok(ctx.t("工作人员登录", "Staff sign-in"), body)))
 }
@@ -95,44 +119,54 @@ async fn sign_in_page(
     ctx.check_csrf(form)?;
     let username = form.get("username");
     let window = form.get("window");
-    let next = lang::local_path(form.get("next")).to_owned();
-    let next = if next.starts_with("/staff") {
-        next
-    } else {
-        "/staff/queue".to_owned()
-    };
+    let next = staff_path(form.get("next"));
     let title = ctx.t("工作人员登录", "Staff sign-in");
     let fail = |status: StatusCode, message: &str| -> Result<HttpResponse, PageErr> {
         let body = login_form(ctx, state, username, window, &next, Some(message), false);
         Ok(ctx.html(status, title, body))
     };
-    if username.is_empty() || form.get("password").is_empty() || window.is_empty() {
+    if username.is_empty() || form.get("password").is_empty() {
         return fail(
             StatusCode::UNPROCESSABLE_ENTITY,
-            ctx.t(
-                "请填写用户名、密码并选择所在窗口。",
-                "Enter your username and password and choose your window.",
-            ),
+            ctx.t("请填写用户名和密码。", "Enter your username and password."),
         );
     }
     let request = TokenRequest {
         username: username.to_owned(),
         password: form.get("password").to_owned(),
-        window: Some(window.to_owned()),
+        window: (!window.is_empty()).then(|| window.to_owned()),
     };
     let (claims, token) = match check_sign_in(state, auth, &request).await {
         Ok(ok) => ok,
         Err(p) => return fail(p.status, ctx.text(&p.detail)),
     };
-    if !claims.roles.contains(&Role::Clerk) {
+    let caller = Caller(claims);
+    if !STAFF.iter().any(|r| caller.has(*r)) {
         return fail(
             StatusCode::FORBIDDEN,
+            ctx.t("此处仅供工作人员登录。", "Only staff sign in here."),
+        );
+    }
+    // A clerk works at a window; one who holds no other staff role must name it.
+    let window_only = caller.has(Role::Clerk)
+        && ![Role::Approver, Role::Head, Role::Supervisor, Role::Admin]
+            .iter()
+            .any(|r| caller.has(*r));
+    if window_only && window.is_empty() {
+        return fail(
+            StatusCode::UNPROCESSABLE_ENTITY,
             ctx.t(
-                "此处仅供窗口工作人员登录。",
-                "Only window staff sign in here.",
+                "窗口工作人员请选择所在窗口。",
+                "Window staff choose the window they sit at.",
             ),
         );
     }
+    let next = if next.is_empty() {
+        home(&caller).to_owned()
+    } else {
+        next
+    };
+    let claims = caller.0;
     let lifetime = claims.exp - state.clock.now().timestamp();
     Ok(ctx
         .builder(StatusCode::SEE_OTHER)
@@ -141,7 +175,9 @@ async fn sign_in_page(
         .finish())
 }
 
-/// `POST /staff/login`: checks the credentials and the window like `POST /api/v1/auth/token`.
+/// `POST /staff/login`: checks the credentials and the window like `POST /api/v1/auth/token`;
+/// a clerk names their window, the back office and the supervision office sign in without
+/// one.
 #[post("/staff/login")]
 pub async fn sign_in(
     ctx: Ctx,

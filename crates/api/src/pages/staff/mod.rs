@@ -1,5 +1,6 @@
-//! The window clerk's console: sign-in at a window, the queue, intake, one case with the
-//! actions its state and the window's grants allow, and the printable documents.
+//! The staff console: sign-in (a clerk at a window, the back office and the supervision
+//! office without one), the work queue, intake, one case with the actions its state and the
+//! caller's roles and grants allow, and the printable documents.
 
 mod actions;
 mod case;
@@ -9,6 +10,8 @@ mod print;
 mod queue;
 
 use actix_web::web;
+
+pub(crate) use queue::alert_badge;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(login::start)

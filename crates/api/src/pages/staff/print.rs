@@ -5,9 +5,8 @@
 use actix_web::{get, http::StatusCode, web, HttpResponse};
 use maud::html;
 
-use crate::casework::view::CaseView;
 use crate::mask;
-use crate::pages::case_parts::material_name;
+use crate::pages::case_parts::{self, material_name};
 use crate::pages::ctx::{Ctx, Out, PageResult};
 use crate::pages::names;
 use crate::problem::{Problem, Text};
@@ -18,10 +17,7 @@ async fn receipt_page(ctx: &Ctx, state: &AppState, case_no: &str) -> PageResult 
     let caller = ctx.clerk()?;
     let case = visible_case(state, caller, case_no).await?;
     let catalogue = state.catalogue();
-    let item = catalogue
-        .item_version(&case.item_code, case.item_version)
-        .cloned();
-    let view = CaseView::new(case, &catalogue);
+    let (view, item) = case_parts::view_with_item(&catalogue, case);
     let case = &view.case;
     let l = ctx.lang;
     let title = ctx.t("收件回执", "Receipt");

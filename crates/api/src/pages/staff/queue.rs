@@ -1,19 +1,21 @@
-//! The window's queue: the cases in its scope (the same filter as `GET /api/v1/cases` for a
-//! clerk), oldest first, with the next deadline and the alert colour of the time rules.
+//! The work queue: the cases in the caller's scope (the same filter as `GET /api/v1/cases`:
+//! a clerk's window, an approver's or head's department), oldest first, with the next deadline and the alert colour of the time rules.
 
 use actix_web::{get, web, HttpResponse};
 use chrono::NaiveDate;
 use maud::{html, Markup};
 use serde::Deserialize;
 use tongban_core::case::CaseStatus;
+use tongban_core::role::Role;
 use tongban_core::supervision::{time_alerts, AlertLevel};
 use tongban_store::{cases, CaseFilter, CaseRecord, Page};
 
 use crate::casework::scope::{queue_filter, window_departments};
 use crate::casework::view::{decode_case, CaseView};
 use crate::catalogue_view::CatalogueView;
-use crate::pages::ctx::{Ctx, Out, PageResult};
+use crate::pages::ctx::{Ctx, Out, PageResult, CASE_WORKERS};
 use crate::pages::names;
+use crate::pages::pager::pager;
 use crate::state::AppState;
 use crate::store_problem;
 
@@ -65,7 +67,7 @@ fn next_due(v: &CaseView) -> Option<(NaiveDate, &'static str, &'static str)> {
     v.promised_due.map(|d| (d, "承诺期限", "promised"))
 }
 
-fn alert_badge(ctx: &Ctx, level: Option<AlertLevel>) -> Markup {
+pub(crate) fn alert_badge(ctx: &Ctx, level: Option<AlertLevel>) -> Markup {
     html! {
         @match level {
             Some(AlertLevel::Red) => span.alert.alert-red { (ctx.t("红牌", "Red")) },
@@ -76,7 +78,8 @@ fn alert_badge(ctx: &Ctx, level: Option<AlertLevel>) -> Markup {
 }
 
 async fn queue_page(ctx: &Ctx, state: &AppState, query: QueueQuery) -> PageResult {
-    let caller = ctx.clerk()?;
+    let caller = ctx.staff_in(CASE_WORKERS)?;
+    let at_window = ctx.signed_in_as(&[Role::Clerk]);
     let wanted = match query.status.as_deref() {
         Some(s) if s == "all" || s.parse::<CaseStatus>().is_ok() => s.to_owned(),
         _ => "open".to_owned(),
@@ -116,13 +119,24 @@ async fn queue_page(ctx: &Ctx, state: &AppState, query: QueueQuery) -> PageResul
         .map_err(store_problem)?;
     let catalogue = state.catalogue();
     let l = ctx.lang;
-    let window = caller.window().unwrap_or("");
-    let title = match l {
-        crate::lang::Lang::Zh => format!("{window} 窗口工作队列"),
-        crate::lang::Lang::En => format!("Queue of window {window}"),
+    let title = match (at_window, caller.window()) {
+        (true, Some(window)) => match l {
+            crate::lang::Lang::Zh => format!("{window} 窗口工作队列"),
+            crate::lang::Lang::En => format!("Queue of window {window}"),
+        },
+        _ => {
+            let department = caller.0.department.as_deref().unwrap_or("");
+            let name = catalogue
+                .department(department)
+                .map_or(department, |d| d.name.as_str());
+            match l {
+                crate::lang::Lang::Zh => format!("{name} 待办件"),
+                crate::lang::Lang::En => format!("Work queue of {name}"),
+            }
+        }
     };
     let pages = (total + PER_PAGE - 1) / PER_PAGE;
-    let link = |p: i64| format!("/staff/queue?status={wanted}&page={p}");
+    let link = |p: u64| format!("/staff/queue?status={wanted}&page={p}");
     let body = html! {
         h1 { (title) }
         form.search method="get" action="/staff/queue" {
@@ -136,8 +150,10 @@ async fn queue_page(ctx: &Ctx, state: &AppState, query: QueueQuery) -> PageResul
                     }
                 }
             }
-            button type="submit" { (ctx.t("筛选", "Filter")) }
-            a.button.secondary href="/staff/intake" { (ctx.t("窗口收件", "New intake")) }
+            button #filter type="submit" { (ctx.t("筛选", "Filter")) }
+            @if at_window {
+                a.button.secondary href="/staff/intake" { (ctx.t("窗口收件", "New intake")) }
+            }
         }
         p aria-live="polite" {
             @match l {
@@ -185,21 +201,14 @@ async fn queue_page(ctx: &Ctx, state: &AppState, query: QueueQuery) -> PageResul
                     }
                 }
             }
-            @if pages > 1 {
-                nav aria-label=(ctx.t("分页", "Pages")) {
-                    p {
-                        @if page > 1 { a href=(link(page - 1)) { "← " (ctx.t("上一页", "Previous")) } " " }
-                        (page) " / " (pages)
-                        @if page < pages { " " a href=(link(page + 1)) { (ctx.t("下一页", "Next")) " →" } }
-                    }
-                }
-            }
+            (pager(ctx, u64::try_from(page).unwrap_or(1), u64::try_from(pages).unwrap_or(1), link))
         }
     };
     Ok(Out::ok(title, body))
 }
 
-/// `GET /staff/queue?status=open|all|<status>&page=`.
+/// `GET /staff/queue?status=open|all|<status>&page=`: the window's queue for a clerk, the
+/// department's for an approver or head.
 #[get("/staff/queue")]
 pub async fn queue(
     ctx: Ctx,

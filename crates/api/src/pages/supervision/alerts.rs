@@ -1,0 +1,182 @@
+//! The supervision office's alert list: filtered by level, status, department and rule
+//! (the filter of `GET /api/v1/supervision/alerts`), newest first, a page at a time; every
+//! colour is also said in words.
+
+use actix_web::{get, web, HttpResponse};
+use maud::html;
+use serde::Deserialize;
+use tongban_core::supervision::AlertRule;
+
+use super::words;
+use crate::lang::Lang;
+use crate::oversight::lifecycle::AlertStatus;
+use crate::pages::ctx::{Ctx, Out, PageResult, OVERSEERS};
+use crate::pages::lang::encode;
+use crate::pages::names;
+use crate::pages::pager::pager;
+use crate::pages::staff::alert_badge;
+use crate::routes::supervision::{find_alerts, AlertQuery};
+use crate::state::AppState;
+
+/// Alerts per page.
+const PER_PAGE: u32 = 20;
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ListQuery {
+    level: Option<String>,
+    status: Option<String>,
+    department: Option<String>,
+    rule: Option<String>,
+    page: Option<u32>,
+}
+
+impl ListQuery {
+    /// The filters as a query string (without the page), for the page links.
+    fn filters(&self) -> String {
+        [
+            ("level", &self.level),
+            ("status", &self.status),
+            ("department", &self.department),
+            ("rule", &self.rule),
+        ]
+        .into_iter()
+        .filter_map(|(k, v)| {
+            v.as_deref()
+                .filter(|v| !v.is_empty())
+                .map(|v| format!("{k}={}", encode(v)))
+        })
+        .collect::<Vec<_>>()
+        .join("&")
+    }
+}
+
+async fn list_page(ctx: &Ctx, state: &AppState, q: ListQuery) -> PageResult {
+    ctx.staff_in(OVERSEERS)?;
+    let page = q.page.unwrap_or(1).clamp(1, 100_000);
+    let found = find_alerts(
+        state,
+        &AlertQuery {
+            level: q.level.clone(),
+            status: q.status.clone(),
+            department: q.department.clone(),
+            rule: q.rule.clone(),
+            case_no: None,
+            page: Some(page),
+            per_page: Some(PER_PAGE),
+        },
+    )
+    .await?;
+    let catalogue = state.catalogue();
+    let l = ctx.lang;
+    let title = ctx.t("预警督办", "Alerts");
+    let chosen = |v: &Option<String>, x: &str| v.as_deref() == Some(x);
+    let pages = found.total.div_ceil(u64::from(PER_PAGE)).max(1);
+    let filters = q.filters();
+    let link = |p: u64| {
+        if filters.is_empty() {
+            format!("/staff/supervision/alerts?page={p}")
+        } else {
+            format!("/staff/supervision/alerts?{filters}&page={p}")
+        }
+    };
+    let body = html! {
+        h1 { (title) }
+        form.search #alert-filter method="get" action="/staff/supervision/alerts" {
+            div {
+                label for="level" { (ctx.t("预警级别", "Level")) }
+                select #level name="level" {
+                    option value="" { (ctx.t("全部", "All")) }
+                    option value="red" selected[chosen(&q.level, "red")] { (ctx.t("红牌", "Red")) }
+                    option value="yellow" selected[chosen(&q.level, "yellow")] { (ctx.t("黄牌", "Yellow")) }
+                }
+            }
+            div {
+                label for="status" { (ctx.t("处理状态", "Status")) }
+                select #status name="status" {
+                    option value="" { (ctx.t("全部", "All")) }
+                    @for s in AlertStatus::ALL {
+                        option value=(s.as_str()) selected[chosen(&q.status, s.as_str())] { (words::status(s.as_str(), l)) }
+                    }
+                }
+            }
+            div {
+                label for="department" { (ctx.t("责任部门", "Department")) }
+                select #department name="department" {
+                    option value="" { (ctx.t("全部", "All")) }
+                    @for d in &catalogue.departments {
+                        option value=(d.code) selected[chosen(&q.department, &d.code)] { (d.name) }
+                    }
+                }
+            }
+            div {
+                label for="rule" { (ctx.t("预警规则", "Rule")) }
+                select #rule name="rule" {
+                    option value="" { (ctx.t("全部", "All")) }
+                    @for r in AlertRule::ALL {
+                        option value=(r.as_str()) selected[chosen(&q.rule, r.as_str())] { (words::rule(r.as_str(), l)) }
+                    }
+                }
+            }
+            button #filter type="submit" { (ctx.t("筛选", "Filter")) }
+        }
+        p #alert-count aria-live="polite" {
+            @match l {
+                Lang::Zh => { "共 " (found.total) " 条预警" }
+                Lang::En => { (found.total) " alerts" }
+            }
+        }
+        @if found.items.is_empty() {
+            p { (ctx.t("没有符合条件的预警。", "No alert matches.")) }
+        } @else {
+            table.stack #alerts {
+                caption { (ctx.t("最新的在前", "Newest first")) }
+                thead { tr {
+                    th scope="col" { (ctx.t("编号", "No.")) }
+                    th scope="col" { (ctx.t("级别", "Level")) }
+                    th scope="col" { (ctx.t("规则", "Rule")) }
+                    th scope="col" { (ctx.t("办件", "Case")) }
+                    th scope="col" { (ctx.t("责任部门", "Department")) }
+                    th scope="col" { (ctx.t("状态", "Status")) }
+                    th scope="col" { (ctx.t("发出时间", "Raised")) }
+                } }
+                tbody {
+                    @for a in &found.items {
+                        @let level = words::level(&a.level);
+                        tr class=[level.map(|lv| format!("row-{}", lv.as_str()))] {
+                            td data-label=(ctx.t("编号", "No.")) {
+                                a href={ "/staff/supervision/alerts/" (a.id) } { "#" (a.id) }
+                            }
+                            td data-label=(ctx.t("级别", "Level")) { (alert_badge(ctx, level)) }
+                            td data-label=(ctx.t("规则", "Rule")) { (words::rule(&a.rule, l)) }
+                            td data-label=(ctx.t("办件", "Case")) {
+                                (a.case_no.as_deref().unwrap_or("—"))
+                                @if let Some(s) = &a.stage { " · " (s) }
+                            }
+                            td data-label=(ctx.t("责任部门", "Department")) {
+                                @if let Some(d) = &a.department {
+                                    (catalogue.department(d).map_or(d.as_str(), |x| x.name.as_str()))
+                                } @else { "—" }
+                            }
+                            td data-label=(ctx.t("状态", "Status")) { (words::status(&a.status, l)) }
+                            td data-label=(ctx.t("发出时间", "Raised")) { (names::time(a.raised_at, state.hall, l)) }
+                        }
+                    }
+                }
+            }
+            (pager(ctx, u64::from(page), pages, link))
+        }
+    };
+    Ok(Out::ok(title, body))
+}
+
+/// `GET /staff/supervision/alerts?level=&status=&department=&rule=&page=`.
+#[get("/staff/supervision/alerts")]
+pub async fn list(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    q: Result<web::Query<ListQuery>, actix_web::Error>,
+) -> HttpResponse {
+    let q = q.map(|q| q.into_inner()).unwrap_or_default();
+    let result = list_page(&ctx, &state, q).await;
+    ctx.respond(result)
+}
