@@ -220,6 +220,12 @@ fn run_paths(
         elapsed: start.elapsed(),
         cases: n,
     });
+    let stats = store.writer().stats();
+    println!(
+        "  group commit: {} commits, {:.1} cases per commit",
+        stats.batches,
+        stats.mean_batch()
+    );
     let verified = store.verify_audit()?.records;
     anyhow::ensure!(
         verified == n as u64,

@@ -40,4 +40,4 @@ pub use events::{EventRecord, NewEvent};
 pub use outbox::{NewOutbox, OutboxRecord};
 pub use stages::StageTaskRecord;
 pub use store::{Store, StoreOptions};
-pub use writer::Writer;
+pub use writer::{Writer, WriterStats};

@@ -6,9 +6,11 @@
 //! version, conflict, even a panic) rolls back its savepoint only.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::mpsc::{self, Receiver, Sender};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
 
 use diesel::connection::SimpleConnection;
 use diesel::Connection;
@@ -131,6 +133,29 @@ pub struct Writer {
 struct WriterInner {
     sender: Mutex<Option<Sender<Box<dyn Job>>>>,
     threads: Mutex<Vec<JoinHandle<()>>>,
+    stats: Arc<Counters>,
+}
+
+/// What the writer has done since it started: how well group commit is working.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct WriterStats {
+    /// Transactions run (each one durable commit).
+    pub batches: u64,
+    /// Requests answered.
+    pub requests: u64,
+}
+
+impl WriterStats {
+    /// Requests per commit.
+    pub fn mean_batch(&self) -> f64 {
+        self.requests as f64 / self.batches.max(1) as f64
+    }
+}
+
+#[derive(Default)]
+struct Counters {
+    batches: AtomicU64,
+    requests: AtomicU64,
 }
 
 impl Drop for WriterInner {
@@ -157,6 +182,7 @@ impl Writer {
     ) -> Result<Writer, StoreError> {
         let (sender, receiver) = mpsc::channel::<Box<dyn Job>>();
         let receiver = Arc::new(Mutex::new(receiver));
+        let stats = Arc::new(Counters::default());
         let mut threads = Vec::new();
         for i in 0..count.max(1) {
             let conn = establish(url, options)?;
@@ -164,18 +190,29 @@ impl Writer {
             let target = Target {
                 url: url.clone(),
                 options: *options,
+                batch_limit: batch_limit.max(1),
+                stats: Arc::clone(&stats),
             };
             let handle = std::thread::Builder::new()
                 .name(format!("tongban-writer-{i}"))
-                .spawn(move || writer_loop(conn, &target, &receiver, batch_limit.max(1)))?;
+                .spawn(move || writer_loop(conn, &target, &receiver))?;
             threads.push(handle);
         }
         Ok(Writer {
             inner: Arc::new(WriterInner {
                 sender: Mutex::new(Some(sender)),
                 threads: Mutex::new(threads),
+                stats,
             }),
         })
+    }
+
+    /// Batches and requests so far.
+    pub fn stats(&self) -> WriterStats {
+        WriterStats {
+            batches: self.inner.stats.batches.load(Ordering::Relaxed),
+            requests: self.inner.stats.requests.load(Ordering::Relaxed),
+        }
     }
 
     fn enqueue<T: Send + 'static>(
@@ -264,35 +301,68 @@ impl Writer {
     }
 }
 
-/// Where a writer reconnects to after losing its connection.
+/// A writer thread's settings: where it reconnects to after losing its connection, and how
+/// it batches.
 struct Target {
     url: DbUrl,
     options: ConnectionOptions,
+    batch_limit: usize,
+    stats: Arc<Counters>,
 }
 
-fn writer_loop(
-    mut conn: DbConnection,
-    target: &Target,
-    receiver: &Mutex<Receiver<Box<dyn Job>>>,
-    batch_limit: usize,
-) {
-    loop {
-        let mut batch: Vec<Box<dyn Job>> = Vec::new();
-        {
-            let Ok(receiver) = receiver.lock() else {
-                return;
-            };
-            match receiver.recv() {
-                Ok(job) => batch.push(job),
-                Err(_) => return,
-            }
-            while batch.len() < batch_limit {
-                match receiver.try_recv() {
+/// How long a writer under load waits for a batch to fill up (see [`gather`]). Well under
+/// one commit's fsync, so a caller never waits much longer than it would for the commit
+/// before its own.
+const LINGER: Duration = Duration::from_micros(500);
+
+/// Takes the next batch from the queue: waits for a first request, then takes what is
+/// queued, up to `limit`. When the previous batch was bigger than this one has grown
+/// (`previous`), the callers answered by that commit are still on their way back with their
+/// next requests: waiting a little for them turns many small commits into one large one.
+/// Under light load (previous batch of one) nothing waits.
+fn gather(
+    receiver: &Receiver<Box<dyn Job>>,
+    limit: usize,
+    previous: usize,
+    linger: Duration,
+) -> Option<Vec<Box<dyn Job>>> {
+    let mut batch: Vec<Box<dyn Job>> = vec![receiver.recv().ok()?];
+    let mut deadline: Option<Instant> = None;
+    while batch.len() < limit {
+        match receiver.try_recv() {
+            Ok(job) => batch.push(job),
+            Err(_) if batch.len() * 2 > previous => break,
+            Err(_) => {
+                let until = *deadline.get_or_insert_with(|| Instant::now() + linger);
+                match receiver.recv_timeout(until.saturating_duration_since(Instant::now())) {
                     Ok(job) => batch.push(job),
-                    Err(_) => break,
+                    Err(RecvTimeoutError::Timeout) => break,
+                    Err(RecvTimeoutError::Disconnected) => break,
                 }
             }
         }
+    }
+    Some(batch)
+}
+
+fn writer_loop(mut conn: DbConnection, target: &Target, receiver: &Mutex<Receiver<Box<dyn Job>>>) {
+    let mut previous = 1;
+    loop {
+        let batch = {
+            let Ok(receiver) = receiver.lock() else {
+                return;
+            };
+            match gather(&receiver, target.batch_limit, previous, LINGER) {
+                Some(batch) => batch,
+                None => return,
+            }
+        };
+        previous = batch.len();
+        target.stats.batches.fetch_add(1, Ordering::Relaxed);
+        target
+            .stats
+            .requests
+            .fetch_add(batch.len() as u64, Ordering::Relaxed);
         if !run_batch(&mut conn, batch) && conn.batch_execute("SELECT 1").is_err() {
             // The connection is gone (database restarted): the batch was answered with an
             // error; open a new connection for the next one.
@@ -363,4 +433,68 @@ fn run_batch(conn: &mut DbConnection, mut batch: Vec<Box<dyn Job>>) -> bool {
         job.answer(&committed);
     }
     ok
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Long enough that a batch which waited for it is plain to see.
+    const LONG: Duration = Duration::from_secs(30);
+
+    fn job() -> Box<dyn Job> {
+        let (reply, _) = oneshot::channel::<Result<(), StoreError>>();
+        Box::new(TypedJob {
+            work: None,
+            result: None,
+            reply,
+        })
+    }
+
+    #[test]
+    fn light_load_takes_what_is_queued_without_waiting() {
+        let (tx, rx) = mpsc::channel();
+        tx.send(job()).unwrap();
+        let started = Instant::now();
+        assert_eq!(gather(&rx, 256, 1, LONG).unwrap().len(), 1);
+        assert!(
+            started.elapsed() < LONG / 2,
+            "a lone request must not linger"
+        );
+    }
+
+    #[test]
+    fn under_load_waits_for_callers_on_their_way_back() {
+        let (tx, rx) = mpsc::channel();
+        tx.send(job()).unwrap();
+        let late = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(20));
+            for _ in 0..3 {
+                tx.send(job()).unwrap();
+            }
+            tx
+        });
+        // The previous batch held 7: the batch waits until it holds more than half of that.
+        let batch = gather(&rx, 256, 7, LONG).unwrap();
+        let _tx = late.join().unwrap();
+        assert_eq!(batch.len(), 4, "the late requests join the batch");
+    }
+
+    #[test]
+    fn stops_at_the_limit_and_at_half_the_previous_batch() {
+        let (tx, rx) = mpsc::channel();
+        for _ in 0..10 {
+            tx.send(job()).unwrap();
+        }
+        assert_eq!(gather(&rx, 4, 100, LONG).unwrap().len(), 4);
+        // 6 queued, previous 8: more than half of it is there, so no waiting.
+        let started = Instant::now();
+        assert_eq!(gather(&rx, 256, 8, LONG).unwrap().len(), 6);
+        assert!(started.elapsed() < LONG / 2);
+        drop(tx);
+        assert!(
+            gather(&rx, 256, 1, LONG).is_none(),
+            "no callers left: the writer stops"
+        );
+    }
 }
