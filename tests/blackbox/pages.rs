@@ -2,137 +2,14 @@
 //! kept by hand, forms posted as `application/x-www-form-urlencoded`, redirects not followed
 //! so that each step can be checked. (Tests in a real browser are the next step.)
 
-use std::collections::BTreeMap;
-use std::time::Duration;
-
-use reqwest::blocking::{Client, RequestBuilder, Response};
-use reqwest::header::{ACCEPT_LANGUAGE, CONTENT_TYPE, COOKIE, LOCATION, SET_COOKIE};
-
+use crate::form_client::{Browser, Page};
 use crate::harness::{Server, DEMO_PASSWORD};
 
 const ID_NUMBER: &str = "110101199001015678";
 
-/// One page answer.
-struct Page {
-    status: u16,
-    content_type: String,
-    location: Option<String>,
-    set_cookies: Vec<String>,
-    body: String,
-}
-
-impl Page {
-    fn html(&self, status: u16, what: &str) -> &str {
-        assert_eq!(self.status, status, "{what}: {}", self.body);
-        assert!(
-            self.content_type.starts_with("text/html"),
-            "{what}: content type {}",
-            self.content_type
-        );
-        &self.body
-    }
-
-    fn redirect(&self, what: &str) -> &str {
-        assert_eq!(self.status, 303, "{what}: {}", self.body);
-        self.location.as_deref().expect("Location")
-    }
-
-    /// The value of the first form field named `name` (hidden fields, mostly).
-    fn field(&self, name: &str) -> String {
-        let needle = format!("name=\"{name}\" value=\"");
-        let start = self
-            .body
-            .find(&needle)
-            .unwrap_or_else(|| panic!("no field {name} in {}", self.body))
-            + needle.len();
-        let end = self.body[start..].find('"').expect("end of value") + start;
-        self.body[start..end].to_owned()
-    }
-}
-
-/// A browser without JavaScript: keeps its cookies, follows nothing by itself.
-struct Browser<'s> {
-    server: &'s Server,
-    http: Client,
-    cookies: BTreeMap<String, String>,
-    accept_language: Option<&'static str>,
-}
-
-impl<'s> Browser<'s> {
-    fn new(server: &'s Server) -> Self {
-        Browser {
-            server,
-            http: Client::builder()
-                .redirect(reqwest::redirect::Policy::none())
-                .timeout(Duration::from_secs(60))
-                .build()
-                .expect("client"),
-            cookies: BTreeMap::new(),
-            accept_language: None,
-        }
-    }
-
-    fn send(&mut self, req: RequestBuilder) -> Page {
-        let mut req = req;
-        if !self.cookies.is_empty() {
-            let jar: Vec<String> = self
-                .cookies
-                .iter()
-                .map(|(k, v)| format!("{k}={v}"))
-                .collect();
-            req = req.header(COOKIE, jar.join("; "));
-        }
-        if let Some(l) = self.accept_language {
-            req = req.header(ACCEPT_LANGUAGE, l);
-        }
-        let res: Response = req.send().expect("request");
-        let header = |name| {
-            res.headers()
-                .get(name)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_owned)
-        };
-        let content_type = header(CONTENT_TYPE).unwrap_or_default();
-        let location = header(LOCATION);
-        let set_cookies: Vec<String> = res
-            .headers()
-            .get_all(SET_COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok().map(str::to_owned))
-            .collect();
-        for c in &set_cookies {
-            let pair = c.split(';').next().unwrap_or("");
-            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
-            let removed = value.is_empty() || c.contains("Max-Age=0");
-            if removed {
-                self.cookies.remove(name);
-            } else {
-                self.cookies.insert(name.to_owned(), value.to_owned());
-            }
-        }
-        let status = res.status().as_u16();
-        let body = res.text().unwrap_or_default();
-        Page {
-            status,
-            content_type,
-            location,
-            set_cookies,
-            body,
-        }
-    }
-
-    fn get(&mut self, path: &str) -> Page {
-        let req = self.http.get(self.server.url(path));
-        self.send(req)
-    }
-
-    fn post(&mut self, path: &str, form: &[(&str, &str)]) -> Page {
-        let req = self.http.post(self.server.url(path)).form(form);
-        self.send(req)
-    }
-
+impl Browser<'_> {
     /// Signs in at a window through the form.
-    fn sign_in(&mut self, username: &str, window: &str) -> Page {
+    pub(crate) fn sign_in(&mut self, username: &str, window: &str) -> Page {
         let form = self.get("/staff/login");
         let csrf = form.field("csrf");
         self.post(

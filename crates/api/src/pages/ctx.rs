@@ -211,6 +211,25 @@ impl Ctx {
         }
     }
 
+    /// The signed-in applicant, or a redirect to the applicants' sign-in page.
+    pub fn applicant(&self) -> Result<&Caller, PageErr> {
+        match &self.staff {
+            Some(s) if s.caller.has(tongban_core::role::Role::Applicant) => Ok(&s.caller),
+            _ => Err(PageErr::SignIn),
+        }
+    }
+
+    /// Where a page of this path sends someone who must sign in: applicants' pages to the
+    /// applicants' sign-in, everything else to the staff sign-in.
+    fn sign_in_path(&self) -> &'static str {
+        let applicants = ["/my/", "/my?", "/apply/", "/account/"];
+        if self.here == "/my" || applicants.iter().any(|p| self.here.starts_with(p)) {
+            "/account/login"
+        } else {
+            "/staff/login"
+        }
+    }
+
     fn cookie<'c>(&self, name: &'c str, value: String) -> Cookie<'c> {
         Cookie::build(name, value)
             .path("/")
@@ -278,11 +297,20 @@ impl Ctx {
             }) => self.html(status, &title, body),
             Ok(Out::Redirect(to)) => self.redirect(&to),
             Err(PageErr::SignIn) => self.redirect(&format!(
-                "/staff/login?next={}{}",
+                "{}?next={}{}",
+                self.sign_in_path(),
                 lang::encode(&self.here),
                 if self.session_lost { "&expired=1" } else { "" }
             )),
             Err(PageErr::Problem(p)) => self.problem(&p),
+        }
+    }
+
+    /// The answer of a handler that builds its own response (cookies) unless it failed.
+    pub fn answer(&self, result: Result<HttpResponse, PageErr>) -> HttpResponse {
+        match result {
+            Ok(res) => res,
+            Err(e) => self.respond(Err(e)),
         }
     }
 

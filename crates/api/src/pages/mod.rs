@@ -1,5 +1,6 @@
-//! Server-rendered pages (maud): the service guide and the public status query for
-//! applicants, and the window clerk's console (sign-in, queue, intake, case actions with a
+//! Server-rendered pages (maud): the service guide, the public status query, the applicants'
+//! account, online application with files, their cases, supplements and ratings, and the
+//! window clerk's console (sign-in, queue, intake, case actions with a
 //! confirmation step, printable receipt and supplement notice).
 //!
 //! Pages call the same application code as the JSON routes (intake, case actions, sign-in,
@@ -7,9 +8,12 @@
 //! English by the `lang` cookie or `Accept-Language`; one stylesheet, no JavaScript.
 //! See docs/pages.md.
 
+mod applicant;
+pub(crate) mod application;
 mod assets;
 pub(crate) mod case_parts;
 mod ctx;
+mod files;
 mod form;
 mod guide;
 mod lang;
@@ -28,6 +32,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(guide::list)
         .service(guide::item_guide)
         .service(status::show_form)
-        .service(status::query);
+        .service(status::query)
+        .service(files::download);
+    applicant::configure(cfg);
     staff::configure(cfg);
 }

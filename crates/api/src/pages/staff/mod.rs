@@ -6,9 +6,11 @@ mod case;
 mod intake;
 mod login;
 mod print;
-mod queue;
+pub(crate) mod queue;
 
 use actix_web::web;
+
+pub(crate) use login::sign_out_page;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(login::start)
