@@ -26,16 +26,18 @@ fn jpeg() -> Vec<u8> {
     ]
 }
 
+/// A limit of 1 MiB keeps the too-large file of the tests small.
+const ARGS: [&str; 6] = [
+    "--demo",
+    "--test-clock",
+    "--sweep-every",
+    "0",
+    "--max-upload-mib",
+    "1",
+];
+
 fn server() -> Server {
-    // A limit of 1 MiB keeps the too-large file of the test small.
-    Server::start(&[
-        "--demo",
-        "--test-clock",
-        "--sweep-every",
-        "0",
-        "--max-upload-mib",
-        "1",
-    ])
+    Server::start(&ARGS)
 }
 
 impl Browser<'_> {
@@ -240,12 +242,43 @@ fn register_sign_in_and_out() {
         assert!(body.contains("<html lang=\"en\">"), "{path}: {body}");
     }
     assert!(b.get("/my/cases").body.contains("My cases"));
+
+    // The session ends with its token (8 hours), by the server's clock.
+    b.accept_language = None;
+    let admin = server.login("admin", None);
+    let res = server
+        .put("/api/v1/admin/clock")
+        .bearer_auth(&admin)
+        .json(&serde_json::json!({"now": "2026-03-12T10:00:00+08:00"}))
+        .send()
+        .expect("set clock");
+    assert_eq!(res.status(), 200);
+    let expired = b.get("/my/cases");
+    assert_eq!(
+        expired.redirect("expired session"),
+        "/account/login?next=/my/cases&expired=1"
+    );
+    assert!(
+        !b.cookies.contains_key("tb_session"),
+        "expired cookie cleared"
+    );
+    let form = b.get("/account/login?next=/my/cases&expired=1");
+    assert!(form
+        .html(200, "sign-in after expiry")
+        .contains("登录已过期"));
 }
 
 #[test]
 fn apply_online_with_files_that_only_the_right_people_get() {
-    let server = server();
-    let mut a = Browser::new(&server);
+    // Files are bytes in the database: both backends.
+    for backend in crate::backend::all("apply_online_with_files_that_only_the_right_people_get") {
+        eprintln!("backend: {}", backend.name());
+        apply_online_with_files(&Server::start_on(&backend, &ARGS));
+    }
+}
+
+fn apply_online_with_files(server: &Server) {
+    let mut a = Browser::new(server);
     a.register("wang-fang", "王芳").redirect("registration");
 
     let guide = a.get("/guide/GA-QR-01");
@@ -346,7 +379,7 @@ fn apply_online_with_files_that_only_the_right_people_get() {
     let hkb_link = links[0].clone();
 
     // The JSON API says the same, with the content hash.
-    let a_token = token(&server, "wang-fang", PASSWORD);
+    let a_token = token(server, "wang-fang", PASSWORD);
     let res = server
         .get(&format!("/api/v1/cases/{no}/attachments"))
         .bearer_auth(&a_token)
@@ -371,7 +404,7 @@ fn apply_online_with_files_that_only_the_right_people_get() {
     assert_eq!(got.bytes, good);
 
     // Another applicant, someone not signed in, and a wrong id: the same 404.
-    let mut b = Browser::new(&server);
+    let mut b = Browser::new(server);
     b.register("liu-yang", "刘洋")
         .redirect("second registration");
     let theirs = b.get(&hkb_link);
@@ -385,10 +418,22 @@ fn apply_online_with_files_that_only_the_right_people_get() {
         "nothing tells the two apart"
     );
     assert!(!theirs.bytes.starts_with(b"%PDF"));
-    let mut anonymous = Browser::new(&server);
+    let mut anonymous = Browser::new(server);
     assert_eq!(anonymous.get(&hkb_link).status, 404);
     assert_eq!(b.get(&format!("/my/cases/{no}")).status, 404);
-    let b_token = token(&server, "liu-yang", PASSWORD);
+    let b_token = token(server, "liu-yang", PASSWORD);
+    // The JSON queue of an applicant holds their own cases only.
+    let queue = |token: &str| -> serde_json::Value {
+        server
+            .get("/api/v1/cases")
+            .bearer_auth(token)
+            .send()
+            .expect("queue")
+            .json()
+            .expect("json")
+    };
+    assert_eq!(queue(&b_token)["total"], 0);
+    assert_eq!(queue(&a_token)["items"][0]["case_no"], no.as_str());
     let api = |token: &str, path: String| {
         server
             .get(&path)
@@ -410,13 +455,13 @@ fn apply_online_with_files_that_only_the_right_people_get() {
 
     // A clerk whose window serves the department sees and gets the file; another
     // department's clerk does not.
-    let mut clerk = Browser::new(&server);
+    let mut clerk = Browser::new(server);
     clerk.sign_in("clerk-a02", "A02").redirect("clerk sign-in");
     let case = clerk.get(&format!("/staff/cases/{no}"));
     assert!(file_links(case.html(200, "clerk case page")).contains(&hkb_link));
     let got = clerk.get(&hkb_link);
     assert_eq!((got.status, got.bytes.clone()), (200, good.clone()));
-    let mut elsewhere = Browser::new(&server);
+    let mut elsewhere = Browser::new(server);
     elsewhere
         .sign_in("clerk-a06", "A06")
         .redirect("other clerk");
