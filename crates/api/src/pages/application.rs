@@ -49,16 +49,46 @@ pub fn has_error(error: Option<&Problem>, api_field: &str) -> bool {
 
 /// The problem at the top of a form that failed.
 pub fn error_summary(ctx: &Ctx, error: Option<&Problem>) -> Markup {
+    error_summary_linked(ctx, error, |_| None)
+}
+
+/// The problem at the top of a form that failed; `field` gives a field's form id and name in
+/// words, so that each line links to the field it is about.
+pub fn error_summary_linked(
+    ctx: &Ctx,
+    error: Option<&Problem>,
+    field: impl Fn(&str) -> Option<(String, String)>,
+) -> Markup {
     html! {
         @if let Some(p) = error {
             div.error-summary role="alert" {
                 p { strong { (ctx.text(&p.title)) } "：" (ctx.text(&p.detail)) }
                 @if !p.errors.is_empty() {
-                    ul { @for e in &p.errors { li { (e.field) "：" (ctx.text(&e.message)) } } }
+                    ul { @for e in &p.errors {
+                        li {
+                            @if let Some((id, name)) = field(&e.field) {
+                                a href={ "#" (id) } { (name) } "：" (ctx.text(&e.message))
+                            } @else {
+                                (e.field) "：" (ctx.text(&e.message))
+                            }
+                        }
+                    } }
                 }
             }
         }
     }
+}
+
+/// The form id and the words of the applicant fieldset's fields, by their JSON name.
+pub fn applicant_field(ctx: &Ctx, api_field: &str) -> Option<(String, String)> {
+    let (id, zh, en) = match api_field {
+        "applicant.name" => ("name", "姓名或单位名称", "Name"),
+        "applicant.id_number" => ("id_number", "证件号码", "ID number"),
+        "applicant.phone" => ("phone", "联系电话", "Phone"),
+        "applicant.email" => ("email", "电子邮箱", "E-mail"),
+        _ => return None,
+    };
+    Some((id.to_owned(), ctx.t(zh, en).to_owned()))
 }
 
 /// Required / may follow later / optional.

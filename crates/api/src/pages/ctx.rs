@@ -27,7 +27,7 @@ pub const CSRF_COOKIE: &str = "tb_csrf";
 /// The name of the hidden CSRF field of every form.
 pub const CSRF_FIELD: &str = "csrf";
 
-/// A clerk signed in by the session cookie.
+/// Someone signed in by the session cookie: a clerk at a window, or an applicant.
 pub struct Staff {
     pub caller: Caller,
 }

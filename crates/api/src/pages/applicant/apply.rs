@@ -10,9 +10,12 @@ use maud::html;
 use tongban_core::item::{Item, Material};
 use tongban_store::users as user_store;
 
+use super::upload_form::material_field;
 use super::upload_form::{self, file_input};
 use crate::casework::attachments;
-use crate::pages::application::{applicant_body, applicant_fields, error_summary, key_of};
+use crate::pages::application::{
+    applicant_body, applicant_field, applicant_fields, error_summary_linked, key_of,
+};
 use crate::pages::ctx::{Ctx, Out, PageResult};
 use crate::pages::form::Form;
 use crate::problem::{Problem, Text};
@@ -73,7 +76,7 @@ async fn form_page(
     let body = html! {
         p.no-print { a href={ "/guide/" (item.code) } { "← " (ctx.t("返回办事指南", "Back to the service guide")) } }
         h1 { (title) }
-        (error_summary(ctx, error))
+        (error_summary_linked(ctx, error, |f| applicant_field(ctx, f).or_else(|| material_field(item, f))))
         @if error.is_some_and(|p| p.errors.iter().any(|e| e.field.starts_with("file-"))) {
             p.notice { (ctx.t("出于安全原因，浏览器不会保留已选择的文件，请重新选择全部文件。", "For safety, browsers do not keep chosen files: please choose all files again.")) }
         }

@@ -11,12 +11,12 @@ use tongban_core::item::Item;
 use tongban_store::evaluations::{self, EvaluationRecord};
 use tongban_store::{cases, events, CaseFilter, Page};
 
-use super::upload_form::file_input;
+use super::upload_form::{file_input, material_field};
 use crate::auth::caller::Caller;
 use crate::casework::attachments;
 use crate::casework::scope::queue_filter;
 use crate::casework::view::{decode_case, CaseView};
-use crate::pages::application::{error_summary, field_error};
+use crate::pages::application::{error_summary, error_summary_linked, field_error};
 use crate::pages::case_parts;
 use crate::pages::ctx::{Ctx, Out, PageResult};
 use crate::pages::form::Form;
@@ -134,7 +134,7 @@ fn supplement_form(
     html! {
         section.action-box #supplement aria-labelledby="h-supplement" {
             h2 #h-supplement { (ctx.t("提交补正材料", "Hand in the missing materials")) }
-            (error_summary(ctx, error))
+            (error_summary_linked(ctx, error, |f| material_field(item, f)))
             form method="post" action={ "/my/cases/" (case.case_no) "/supplement" } enctype="multipart/form-data" {
                 (ctx.csrf_field())
                 input type="hidden" name="version" value=(case.version);

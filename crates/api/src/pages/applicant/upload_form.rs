@@ -5,7 +5,7 @@
 use actix_multipart::Multipart;
 use actix_web::http::StatusCode;
 use maud::{html, Markup};
-use tongban_core::item::Material;
+use tongban_core::item::{Item, Material};
 
 use crate::casework::attachments::Attach;
 use crate::pages::application::{field_error, has_error, requirement_tag};
@@ -18,6 +18,13 @@ use crate::uploads::{self, FilePart, UploadLimits};
 /// The file field of a material.
 pub fn file_field(code: &str) -> String {
     format!("file-{code}")
+}
+
+/// A file field's id and its material's name, for the error summary.
+pub fn material_field(item: &Item, field: &str) -> Option<(String, String)> {
+    let code = field.strip_prefix("file-")?;
+    item.material(code)
+        .map(|m| (field.to_owned(), m.name.clone()))
 }
 
 /// Reads the whole form; a body that cannot be read is an error page.
@@ -96,10 +103,13 @@ pub fn by_material(
         }
     }
     for code in required {
-        if accepted.iter().any(|a| a.material == *code) {
+        let field = file_field(code);
+        let refused = problem
+            .as_ref()
+            .is_some_and(|p| p.errors.iter().any(|e| e.field == field));
+        if refused || accepted.iter().any(|a| a.material == *code) {
             continue;
         }
-        let field = file_field(code);
         let message = Text::new("请上传此项材料", "upload a file for this material");
         problem = Some(match problem {
             Some(p) => p.with_field(field, message),

@@ -12,7 +12,8 @@ use tongban_store::grants;
 
 use crate::auth::caller::Caller;
 use crate::pages::application::{
-    applicant_body, applicant_fields, error_summary, field_error, key_of, requirement_tag,
+    applicant_body, applicant_field, applicant_fields, error_summary_linked, field_error, key_of,
+    requirement_tag,
 };
 use crate::pages::ctx::{Ctx, Out, PageResult};
 use crate::pages::form::{Form, Posted};
@@ -112,7 +113,7 @@ async fn intake_page(
     let title = ctx.t("窗口收件", "Intake at the window");
     let body = html! {
         h1 { (title) }
-        (error_summary(ctx, error))
+        (error_summary_linked(ctx, error, |f| applicant_field(ctx, f)))
         @if items.is_empty() {
             p.notice { (ctx.t("本窗口目前没有受理授权，不能收件。", "This window holds no grant to accept applications now.")) }
         } @else {
