@@ -32,8 +32,9 @@ async fn supplement_page(
     body: Multipart,
 ) -> PageResult {
     let caller = ctx.applicant()?;
-    let (form, files) = upload_form::read(ctx, &state.uploads, body).await?;
+    // Someone else's case is the same 404 before any file is taken in.
     let case = visible_case(state, caller, case_no).await?;
+    let (form, files) = upload_form::read(ctx, &state.uploads, body).await?;
     let failed = |p: Problem| async move {
         case_page(
             ctx,
