@@ -2,6 +2,7 @@
 
 mod admin;
 mod alerts;
+mod applicant_pages;
 mod authz;
 mod backend;
 mod bad_input;
@@ -11,6 +12,7 @@ mod catalogue;
 mod crash;
 mod day;
 mod every_alert;
+mod form_client;
 mod harness;
 mod keys;
 mod mail;

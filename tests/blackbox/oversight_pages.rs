@@ -8,8 +8,8 @@
 use serde_json::{json, Value};
 
 use crate::every_alert::Hall;
+use crate::form_client::{Browser, Page};
 use crate::harness::{Server, DEMO_PASSWORD};
-use crate::pages::{Browser, Page};
 
 fn server() -> Server {
     Server::start(&["--demo", "--test-clock", "--sweep-every", "0"])

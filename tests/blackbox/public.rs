@@ -5,7 +5,7 @@
 use crate::backend;
 use crate::harness::Server;
 
-fn post_action(
+pub(crate) fn post_action(
     server: &Server,
     token: &str,
     no: &str,

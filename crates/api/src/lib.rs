@@ -25,6 +25,7 @@ pub mod records;
 pub mod routes;
 pub mod server;
 pub mod state;
+pub mod uploads;
 pub mod users;
 pub mod validate;
 

@@ -15,6 +15,8 @@ pub struct AppState {
     pub hall: HallTime,
     /// Limits the routes anyone may call without an account, per client.
     pub public_limit: crate::rate_limit::RateLimit,
+    /// How large and how many files an upload may carry.
+    pub uploads: crate::uploads::UploadLimits,
     calendars: RwLock<Arc<CalendarBook>>,
     catalogue: RwLock<Arc<CatalogueView>>,
 }
@@ -32,6 +34,7 @@ impl AppState {
             clock,
             hall,
             public_limit: crate::rate_limit::RateLimit::default(),
+            uploads: crate::uploads::UploadLimits::default(),
             calendars: RwLock::new(Arc::new(calendars)),
             catalogue: RwLock::new(Arc::new(catalogue)),
         }

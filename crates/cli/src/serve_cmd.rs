@@ -52,6 +52,9 @@ pub struct ServeArgs {
     /// of up to 10); 0 turns the limit off (load tests from one address only).
     #[arg(long, default_value_t = tongban_api::rate_limit::PER_MINUTE, env = "TONGBAN_PUBLIC_RATE_LIMIT")]
     pub public_rate_limit: u32,
+    /// Largest file an applicant or a clerk may upload, in MiB (PDF, JPEG or PNG).
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=1024), env = "TONGBAN_MAX_UPLOAD_MIB")]
+    pub max_upload_mib: u32,
 }
 
 pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
@@ -96,6 +99,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     };
     let mut state = AppState::new(store, clock, hall, calendars, view);
     state.public_limit = tongban_api::rate_limit::RateLimit::per_minute(args.public_rate_limit);
+    state.uploads.max_file_bytes = args.max_upload_mib as usize * 1024 * 1024;
     let state = web::Data::new(state);
     println!("Database: {}", redact(&url));
     let sweep_every = args.sweep_every;

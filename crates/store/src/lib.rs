@@ -8,6 +8,7 @@
 
 pub mod alert_steps;
 pub mod alerts;
+pub mod attachments;
 pub mod audit;
 pub mod baseline;
 pub mod calendar_years;

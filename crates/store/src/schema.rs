@@ -1,6 +1,6 @@
 //! The diesel schema, shared by both backends: the migrations in `migrations/sqlite` and
 //! `migrations/postgres` create the same tables with types that map to these (BIGINT, TEXT,
-//! BOOLEAN), so one query builds for SQLite and PostgreSQL alike.
+//! BOOLEAN, BLOB/BYTEA), so one query builds for SQLite and PostgreSQL alike.
 
 diesel::table! {
     audit_head (id) {
@@ -235,6 +235,21 @@ diesel::table! {
 }
 
 diesel::table! {
+    case_attachments (id) {
+        id -> BigInt,
+        case_no -> Text,
+        material_code -> Text,
+        file_name -> Text,
+        content_type -> Text,
+        size -> BigInt,
+        sha256 -> Text,
+        content -> Binary,
+        uploaded_by -> Text,
+        uploaded_at -> BigInt,
+    }
+}
+
+diesel::table! {
     digests (day) {
         day -> Text,
         created_at -> BigInt,
@@ -260,5 +275,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     outbox,
     evaluations,
     complaints,
+    case_attachments,
     digests,
 );

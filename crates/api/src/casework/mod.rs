@@ -3,6 +3,7 @@
 //! transition into the records of one store transaction.
 
 pub mod actor;
+pub mod attachments;
 pub mod notices;
 pub mod numbers;
 pub mod records;

@@ -4,6 +4,7 @@
 use maud::{html, Markup};
 use tongban_core::case::{Case, CaseStatus, Outcome, StageStatus};
 use tongban_core::item::Item;
+use tongban_store::attachments::AttachmentRecord;
 use tongban_store::EventRecord;
 
 use super::ctx::Ctx;
@@ -205,6 +206,54 @@ pub fn stages(ctx: &Ctx, catalogue: &CatalogueView, item: &Item, case: &Case) ->
                         @if let Some(d) = s.due { " · " (ctx.t("期限", "due")) " " (names::date(d.date, l)) }
                         @if let (Some(o), Some(by)) = (&s.opinion, &s.by) {
                             br; span.hint { (by) "：" (o) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A size in bytes as people read it.
+fn size(bytes: i64) -> String {
+    match bytes {
+        b if b < 1024 => format!("{b} B"),
+        b if b < 1024 * 1024 => format!("{:.1} KiB", b as f64 / 1024.0),
+        b => format!("{:.1} MiB", b as f64 / (1024.0 * 1024.0)),
+    }
+}
+
+/// The files attached to the case, each with a download link (`/files/{no}/{id}`, which
+/// checks again who asks).
+pub fn attachments(
+    ctx: &Ctx,
+    state: &AppState,
+    files: &[AttachmentRecord],
+    item: Option<&Item>,
+) -> Markup {
+    html! {
+        h2 #attachments { (ctx.t("已上传的材料", "Uploaded materials")) }
+        @if files.is_empty() {
+            p { (ctx.t("尚未上传材料文件。", "No file has been uploaded.")) }
+        } @else {
+            table.stack aria-labelledby="attachments" {
+                thead { tr {
+                    th scope="col" { (ctx.t("材料", "Material")) }
+                    th scope="col" { (ctx.t("文件", "File")) }
+                    th scope="col" { (ctx.t("大小", "Size")) }
+                    th scope="col" { (ctx.t("上传时间", "Uploaded")) }
+                } }
+                tbody {
+                    @for f in files {
+                        tr {
+                            td data-label=(ctx.t("材料", "Material")) { (material_name(item, &f.material_code)) }
+                            td data-label=(ctx.t("文件", "File")) {
+                                a id={ "file-link-" (f.id) } href={ "/files/" (f.case_no) "/" (f.id) } download { (f.file_name) }
+                            }
+                            td data-label=(ctx.t("大小", "Size")) { (size(f.size)) }
+                            td data-label=(ctx.t("上传时间", "Uploaded")) {
+                                (names::time(from_millis(f.uploaded_at), state.hall, ctx.lang))
+                            }
                         }
                     }
                 }

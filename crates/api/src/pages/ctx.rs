@@ -46,7 +46,8 @@ fn holds(caller: &Caller, role: Role) -> bool {
     caller.has(role) && (role != Role::Clerk || caller.window().is_some())
 }
 
-/// The staff member signed in by the session cookie.
+/// Someone signed in by the session cookie: staff (a clerk at a window, back office,
+/// supervision) or an applicant.
 pub struct Staff {
     pub caller: Caller,
 }
@@ -243,6 +244,25 @@ impl Ctx {
             .is_some_and(|s| roles.iter().any(|r| holds(&s.caller, *r)))
     }
 
+    /// The signed-in applicant, or a redirect to the applicants' sign-in page.
+    pub fn applicant(&self) -> Result<&Caller, PageErr> {
+        match &self.staff {
+            Some(s) if s.caller.has(Role::Applicant) => Ok(&s.caller),
+            _ => Err(PageErr::SignIn),
+        }
+    }
+
+    /// Where a page of this path sends someone who must sign in: applicants' pages to the
+    /// applicants' sign-in, everything else to the staff sign-in.
+    fn sign_in_path(&self) -> &'static str {
+        let applicants = ["/my/", "/my?", "/apply/", "/account/"];
+        if self.here == "/my" || applicants.iter().any(|p| self.here.starts_with(p)) {
+            "/account/login"
+        } else {
+            "/staff/login"
+        }
+    }
+
     fn cookie<'c>(&self, name: &'c str, value: String) -> Cookie<'c> {
         Cookie::build(name, value)
             .path("/")
@@ -310,11 +330,20 @@ impl Ctx {
             }) => self.html(status, &title, body),
             Ok(Out::Redirect(to)) => self.redirect(&to),
             Err(PageErr::SignIn) => self.redirect(&format!(
-                "/staff/login?next={}{}",
+                "{}?next={}{}",
+                self.sign_in_path(),
                 lang::encode(&self.here),
                 if self.session_lost { "&expired=1" } else { "" }
             )),
             Err(PageErr::Problem(p)) => self.problem(&p),
+        }
+    }
+
+    /// The answer of a handler that builds its own response (cookies) unless it failed.
+    pub fn answer(&self, result: Result<HttpResponse, PageErr>) -> HttpResponse {
+        match result {
+            Ok(res) => res,
+            Err(e) => self.respond(Err(e)),
         }
     }
 

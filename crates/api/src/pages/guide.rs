@@ -42,13 +42,29 @@ pub async fn home(ctx: Ctx, state: web::Data<AppState>) -> HttpResponse {
         h1 { (title) }
         p.lead {
             (ctx.t(
-                "查办事指南、查询办件进度。窗口工作人员请从右上角登录。",
-                "Read the service guide and follow your application. Window staff sign in at the top."
+                "查办事指南、在线申请、查询办件进度。窗口工作人员请从右上角登录。",
+                "Read the service guide, apply online and follow your application. Window staff sign in at the top."
             ))
         }
         section aria-labelledby="find" {
             h2 #find { (ctx.t("查找办事事项", "Find a service")) }
             (search_form(&ctx, &catalogue, "", ""))
+        }
+        section aria-labelledby="online" {
+            h2 #online { (ctx.t("网上申请", "Apply online")) }
+            p {
+                (ctx.t("注册并登录申请人账号后，可在事项的办事指南页面在线申请、上传材料，并在“我的办件”中查看进度、补正材料和评价服务。",
+                    "With an applicant account you apply online from an item's guide page, upload the materials, and follow your cases, hand in what is missing and rate the service under “My cases”."))
+            }
+            p {
+                @if ctx.applicant().is_ok() {
+                    a.button #home-my-cases href="/my/cases" { (ctx.t("我的办件", "My cases")) }
+                } @else {
+                    a.button #home-sign-in href="/account/login" { (ctx.t("申请人登录", "Applicant sign-in")) }
+                    " "
+                    a.button.secondary #home-register href="/account/register" { (ctx.t("注册账号", "Register")) }
+                }
+            }
         }
         section aria-labelledby="track" {
             h2 #track { (ctx.t("查询办件进度", "Follow your application")) }
@@ -189,6 +205,9 @@ fn item_page(ctx: &Ctx, catalogue: &CatalogueView, code: &str) -> PageResult {
         @if !item.conditions.is_empty() {
             h2 { (ctx.t("办事条件", "Conditions")) }
             ul { @for c in &item.conditions { li { (c) } } }
+        }
+        p.no-print {
+            a.button #apply-online href={ "/apply/" (item.code) } { (ctx.t("在线申请", "Apply online")) }
         }
         h2 #materials { (ctx.t("申请材料", "Materials")) }
         table.stack aria-labelledby="materials" {

@@ -54,7 +54,18 @@ pub fn page(ctx: &Ctx, title: &str, body: Markup) -> Markup {
                                             }
                                         }
                                     }
+                                } @else if let Some(caller) = ctx.applicant().ok() {
+                                    li { a href="/my/cases" { (ctx.t("我的办件", "My cases")) } }
+                                    li {
+                                        form method="post" action="/account/logout" {
+                                            (ctx.csrf_field())
+                                            button.link #sign-out type="submit" {
+                                                (ctx.t("退出", "Sign out")) " (" (caller.username()) ")"
+                                            }
+                                        }
+                                    }
                                 } @else {
+                                    li { a href="/account/login" { (ctx.t("申请人登录", "Applicant sign-in")) } }
                                     li { a href="/staff/login" { (ctx.t("工作人员登录", "Staff sign-in")) } }
                                 }
                                 li {

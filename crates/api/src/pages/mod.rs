@@ -1,17 +1,21 @@
-//! Server-rendered pages (maud): the service guide and the public status query for
-//! applicants, the staff console (sign-in; a clerk's queue, intake and printable receipt and
-//! supplement notice; the back office's work queue; case actions with a confirmation step)
-//! and the supervision office's alerts and statistics with server-drawn SVG charts.
+//! Server-rendered pages (maud): the service guide, the public status query, the applicants'
+//! account, online application with files, their cases, supplements and ratings; the staff
+//! console (sign-in; a clerk's queue, intake and printable receipt and supplement notice; the
+//! back office's work queue; case actions with a confirmation step) and the supervision
+//! office's alerts and statistics with server-drawn SVG charts.
 //!
 //! Pages call the same application code as the JSON routes (intake, case actions, sign-in,
 //! scope checks); they add only forms, confirmation and HTML. Simplified Chinese by default,
 //! English by the `lang` cookie or `Accept-Language`; one stylesheet, no JavaScript.
 //! See docs/pages.md.
 
+mod applicant;
+pub(crate) mod application;
 mod assets;
 pub(crate) mod case_parts;
 pub(crate) mod chart;
 mod ctx;
+mod files;
 mod form;
 mod guide;
 mod lang;
@@ -32,7 +36,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(guide::list)
         .service(guide::item_guide)
         .service(status::show_form)
-        .service(status::query);
+        .service(status::query)
+        .service(files::download);
+    applicant::configure(cfg);
     staff::configure(cfg);
     supervision::configure(cfg);
 }

@@ -161,7 +161,15 @@ pub async fn register(
     state: web::Data<AppState>,
     body: web::Json<RegisterRequest>,
 ) -> Result<HttpResponse, Problem> {
-    let body = body.into_inner();
+    let registered = register_applicant(&state, body.into_inner()).await?;
+    Ok(HttpResponse::Created().json(registered))
+}
+
+/// The checks and the insert of [`register`] (the applicants' registration page shares it).
+pub(crate) async fn register_applicant(
+    state: &AppState,
+    body: RegisterRequest,
+) -> Result<Registered, Problem> {
     let mut fields = Fields::default();
     fields.username("username", &body.username);
     fields.password("password", &body.password);
@@ -202,13 +210,14 @@ pub async fn register(
                     format!("用户名 {username} 已被使用，请换一个。"),
                     format!("The username {username} is taken; choose another."),
                 ),
-            ),
+            )
+            .with_field("username", Text::new("已被使用", "is taken")),
             other => crate::store_problem(other),
         })?;
-    Ok(HttpResponse::Created().json(Registered {
+    Ok(Registered {
         username: body.username,
         roles: vec![Role::Applicant],
-    }))
+    })
 }
 
 /// Mounts this module's routes.

@@ -1,6 +1,7 @@
 //! Route handlers, one module per area of api.md.
 
 pub mod admin;
+pub mod attachments;
 pub mod auth;
 pub mod calendar;
 pub mod cases;

@@ -254,15 +254,37 @@ pub async fn evaluate(
 ) -> Result<HttpResponse, Problem> {
     state.public_limit.check(&req)?;
     let body = body.into_inner();
+    let evaluated = rate(
+        &state,
+        &case_no,
+        &body.query_code,
+        body.score,
+        body.comment,
+        "public",
+    )
+    .await?;
+    Ok(HttpResponse::Created().json(evaluated))
+}
+
+/// The checks and the insert of [`evaluate`] (the applicant's case page shares it, with the
+/// query code of the case it owns); `actor` goes into the audit record.
+pub(crate) async fn rate(
+    state: &AppState,
+    case_no: &str,
+    query_code: &str,
+    score: i64,
+    comment: Option<String>,
+    actor: &str,
+) -> Result<Evaluated, Problem> {
     let mut f = Fields::default();
-    if !(1..=5).contains(&body.score) {
+    if !(1..=5).contains(&score) {
         f.error("score", "评分须为 1 到 5", "must be 1 to 5");
     }
-    if let Some(c) = &body.comment {
+    if let Some(c) = &comment {
         f.text("comment", c, 0, MAX_TEXT);
     }
     f.finish()?;
-    let (case, _) = case_by_code(&state, &case_no, &body.query_code).await?;
+    let (case, _) = case_by_code(state, case_no, query_code).await?;
     if !case.status.is_terminal() {
         return Err(Problem::new(
             StatusCode::CONFLICT,
@@ -275,7 +297,7 @@ pub async fn evaluate(
         ));
     }
     let now = state.clock.now();
-    let follow_up_due = if body.score <= 2 {
+    let follow_up_due = if score <= 2 {
         let due = evaluation_follow_up_due(&state.calendar(), state.hall, now, FOLLOW_UP_DAYS)
             .map_err(|e| {
                 tracing::warn!(error = %e, "follow-up due outside the calendar");
@@ -287,8 +309,8 @@ pub async fn evaluate(
     };
     let record = EvaluationRecord {
         case_no: case.case_no.clone(),
-        score: body.score,
-        comment: body.comment.clone().filter(|c| !c.trim().is_empty()),
+        score,
+        comment: comment.filter(|c| !c.trim().is_empty()),
         at: millis(now),
         follow_up_due: follow_up_due.map(millis),
         followed_up_at: None,
@@ -296,10 +318,10 @@ pub async fn evaluate(
     };
     let audit_record = NewAudit {
         at: millis(now),
-        actor: "public".into(),
+        actor: actor.to_owned(),
         action: "case.evaluated".into(),
         subject: case.case_no.clone(),
-        detail: to_json(&serde_json::json!({"score": body.score})),
+        detail: to_json(&serde_json::json!({"score": score})),
     };
     state
         .store
@@ -318,12 +340,12 @@ pub async fn evaluate(
             ),
             other => store_problem(other),
         })?;
-    Ok(HttpResponse::Created().json(Evaluated {
+    Ok(Evaluated {
         case_no: case.case_no,
-        score: body.score,
+        score,
         at: now,
         follow_up_due,
-    }))
+    })
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

@@ -11,6 +11,7 @@ use tongban_store::events;
 
 use super::actions::{action_form, blocked_box, offered, slug, Offer, ACTIONS};
 use crate::auth::caller::Caller;
+use crate::casework::attachments;
 use crate::casework::view::CaseView;
 use crate::pages::case_parts;
 use crate::pages::ctx::{Ctx, Out, PageResult, CASE_WORKERS};
@@ -49,6 +50,7 @@ pub async fn case_page(
         .read(move |conn| events::for_case(conn, &no))
         .await
         .map_err(store_problem)?;
+    let files = attachments::list(state, &case.case_no).await?;
     let mut actions = offered(state, caller, &case, &item).await?;
     // An action that just failed keeps its form, with the reason, even if it is no longer
     // offered.
@@ -119,6 +121,7 @@ pub async fn case_page(
             }
         } }
         (case_parts::missing(ctx, case, Some(&item)))
+        (case_parts::attachments(ctx, state, &files, Some(&item)))
         h2 #checklist { (ctx.t("材料清单", "Material checklist")) }
         table.stack aria-labelledby="checklist" {
             thead { tr {

@@ -5,20 +5,22 @@
 
 use actix_web::{get, post, web, HttpResponse};
 use maud::{html, Markup};
-use rand::RngCore;
 use serde::Deserialize;
-use tongban_core::case::ApplicantKind;
 use tongban_core::grant::{authorise, ItemRef, WindowAction, WindowRequest};
 use tongban_core::item::Item;
 use tongban_store::grants;
 
 use crate::auth::caller::Caller;
+use crate::pages::application::{
+    applicant_body, applicant_field, applicant_fields, error_summary_linked, field_error, key_of,
+    requirement_tag,
+};
 use crate::pages::ctx::{Ctx, Out, PageResult};
 use crate::pages::form::{Form, Posted};
 use crate::pages::names;
 use crate::problem::Problem;
 use crate::records::grant_from_record;
-use crate::routes::cases::{intake, ApplicantBody, IntakeRequest, MaterialBody};
+use crate::routes::cases::{intake, IntakeRequest, MaterialBody};
 use crate::state::AppState;
 use crate::store_problem;
 
@@ -60,79 +62,20 @@ async fn granted_items(state: &AppState, caller: &Caller) -> Result<Vec<Item>, P
         .collect())
 }
 
-fn new_key() -> String {
-    let mut bytes = [0u8; 16];
-    rand::rngs::OsRng.fill_bytes(&mut bytes);
-    format!("page-{}", hex::encode(bytes))
-}
-
-/// The problem's message for the form field `field` (named as in the JSON body).
-fn field_error(ctx: &Ctx, error: Option<&Problem>, api_field: &str, id: &str) -> Markup {
-    let found = error.and_then(|p| {
-        p.errors
-            .iter()
-            .find(|e| e.field == api_field || e.field.starts_with(&format!("{api_field}[")))
-    });
-    html! {
-        @if let Some(e) = found {
-            span.field-error id={ "err-" (id) } { (ctx.text(&e.message)) }
-        }
-    }
-}
-
-fn has_error(error: Option<&Problem>, api_field: &str) -> bool {
-    error.is_some_and(|p| p.errors.iter().any(|e| e.field == api_field))
-}
-
 fn application_form(
     ctx: &Ctx,
     item: &Item,
     values: Option<&Form>,
     error: Option<&Problem>,
 ) -> Markup {
-    let v = |name: &str| values.map(|f| f.get(name).to_owned()).unwrap_or_default();
-    let kind = v("kind");
-    let key = values
-        .map(|f| f.get("key").to_owned())
-        .filter(|k| !k.is_empty())
-        .unwrap_or_else(new_key);
-    let text_field = |id: &str,
-                      api: &str,
-                      label: &str,
-                      kind_attr: &str,
-                      autocomplete: &str,
-                      required: bool| {
-        let bad = has_error(error, api);
-        html! {
-            label for=(id) { (label) @if !required { span.hint { (ctx.t("（可选）", "(optional)")) } } }
-            (field_error(ctx, error, api, id))
-            input id=(id) type=(kind_attr) name=(id) value=(v(id)) autocomplete=(autocomplete)
-                maxlength="200" required[required]
-                aria-invalid=[bad.then_some("true")]
-                aria-describedby=[bad.then(|| format!("err-{id}"))];
-        }
-    };
+    let key = key_of(values);
     html! {
         h2 { (item.name) " (" (item.code) ")" }
         form method="post" action="/staff/intake" {
             (ctx.csrf_field())
             input type="hidden" name="item" value=(item.code);
             input type="hidden" name="key" value=(key);
-            fieldset {
-                legend { (ctx.t("申请人", "Applicant")) }
-                @for (k, id) in [(ApplicantKind::Person, "kind-person"), (ApplicantKind::Organization, "kind-org")] {
-                    @let value = if k == ApplicantKind::Person { "person" } else { "organization" };
-                    label.choice for=(id) {
-                        input id=(id) type="radio" name="kind" value=(value)
-                            checked[kind == value || (kind.is_empty() && k == ApplicantKind::Person)];
-                        span { (names::applicant_kind(k, ctx.lang)) }
-                    }
-                }
-                (text_field("name", "applicant.name", ctx.t("姓名或单位名称", "Name of the person or organisation"), "text", "name", true))
-                (text_field("id_number", "applicant.id_number", ctx.t("身份证号码或统一社会信用代码", "ID number or unified social credit code"), "text", "off", true))
-                (text_field("phone", "applicant.phone", ctx.t("联系电话", "Phone"), "tel", "tel", false))
-                (text_field("email", "applicant.email", ctx.t("电子邮箱（用于接收办理通知）", "E-mail (for notices about the case)"), "email", "email", false))
-            }
+            (applicant_fields(ctx, values, &[], error))
             fieldset {
                 legend { (ctx.t("材料清单：勾选已收取的材料", "Material checklist: tick what you received")) }
                 (field_error(ctx, error, "materials", "materials"))
@@ -144,10 +87,7 @@ fn application_form(
                             checked[values.is_some_and(|f| f.has("material", &m.code))];
                         span {
                             (m.name) " · " (names::material_form(m.form, ctx.lang))
-                            " "
-                            @if m.required && m.tolerable { span.tag.tag-tolerable { (ctx.t("必要，可容缺", "Required, may follow")) } }
-                            @else if m.required { span.tag.tag-required { (ctx.t("必要", "Required")) } }
-                            @else { span.tag.tag-optional { (ctx.t("非必要", "Optional")) } }
+                            " " (requirement_tag(ctx, m))
                         }
                     }
                     label for=(copies_id) { span.hint { (ctx.t("份数：", "Copies: ")) (m.name) } }
@@ -173,14 +113,7 @@ async fn intake_page(
     let title = ctx.t("窗口收件", "Intake at the window");
     let body = html! {
         h1 { (title) }
-        @if let Some(p) = error {
-            div.error-summary role="alert" {
-                p { strong { (ctx.text(&p.title)) } "：" (ctx.text(&p.detail)) }
-                @if !p.errors.is_empty() {
-                    ul { @for e in &p.errors { li { (e.field) "：" (ctx.text(&e.message)) } } }
-                }
-            }
-        }
+        (error_summary_linked(ctx, error, |f| applicant_field(ctx, f)))
         @if items.is_empty() {
             p.notice { (ctx.t("本窗口目前没有受理授权，不能收件。", "This window holds no grant to accept applications now.")) }
         } @else {
@@ -226,7 +159,6 @@ pub async fn show_form(
 }
 
 fn request(form: &Form) -> Result<IntakeRequest, Problem> {
-    let optional = |name: &str| Some(form.get(name).to_owned()).filter(|v| !v.is_empty());
     let mut materials = Vec::new();
     for code in form.all("material") {
         let copies = form.get(&format!("copies-{code}"));
@@ -252,17 +184,7 @@ fn request(form: &Form) -> Result<IntakeRequest, Problem> {
     }
     Ok(IntakeRequest {
         item_code: form.get("item").to_owned(),
-        applicant: ApplicantBody {
-            kind: if form.get("kind") == "organization" {
-                ApplicantKind::Organization
-            } else {
-                ApplicantKind::Person
-            },
-            name: form.get("name").to_owned(),
-            id_number: form.get("id_number").to_owned(),
-            phone: optional("phone"),
-            email: optional("email"),
-        },
+        applicant: applicant_body(form),
         materials,
         form: None,
     })

@@ -189,27 +189,22 @@ pub async fn sign_in(
         Ok(form) => sign_in_page(&ctx, &state, &auth, &form).await,
         Err(e) => Err(e),
     };
-    match result {
-        Ok(res) => res,
-        Err(e) => ctx.respond(Err(e)),
-    }
+    ctx.answer(result)
 }
 
-fn sign_out_page(ctx: &Ctx, posted: Posted) -> Result<HttpResponse, PageErr> {
+/// Forgets the session cookie and goes to `to` (the applicants' sign-out shares it).
+pub(crate) fn sign_out_page(ctx: &Ctx, posted: Posted, to: &str) -> Result<HttpResponse, PageErr> {
     let form = Form::read(posted)?;
     ctx.check_csrf(&form)?;
     Ok(ctx
         .builder(StatusCode::SEE_OTHER)
         .cookie(ctx.cleared_session_cookie())
-        .insert_header((header::LOCATION, "/staff/login"))
+        .insert_header((header::LOCATION, to.to_owned()))
         .finish())
 }
 
 /// `POST /staff/logout`: forgets the session cookie.
 #[post("/staff/logout")]
 pub async fn sign_out(ctx: Ctx, posted: Posted) -> HttpResponse {
-    match sign_out_page(&ctx, posted) {
-        Ok(res) => res,
-        Err(e) => ctx.respond(Err(e)),
-    }
+    ctx.answer(sign_out_page(&ctx, posted, "/staff/login"))
 }

@@ -7,10 +7,11 @@ mod case;
 mod intake;
 mod login;
 mod print;
-mod queue;
+pub(crate) mod queue;
 
 use actix_web::web;
 
+pub(crate) use login::sign_out_page;
 pub(crate) use queue::alert_badge;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {

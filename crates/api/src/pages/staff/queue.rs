@@ -57,7 +57,7 @@ fn line(state: &AppState, catalogue: &CatalogueView, record: &CaseRecord) -> Opt
 }
 
 /// The due date that matters next for the case.
-fn next_due(v: &CaseView) -> Option<(NaiveDate, &'static str, &'static str)> {
+pub(crate) fn next_due(v: &CaseView) -> Option<(NaiveDate, &'static str, &'static str)> {
     if let Some(d) = v.acceptance_due {
         return Some((d, "受理期限", "acceptance"));
     }

@@ -1,0 +1,271 @@
+//! Applicants' accounts: registration (the code of `POST /api/v1/auth/register`), sign-in
+//! without a window and sign-out. The session is the same cookie as the staff's: the signed
+//! access token, expiring with it.
+
+use actix_web::{get, http::header, http::StatusCode, post, web, HttpResponse};
+use maud::{html, Markup};
+use serde::Deserialize;
+use tongban_core::role::Role;
+
+use crate::auth::caller::Authenticator;
+use crate::pages::application::{error_summary, field_error, has_error};
+use crate::pages::ctx::{Ctx, Out, PageErr};
+use crate::pages::form::{Form, Posted};
+use crate::pages::lang;
+use crate::pages::staff::sign_out_page;
+use crate::problem::{Problem, Text};
+use crate::routes::auth::{
+    register_applicant, sign_in as check_sign_in, RegisterRequest, TokenRequest,
+};
+use crate::state::AppState;
+
+#[derive(Deserialize)]
+pub struct Next {
+    next: Option<String>,
+    expired: Option<String>,
+}
+
+/// Where to go after signing in: a local page that is not the staff console.
+fn after_sign_in(next: &str) -> String {
+    let next = lang::local_path(next);
+    if next == "/" || next.starts_with("/staff") || next.starts_with("/account") {
+        "/my/cases".to_owned()
+    } else {
+        next.to_owned()
+    }
+}
+
+/// What a form that failed sent and got.
+#[derive(Clone, Copy)]
+struct Filled<'a> {
+    values: Option<&'a Form>,
+    error: Option<&'a Problem>,
+}
+
+/// A text input with its label and the error next to it; `kind` is the input type and its
+/// autocomplete token.
+fn input(
+    ctx: &Ctx,
+    id: &str,
+    label: &str,
+    kind: (&str, &str),
+    filled: Filled,
+    required: bool,
+) -> Markup {
+    let Filled { values, error } = filled;
+    let (kind, autocomplete) = kind;
+    let bad = has_error(error, id);
+    // Passwords are never sent back into a page.
+    let value = if kind == "password" {
+        String::new()
+    } else {
+        values.map(|f| f.get(id).to_owned()).unwrap_or_default()
+    };
+    html! {
+        label for=(id) { (label) @if !required { span.hint { (ctx.t("（可选）", "(optional)")) } } }
+        (field_error(ctx, error, id, id))
+        input id=(id) name=(id) type=(kind) value=(value) autocomplete=(autocomplete)
+            maxlength="200" required[required]
+            aria-invalid=[bad.then_some("true")]
+            aria-describedby=[bad.then(|| format!("err-{id}"))];
+    }
+}
+
+fn login_form(
+    ctx: &Ctx,
+    next: &str,
+    values: Option<&Form>,
+    error: Option<&Problem>,
+    expired: bool,
+) -> Markup {
+    let filled = Filled { values, error };
+    html! {
+        h1 { (ctx.t("申请人登录", "Applicant sign-in")) }
+        @if expired || ctx.session_lost {
+            div.notice role="status" { p { (ctx.t("登录已过期，请重新登录。", "Your session has expired; please sign in again.")) } }
+        }
+        (error_summary(ctx, error))
+        form method="post" action="/account/login" {
+            (ctx.csrf_field())
+            input type="hidden" name="next" value=(next);
+            (input(ctx, "username", ctx.t("用户名", "Username"), ("text", "username"), filled, true))
+            (input(ctx, "password", ctx.t("密码", "Password"), ("password", "current-password"), filled, true))
+            div.actions-row { button type="submit" { (ctx.t("登录", "Sign in")) } }
+        }
+        p {
+            (ctx.t("还没有账号？", "No account yet? "))
+            a href={ "/account/register?next=" (lang::encode(next)) } { (ctx.t("注册申请人账号", "Register as an applicant")) }
+        }
+    }
+}
+
+fn register_form(ctx: &Ctx, next: &str, values: Option<&Form>, error: Option<&Problem>) -> Markup {
+    let filled = Filled { values, error };
+    html! {
+        h1 { (ctx.t("注册申请人账号", "Register as an applicant")) }
+        p.lead { (ctx.t("注册后可在线申请、查看我的办件、补正材料和评价服务。", "With an account you apply online, follow your cases, hand in missing materials and rate the service.")) }
+        (error_summary(ctx, error))
+        form method="post" action="/account/register" {
+            (ctx.csrf_field())
+            input type="hidden" name="next" value=(next);
+            (input(ctx, "username", ctx.t("用户名（3–64 个字母、数字或 _ - . @）", "Username (3–64 letters, digits or _ - . @)"), ("text", "username"), filled, true))
+            (input(ctx, "password", ctx.t("密码（至少 8 位）", "Password (at least 8 characters)"), ("password", "new-password"), filled, true))
+            (input(ctx, "name", ctx.t("真实姓名", "Full name"), ("text", "name"), filled, true))
+            (input(ctx, "phone", ctx.t("手机号码", "Mobile phone"), ("tel", "tel"), filled, false))
+            (input(ctx, "email", ctx.t("电子邮箱", "E-mail"), ("email", "email"), filled, false))
+            div.actions-row { button type="submit" { (ctx.t("注册并登录", "Register and sign in")) } }
+        }
+        p {
+            (ctx.t("已有账号？", "Have an account? "))
+            a href={ "/account/login?next=" (lang::encode(next)) } { (ctx.t("登录", "Sign in")) }
+        }
+    }
+}
+
+fn next_of(q: Result<web::Query<Next>, actix_web::Error>) -> (String, bool) {
+    let q = q.ok().map(|q| q.into_inner());
+    let expired = q.as_ref().is_some_and(|q| q.expired.is_some());
+    let next = after_sign_in(q.and_then(|q| q.next).as_deref().unwrap_or("/"));
+    (next, expired)
+}
+
+/// `GET /account/login`.
+#[get("/account/login")]
+pub async fn show_login(ctx: Ctx, q: Result<web::Query<Next>, actix_web::Error>) -> HttpResponse {
+    let (next, expired) = next_of(q);
+    let body = login_form(&ctx, &next, None, None, expired);
+    ctx.respond(Ok(Out::ok(ctx.t("申请人登录", "Applicant sign-in"), body)))
+}
+
+/// `GET /account/register`.
+#[get("/account/register")]
+pub async fn show_register(
+    ctx: Ctx,
+    q: Result<web::Query<Next>, actix_web::Error>,
+) -> HttpResponse {
+    let (next, _) = next_of(q);
+    let body = register_form(&ctx, &next, None, None);
+    ctx.respond(Ok(Out::ok(ctx.t("注册", "Register"), body)))
+}
+
+/// Signs in as an applicant and answers with the session cookie and the redirect.
+async fn open_session(
+    ctx: &Ctx,
+    state: &AppState,
+    auth: &Authenticator,
+    username: &str,
+    password: &str,
+    next: &str,
+) -> Result<HttpResponse, Problem> {
+    let request = TokenRequest {
+        username: username.to_owned(),
+        password: password.to_owned(),
+        window: None,
+    };
+    let (claims, token) = check_sign_in(state, auth, &request).await?;
+    if !claims.roles.contains(&Role::Applicant) {
+        return Err(Problem::new(
+            StatusCode::FORBIDDEN,
+            "not_an_applicant",
+            Text::new("无法登录", "Cannot sign in here"),
+            Text::new(
+                "此处仅供申请人登录；工作人员请从“工作人员登录”进入。",
+                "Only applicants sign in here; staff use the staff sign-in.",
+            ),
+        ));
+    }
+    let lifetime = claims.exp - state.clock.now().timestamp();
+    Ok(ctx
+        .builder(StatusCode::SEE_OTHER)
+        .cookie(ctx.session_cookie(token, lifetime))
+        .insert_header((header::LOCATION, after_sign_in(next)))
+        .finish())
+}
+
+async fn login_page(
+    ctx: &Ctx,
+    state: &AppState,
+    auth: &Authenticator,
+    posted: Posted,
+) -> Result<HttpResponse, PageErr> {
+    let form = Form::read(posted)?;
+    ctx.check_csrf(&form)?;
+    let next = after_sign_in(form.get("next"));
+    let result = if form.get("username").is_empty() || form.get("password").is_empty() {
+        Err(Problem::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+            Text::new("请填写完整", "Incomplete"),
+            Text::new("请填写用户名和密码。", "Enter your username and password."),
+        ))
+    } else {
+        open_session(
+            ctx,
+            state,
+            auth,
+            form.get("username"),
+            form.get("password"),
+            &next,
+        )
+        .await
+    };
+    result.or_else(|p| {
+        let body = login_form(ctx, &next, Some(&form), Some(&p), false);
+        Ok(ctx.html(p.status, ctx.t("申请人登录", "Applicant sign-in"), body))
+    })
+}
+
+/// `POST /account/login`.
+#[post("/account/login")]
+pub async fn login(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    auth: web::Data<Authenticator>,
+    posted: Posted,
+) -> HttpResponse {
+    ctx.answer(login_page(&ctx, &state, &auth, posted).await)
+}
+
+async fn register_page(
+    ctx: &Ctx,
+    state: &AppState,
+    auth: &Authenticator,
+    posted: Posted,
+) -> Result<HttpResponse, PageErr> {
+    let form = Form::read(posted)?;
+    ctx.check_csrf(&form)?;
+    let next = after_sign_in(form.get("next"));
+    let optional = |name: &str| Some(form.get(name).to_owned()).filter(|v| !v.is_empty());
+    let request = RegisterRequest {
+        username: form.get("username").to_owned(),
+        password: form.get("password").to_owned(),
+        name: form.get("name").to_owned(),
+        email: optional("email"),
+        phone: optional("phone"),
+    };
+    let result = match register_applicant(state, request).await {
+        Ok(r) => open_session(ctx, state, auth, &r.username, form.get("password"), &next).await,
+        Err(p) => Err(p),
+    };
+    result.or_else(|p| {
+        let body = register_form(ctx, &next, Some(&form), Some(&p));
+        Ok(ctx.html(p.status, ctx.t("注册", "Register"), body))
+    })
+}
+
+/// `POST /account/register`: creates the account and signs in.
+#[post("/account/register")]
+pub async fn register(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    auth: web::Data<Authenticator>,
+    posted: Posted,
+) -> HttpResponse {
+    ctx.answer(register_page(&ctx, &state, &auth, posted).await)
+}
+
+/// `POST /account/logout`: forgets the session cookie.
+#[post("/account/logout")]
+pub async fn logout(ctx: Ctx, posted: Posted) -> HttpResponse {
+    ctx.answer(sign_out_page(&ctx, posted, "/"))
+}

@@ -1,0 +1,25 @@
+//! The applicants' pages: an account (register, sign in without a window, sign out), the
+//! online application with files from the guide, "my cases" with each case's page, the
+//! supplement after a notice and the rating after the end.
+
+mod account;
+mod actions;
+mod apply;
+mod cases;
+mod upload_form;
+
+use actix_web::web;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(account::show_login)
+        .service(account::login)
+        .service(account::show_register)
+        .service(account::register)
+        .service(account::logout)
+        .service(apply::show)
+        .service(apply::submit)
+        .service(cases::list)
+        .service(cases::show)
+        .service(actions::supplement)
+        .service(actions::evaluation);
+}
