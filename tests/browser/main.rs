@@ -14,7 +14,9 @@ mod backend;
 #[path = "../blackbox/harness.rs"]
 mod harness;
 
+mod back_office;
 mod chrome;
 mod session;
 mod steps;
+mod supervision;
 mod window;

@@ -42,6 +42,13 @@ fn literal(s: &str) -> String {
     }
 }
 
+/// Whether an element's command failed because its page is gone: a stale reference, or — when
+/// the question reaches Chromium while the old document is being torn down — its inspector's
+/// "Node with given id does not belong to the document".
+fn is_gone(e: &fantoccini::error::CmdError) -> bool {
+    e.is_stale_element_reference() || e.to_string().contains("does not belong to the document")
+}
+
 impl Session {
     /// A fresh browser for `test` on the server at `base`; clears the test's screenshots.
     pub fn open(chrome: &Chrome, test: &str, base: &str) -> Session {
@@ -203,6 +210,15 @@ impl Session {
         self.click_to_next_page(link, text);
     }
 
+    /// Follows the first link inside `e` (a row of a table, say).
+    pub fn follow_in(&self, e: &Element) {
+        let link = self
+            .rt
+            .block_on(e.find(Locator::XPath(".//a")))
+            .unwrap_or_else(|e| panic!("a link in the element on {}: {e}", self.path()));
+        self.click_to_next_page(link, "link");
+    }
+
     /// Clicks something that leads to another page and waits until the page clicked on is
     /// gone: chromedriver does not always hold the next command until a form's submission
     /// has begun to navigate. Once it has, the next command waits for the new page to load.
@@ -216,7 +232,7 @@ impl Session {
                 .unwrap_or_else(|e| panic!("click «{what}»: {e}"));
             loop {
                 match page.tag_name().await {
-                    Err(e) if e.is_stale_element_reference() => return,
+                    Err(e) if is_gone(&e) => return,
                     Err(e) => panic!("after «{what}»: {e}"),
                     Ok(_) if Instant::now() > deadline => {
                         panic!("«{what}» led to no other page within {NAVIGATION:?}")
@@ -262,6 +278,37 @@ impl Session {
     /// The rendered text of an element.
     pub fn text_of(&self, e: &Element) -> String {
         self.rt.block_on(e.text()).expect("text")
+    }
+
+    /// The attribute `name` of an element, empty when it has none.
+    pub fn attr_of(&self, e: &Element, name: &str) -> String {
+        self.rt
+            .block_on(e.attr(name))
+            .expect("attribute")
+            .unwrap_or_default()
+    }
+
+    /// The size an element is drawn at, in CSS pixels: (width, height).
+    pub fn size_of(&self, e: &Element) -> (f64, f64) {
+        let (_, _, w, h) = self.rt.block_on(e.rectangle()).expect("rectangle");
+        (w, h)
+    }
+
+    /// Fetches `path` from the page as a link of it would, with the browser's cookies (the
+    /// session's `HttpOnly` one too): the status, the `Content-Type` and the body. For a
+    /// download, which a click saves to a file instead of showing.
+    pub fn fetch(&self, path: &str) -> (u16, String, String) {
+        const FETCH: &str = "const [path, done] = arguments; \
+            fetch(path, {credentials: 'same-origin'}) \
+            .then(r => r.text().then(t => done([r.status, r.headers.get('content-type'), t]))) \
+            .catch(e => done([0, '', String(e)]));";
+        let got = self
+            .rt
+            .block_on(self.client().execute_async(FETCH, vec![json!(path)]))
+            .unwrap_or_else(|e| panic!("fetch {path}: {e}"));
+        let status = got[0].as_u64().unwrap_or(0) as u16;
+        let text = |i: usize| got[i].as_str().unwrap_or_default().to_owned();
+        (status, text(1), text(2))
     }
 
     /// The computed CSS value of `prop` on an element.

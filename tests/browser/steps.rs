@@ -1,5 +1,7 @@
-//! Steps several tests take: starting a server and a browser, signing in at a window,
-//! taking and accepting an application, moving the test clock.
+//! Steps several tests take: starting a server and a browser, signing in at a window or
+//! without one, taking and accepting an application, confirming an action, finding a row.
+
+use fantoccini::elements::Element;
 
 use crate::chrome::chrome;
 use crate::harness::{Server, DEMO_PASSWORD};
@@ -8,6 +10,9 @@ use crate::session::Session;
 /// The test clock's default start (Monday 2026-03-02 09:00 in Shanghai) plus 25 days: past
 /// GA-QR-01's promised limit of 20 natural days.
 pub const DAY25: &str = "2026-03-27T09:00:00+08:00";
+
+/// The rows of the work queue.
+pub const QUEUE_ROWS: &str = "main table tbody tr";
 
 /// A demo server on the test clock (sweeps only when asked) and a browser on it, or `None`
 /// when the test is skipped for want of a browser.
@@ -18,15 +23,92 @@ pub fn start(test: &str) -> Option<(Server, Session)> {
     Some((server, session))
 }
 
-/// Signs in through the staff sign-in form and lands on the queue.
-pub fn sign_in_at_window(b: &mut Session, username: &str, window: &str) {
+/// Fills in the staff sign-in form, choosing the option `window` of the window list, and
+/// signs in.
+fn sign_in(b: &mut Session, username: &str, window: &str) {
     b.fill("用户名", username);
     b.fill("密码", DEMO_PASSWORD);
     b.choose("所在窗口", window);
     b.shot("sign-in");
     b.press("登录");
+}
+
+/// Signs in through the staff sign-in form and lands on the queue.
+pub fn sign_in_at_window(b: &mut Session, username: &str, window: &str) {
+    sign_in(b, username, window);
     assert_eq!(b.path(), "/staff/queue", "signed in");
     assert!(b.text().contains(window), "the queue names the window");
+}
+
+/// Opens the sign-in page, signs in without a window (back office, supervision) and lands
+/// on `home`, the role's home page.
+pub fn sign_in_without_window(b: &mut Session, username: &str, home: &str) {
+    b.goto("/staff/login");
+    sign_in(b, username, "不在窗口");
+    assert_eq!(b.path(), home, "{username} signed in");
+}
+
+/// The clerk of window A02 signs in, takes and accepts a GA-QR-01 application and signs out.
+pub fn accepted_at_a02(b: &mut Session, applicant: &str, id_number: &str) -> Receipt {
+    b.goto("/staff/login");
+    sign_in_at_window(b, "clerk-a02", "A02");
+    let receipt = take_and_accept(b, applicant, id_number);
+    sign_out(b);
+    receipt
+}
+
+/// Signs out with the header's button.
+pub fn sign_out(b: &mut Session) {
+    b.press("退出");
+    assert_eq!(b.path(), "/staff/login", "signed out");
+}
+
+/// Presses the button `action…` of a form (a case action or an alert step), checks that the
+/// confirmation page repeats `repeated` (screenshot `<shot>-confirm`), confirms, and returns
+/// the text of the page it comes back to, which says the action was done (`<shot>-done`).
+pub fn propose_and_confirm(b: &mut Session, action: &str, repeated: &[&str], shot: &str) -> String {
+    b.press(&format!("{action}…"));
+    let confirm = b.text();
+    assert!(confirm.contains("请核对以下内容"), "{confirm}");
+    for text in repeated {
+        assert!(
+            confirm.contains(text),
+            "the confirmation repeats «{text}»: {confirm}"
+        );
+    }
+    b.shot(&format!("{shot}-confirm"));
+    b.press(&format!("确认 {action}"));
+    let page = b.text();
+    assert!(page.contains(&format!("已完成：{action}")), "{page}");
+    b.shot(&format!("{shot}-done"));
+    page
+}
+
+/// The first of the rows matched by `rows` (CSS) whose text contains every one of `texts`,
+/// and its text.
+pub fn row_with(b: &Session, rows: &str, texts: &[&str]) -> (Element, String) {
+    b.all(rows)
+        .into_iter()
+        .map(|r| {
+            let t = b.text_of(&r);
+            (r, t)
+        })
+        .find(|(_, t)| texts.iter().all(|x| t.contains(x)))
+        .unwrap_or_else(|| panic!("a row of «{rows}» with {texts:?}"))
+}
+
+/// As the applicant at home with the receipt: the public status page from the home page,
+/// with the case number and the query code (typed in lower case: it is not case-sensitive).
+pub fn look_up_status(b: &mut Session, receipt: &Receipt) {
+    b.goto("/");
+    b.follow("办件查询");
+    b.fill("办件编号", &receipt.case_no);
+    b.fill("查询码", &receipt.query_code.to_lowercase());
+    b.shot("status-query");
+    b.press("查询");
+    let page = b.text();
+    assert!(page.contains("办件进度"), "{page}");
+    assert_eq!(b.described("办件编号"), receipt.case_no);
 }
 
 /// What the applicant takes home: the receipt's case number and query code.
@@ -55,15 +137,9 @@ pub fn take_and_accept(b: &mut Session, applicant: &str, id_number: &str) -> Rec
     assert!(page.contains(applicant), "{page}");
     b.shot("case-received");
 
-    b.press("受理…");
-    let confirm = b.text();
-    assert!(confirm.contains("请核对以下内容"), "{confirm}");
-    b.shot("accept-confirm");
-    b.press("确认 受理");
-    let page = b.text();
+    let page = propose_and_confirm(b, "受理", &[], "accept");
     assert!(page.contains("已受理"), "{page}");
     assert!(page.contains("承诺办结日期"), "{page}");
-    b.shot("case-accepted");
 
     b.follow("打印收件回执");
     let receipt = Receipt {

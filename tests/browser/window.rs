@@ -1,7 +1,10 @@
 //! The window clerk's path and the applicant's: intake, acceptance, receipt, the public
 //! status page in both languages, and a case past its deadline turning red in the queue.
 
-use crate::steps::{sign_in_at_window, start, take_and_accept, DAY25};
+use crate::steps::{
+    look_up_status, row_with, sign_in_at_window, sign_out, start, take_and_accept, DAY25,
+    QUEUE_ROWS,
+};
 
 const ID_NUMBER: &str = "110101199001015678";
 
@@ -18,19 +21,11 @@ fn clerk_takes_an_application_and_the_applicant_follows_it() {
     sign_in_at_window(&mut b, "clerk-a02", "A02");
     b.shot("queue-empty");
     let receipt = take_and_accept(&mut b, "王五", ID_NUMBER);
-    b.press("退出");
-    assert_eq!(b.path(), "/staff/login", "signed out");
+    sign_out(&mut b);
 
     // The applicant, at home with the receipt.
-    b.goto("/");
-    b.follow("办件查询");
-    b.fill("办件编号", &receipt.case_no);
-    b.fill("查询码", &receipt.query_code.to_lowercase());
-    b.shot("status-query");
-    b.press("查询");
+    look_up_status(&mut b, &receipt);
     let page = b.text();
-    assert!(page.contains("办件进度"), "{page}");
-    assert_eq!(b.described("办件编号"), receipt.case_no);
     assert_eq!(b.described("当前状态"), "已受理");
     assert_eq!(b.described("申请人"), "王*", "the name is masked");
     assert_eq!(b.described("证件号码"), "110***********5678");
@@ -63,7 +58,7 @@ fn a_case_past_its_deadline_turns_red_in_the_clerks_queue() {
     sign_in_at_window(&mut b, "clerk-a02", "A02");
     let receipt = take_and_accept(&mut b, "孙八", ID_NUMBER);
     b.follow("工作队列");
-    let row = queue_row(&b, &receipt.case_no);
+    let row = row_with(&b, QUEUE_ROWS, &[&receipt.case_no]).1;
     assert!(row.contains("正常"), "on time: {row}");
     b.shot("queue-on-time");
 
@@ -76,7 +71,7 @@ fn a_case_past_its_deadline_turns_red_in_the_clerks_queue() {
     assert!(b.text().contains("登录已过期"), "{}", b.text());
     b.shot("session-expired");
     sign_in_at_window(&mut b, "clerk-a02", "A02");
-    let row = queue_row(&b, &receipt.case_no);
+    let row = row_with(&b, QUEUE_ROWS, &[&receipt.case_no]).1;
     assert!(row.contains("红牌"), "red, in words: {row}");
     let red = b.all("tr.row-red");
     assert_eq!(red.len(), 1, "one red row");
@@ -90,13 +85,4 @@ fn a_case_past_its_deadline_turns_red_in_the_clerks_queue() {
         "the red badge's background"
     );
     b.shot("queue-red");
-}
-
-/// The text of the queue row of `case_no`.
-fn queue_row(b: &crate::session::Session, case_no: &str) -> String {
-    let rows = b.all("main table tbody tr");
-    rows.iter()
-        .map(|r| b.text_of(r))
-        .find(|t| t.contains(case_no))
-        .unwrap_or_else(|| panic!("{case_no} in the queue"))
 }

@@ -1,0 +1,142 @@
+//! The path of issue 6 from end to end, as a new user follows it in the README: a clerk
+//! takes an application at window A02, the applicant finds it on the public status page, the
+//! administrator pushes the test clock past its deadline, and the supervision office sees the
+//! red alert, works it (acknowledge, urge, each confirmed), and reads the statistics with
+//! their charts and the CSV export.
+
+use crate::steps::{
+    accepted_at_a02, look_up_status, propose_and_confirm, row_with, sign_in_without_window, start,
+    DAY25,
+};
+
+const ID_NUMBER: &str = "320102198805126634";
+const ALERT_ROWS: &str = "#alerts tbody tr";
+/// The rule the late case breaks first: its promised date (GA-QR-01: 20 natural days).
+const PROMISED: &str = "超承诺时限";
+
+#[test]
+fn a_late_case_reaches_the_supervision_office() {
+    let Some((server, mut b)) = start("a_late_case_reaches_the_supervision_office") else {
+        return;
+    };
+    let receipt = accepted_at_a02(&mut b, "钱七", ID_NUMBER);
+    let no = receipt.case_no.as_str();
+
+    look_up_status(&mut b, &receipt);
+    assert_eq!(b.described("当前状态"), "已受理");
+    b.shot("status-found");
+
+    // The administrator moves the test clock past the promised date and sweeps.
+    server.set_clock(DAY25);
+    server.sweep();
+
+    // The supervision officer lands on the alerts.
+    sign_in_without_window(&mut b, "supervisor", "/staff/supervision/alerts");
+    let (_, row) = row_with(&b, ALERT_ROWS, &[no, PROMISED]);
+    assert!(row.contains("红牌"), "red, in words: {row}");
+    assert!(row.contains("待处理"), "open: {row}");
+    b.shot("alerts");
+
+    b.choose("预警级别", "红牌");
+    b.press("筛选");
+    assert!(b.path().contains("level=red"), "{}", b.path());
+    let rows = b.all(ALERT_ROWS);
+    assert!(!rows.is_empty(), "red alerts");
+    assert_eq!(
+        b.all(&format!("{ALERT_ROWS}.row-red")).len(),
+        rows.len(),
+        "only red rows"
+    );
+    for r in &rows {
+        let text = b.text_of(r);
+        assert!(text.contains("红牌") && !text.contains("黄牌"), "{text}");
+    }
+    let (row, _) = row_with(&b, ALERT_ROWS, &[no, PROMISED]);
+    b.shot("alerts-red");
+
+    b.follow_in(&row);
+    assert!(
+        b.path().starts_with("/staff/supervision/alerts/"),
+        "{}",
+        b.path()
+    );
+    let page = b.text();
+    for text in [no, PROMISED, "红牌", "待处理", "县公安局", "尚未处理"] {
+        assert!(page.contains(text), "the alert page says «{text}»: {page}");
+    }
+    b.shot("alert");
+
+    let page = propose_and_confirm(&mut b, "确认", &[no], "acknowledge");
+    assert_eq!(b.text_of(&b.all("#alert-status")[0]), "已确认");
+    assert!(!page.contains("确认…"), "acknowledged once only: {page}");
+
+    let message = "请于三日内办结并反馈";
+    b.fill("督办意见", message);
+    propose_and_confirm(&mut b, "督办", &[no, message], "urge");
+    assert_eq!(b.text_of(&b.all("#alert-status")[0]), "已督办");
+    let steps: Vec<String> = b
+        .all("table[aria-labelledby=steps] tbody tr")
+        .iter()
+        .map(|r| b.text_of(r))
+        .collect();
+    assert_eq!(steps.len(), 2, "{steps:?}");
+    assert!(
+        steps[0].contains("确认") && steps[0].contains("supervisor"),
+        "{steps:?}"
+    );
+    assert!(
+        steps[1].contains("督办") && steps[1].contains(message),
+        "{steps:?}"
+    );
+    assert!(steps[1].contains("已确认 → 已督办"), "{steps:?}");
+
+    // Statistics for this month (March 2026, to day 25): the case received on 03-02 is
+    // overdue and none is decided.
+    b.follow("统计分析");
+    assert_eq!(b.path(), "/staff/supervision/stats");
+    let (_, total) = row_with(&b, "#stats-table tbody tr", &["合计"]);
+    assert!(total.contains('1'), "{total}");
+    for chart in ["chart-on-time", "chart-overdue", "chart-days"] {
+        let svg = b.all(&format!("svg#{chart}"));
+        assert_eq!(svg.len(), 1, "the chart {chart}");
+        let (w, h) = b.size_of(&svg[0]);
+        assert!(w > 300.0 && h > 50.0, "{chart} is drawn: {w}×{h}");
+    }
+    // On time: 0 of 1 due — a bar of 0 %.
+    let rate: Vec<String> = b
+        .all("#chart-on-time rect")
+        .iter()
+        .map(|r| b.attr_of(r, "data-value"))
+        .collect();
+    assert_eq!(rate, ["0"], "one department with cases");
+    // A column a day from 03-01 to 03-27; the one of 03-02 holds the overdue case, at the
+    // full height of the plot.
+    let columns = b.all("#chart-overdue rect");
+    let values: Vec<String> = columns.iter().map(|r| b.attr_of(r, "data-value")).collect();
+    assert_eq!(values.len(), 27, "{values:?}");
+    assert_eq!(values[1], "1", "{values:?}");
+    assert_eq!(values.iter().filter(|v| *v != "0").count(), 1, "{values:?}");
+    let (_, tallest) = b.size_of(&columns[1]);
+    assert!(tallest > 50.0, "the column is drawn: {tallest}px");
+    // No case decided: no bar, and the table says why.
+    assert!(b.all("#chart-days rect").is_empty());
+    assert!(b.text().contains("无已决定办件"));
+    b.shot("statistics");
+
+    let csv = b.attr_of(&b.all("#csv-export")[0], "href");
+    assert!(csv.contains("/staff/supervision/stats.csv?"), "{csv}");
+    let (status, content_type, body) = b.fetch(&csv);
+    assert_eq!(status, 200, "{body}");
+    assert!(content_type.starts_with("text/csv"), "{content_type}");
+    let rows: Vec<&str> = body.trim_start_matches('\u{feff}').lines().collect();
+    assert!(rows[0].starts_with("department,name,received,"), "{rows:?}");
+    assert!(
+        rows.iter().any(|r| r.starts_with("gaj,县公安局,1,1,")),
+        "{rows:?}"
+    );
+    assert!(
+        rows.last()
+            .is_some_and(|r| r.starts_with("total,合计,1,1,")),
+        "{rows:?}"
+    );
+}
