@@ -159,7 +159,7 @@ pub fn analyze(conn: &mut DbConnection) -> Result<(), StoreError> {
 
 /// Creates a database `name` on the PostgreSQL server of `admin_url` and returns its URL.
 pub fn create_pg_database(admin_url: &str, name: &str) -> Result<String, StoreError> {
-    let mut admin = diesel::PgConnection::establish(admin_url)?;
+    let mut admin = crate::conn::connect_pg(admin_url)?;
     admin.batch_execute(&format!("CREATE DATABASE {name}"))?;
     let (base, _) = split_database(admin_url);
     Ok(format!("{base}/{name}"))
@@ -167,7 +167,7 @@ pub fn create_pg_database(admin_url: &str, name: &str) -> Result<String, StoreEr
 
 /// Drops the database `name` on the server of `admin_url`, closing its connections.
 pub fn drop_pg_database(admin_url: &str, name: &str) -> Result<(), StoreError> {
-    let mut admin = diesel::PgConnection::establish(admin_url)?;
+    let mut admin = crate::conn::connect_pg(admin_url)?;
     admin.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))?;
     Ok(())
 }

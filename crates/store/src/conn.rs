@@ -107,6 +107,17 @@ impl Default for ConnectionOptions {
     }
 }
 
+/// Opens a plain PostgreSQL connection. Every PostgreSQL connection of the process goes
+/// through here: libpq uses the system OpenSSL, which by default frees its locks in an atexit
+/// handler, so a process leaving while a pool thread is still connecting (a short CLI
+/// command, a test binary) crashes in that thread. OpenSSL initialised first with
+/// OPENSSL_INIT_NO_ATEXIT (what `openssl_sys::init` does) leaves that cleanup to the OS; the
+/// first initialisation decides, so it must come before libpq's own.
+pub(crate) fn connect_pg(url: &str) -> diesel::ConnectionResult<PgConnection> {
+    openssl_sys::init();
+    PgConnection::establish(url)
+}
+
 /// Opens one connection to the database named by `url` and prepares it.
 pub fn establish(url: &DbUrl, options: &ConnectionOptions) -> Result<DbConnection, StoreError> {
     match url {
@@ -126,7 +137,7 @@ pub fn establish(url: &DbUrl, options: &ConnectionOptions) -> Result<DbConnectio
             Ok(DbConnection::Sqlite(conn))
         }
         DbUrl::Postgres(url) => {
-            let mut conn = PgConnection::establish(url)?;
+            let mut conn = connect_pg(url)?;
             conn.batch_execute("SET TIME ZONE 'UTC'")?;
             Ok(DbConnection::Pg(conn))
         }
