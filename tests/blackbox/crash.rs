@@ -372,24 +372,11 @@ fn check_intakes(server: &Server, admin: &str, acked: &BTreeMap<String, (usize, 
     // Exactly once: every acknowledged case listed, no case and no applicant twice.
     let mut cases = BTreeSet::new();
     let mut applicants: BTreeMap<String, usize> = BTreeMap::new();
-    for page in 1.. {
-        let v: Value = server
-            .get(&format!("/api/v1/cases?per_page=500&page={page}"))
-            .bearer_auth(admin)
-            .send()
-            .unwrap()
-            .json()
-            .unwrap();
-        let rows = v["items"].as_array().cloned().unwrap_or_default();
-        if rows.is_empty() {
-            break;
-        }
-        for row in rows {
-            let case_no = row["case_no"].as_str().unwrap().to_owned();
-            assert!(cases.insert(case_no.clone()), "{case_no} listed twice");
-            let id = row["applicant"]["id_number"].as_str().unwrap_or_default();
-            *applicants.entry(id.to_owned()).or_default() += 1;
-        }
+    for row in all_pages(server, "/api/v1/cases", admin) {
+        let case_no = row["case_no"].as_str().unwrap().to_owned();
+        assert!(cases.insert(case_no.clone()), "{case_no} listed twice");
+        let id = row["applicant"]["id_number"].as_str().unwrap_or_default();
+        *applicants.entry(id.to_owned()).or_default() += 1;
     }
     for (key, (_, case_no)) in acked {
         assert!(
@@ -453,12 +440,21 @@ fn set_clock(server: &Server, now: &str) {
 fn alerts(server: &Server) -> BTreeMap<(String, String, String, String), usize> {
     let token = server.login("supervisor", None);
     let mut out = BTreeMap::new();
+    for a in all_pages(server, "/api/v1/supervision/alerts", &token) {
+        let text = |k: &str| a[k].as_str().unwrap_or("-").to_owned();
+        let key = (text("case_no"), text("stage"), text("rule"), text("level"));
+        *out.entry(key).or_insert(0) += 1;
+    }
+    out
+}
+
+/// Every item of a paginated list, page after page.
+fn all_pages(server: &Server, path: &str, token: &str) -> Vec<Value> {
+    let mut out = Vec::new();
     for page in 1.. {
         let v: Value = server
-            .get(&format!(
-                "/api/v1/supervision/alerts?per_page=500&page={page}"
-            ))
-            .bearer_auth(&token)
+            .get(&format!("{path}?per_page=500&page={page}"))
+            .bearer_auth(token)
             .send()
             .unwrap()
             .json()
@@ -467,11 +463,7 @@ fn alerts(server: &Server) -> BTreeMap<(String, String, String, String), usize> 
         if rows.is_empty() {
             break;
         }
-        for a in rows {
-            let text = |k: &str| a[k].as_str().unwrap_or("-").to_owned();
-            let key = (text("case_no"), text("stage"), text("rule"), text("level"));
-            *out.entry(key).or_insert(0) += 1;
-        }
+        out.extend(rows);
     }
     out
 }

@@ -1,7 +1,8 @@
 //! The OpenAPI document, assembled from the `#[utoipa::path]` annotations of each route
 //! module's `Doc`.
 
-use utoipa::OpenApi;
+use utoipa::openapi::{Content, Ref, RefOr};
+use utoipa::{OpenApi, PartialSchema, ToSchema};
 
 use crate::routes;
 
@@ -30,5 +31,45 @@ pub fn document() -> utoipa::openapi::OpenApi {
     ] {
         doc.merge(part);
     }
+    document_problems(&mut doc);
     doc
+}
+
+/// Every error answer is a problem+json body: the routes' annotations name the error
+/// statuses, this gives each of them the one `Problem` schema (so that clients and schema
+/// checks know the body of a 4xx as well as of a 2xx).
+fn document_problems(doc: &mut utoipa::openapi::OpenApi) {
+    let components = doc.components.get_or_insert_with(Default::default);
+    components.schemas.insert(
+        crate::problem::Body::name().into_owned(),
+        crate::problem::Body::schema(),
+    );
+    components.schemas.insert(
+        crate::problem::FieldBody::name().into_owned(),
+        crate::problem::FieldBody::schema(),
+    );
+    let problem = Ref::from_schema_name(crate::problem::Body::name());
+    for item in doc.paths.paths.values_mut() {
+        let operations = [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.patch,
+        ];
+        for op in operations.into_iter().flatten() {
+            for (status, response) in op.responses.responses.iter_mut() {
+                let RefOr::T(response) = response else {
+                    continue;
+                };
+                if !status.starts_with(['4', '5']) || !response.content.is_empty() {
+                    continue;
+                }
+                response.content.insert(
+                    "application/problem+json".to_owned(),
+                    Content::new(Some(problem.clone())),
+                );
+            }
+        }
+    }
 }
