@@ -4,9 +4,10 @@
 Starts `tongban serve --demo --test-clock` on a fresh data directory and a free port, signs in
 as real users (a clerk at window A02, an applicant, a supervisor, an administrator), takes a
 few real cases so that generated requests reach past the 404 of an unknown case, and runs
-schemathesis once per role with two checks: no 5xx (`not_a_server_error`) and every response
-matching its documented schema (`response_schema_conformance`). The run is bounded (a fixed
-number of examples per operation) and seeded, and exits non-zero on any finding.
+schemathesis once per role with four checks: no 5xx (`not_a_server_error`), every response
+body matching its documented schema (`response_schema_conformance`), in a documented content
+type with a documented status. The run is bounded (a fixed number of examples per operation)
+and seeded, and exits non-zero on any finding.
 
 Usage: fuzz.py --bin target/debug/tongban --st path/to/st [--examples N] [--seed S]
 """
@@ -24,6 +25,14 @@ import urllib.error
 import urllib.request
 
 PASSWORD = "tongban-demo"
+# No 5xx; every answer's body matches its documented schema, in a documented content type,
+# with a documented status.
+CHECKS = ",".join([
+    "not_a_server_error",
+    "response_schema_conformance",
+    "content_type_conformance",
+    "status_code_conformance",
+])
 # (role name, sign-in body). Every role fuzzes every operation: what a role may not do
 # must be a clean 401/403/404, never a 5xx.
 ROLES = [
@@ -150,7 +159,7 @@ values = ["1", "2", "3"]
 
 def fuzz(st, cfg, base, token, name, examples, seed, extra, report_dir):
     cmd = [st, "--config-file", cfg, "--no-color", "run", base + "/openapi.json",
-           "--checks", "not_a_server_error,response_schema_conformance",
+           "--checks", os.environ.get("TONGBAN_FUZZ_CHECKS", CHECKS),
            "--max-examples", str(examples), "--seed", str(seed), "--workers", "1",
            "--request-timeout", "30", "--suppress-health-check", "all",
            "--report", "junit", "--report-junit-path", os.path.join(report_dir, f"{name}.xml"),
@@ -169,7 +178,7 @@ def main():
     ap.add_argument("--bin", required=True)
     ap.add_argument("--st", required=True)
     ap.add_argument("--workflows", default="workflows")
-    ap.add_argument("--examples", type=int, default=10)
+    ap.add_argument("--examples", type=int, default=25)
     ap.add_argument("--seed", type=int, default=20261130)
     ap.add_argument("--roles", default=",".join(r for r, _ in ROLES) + ",anonymous,clock")
     args = ap.parse_args()
