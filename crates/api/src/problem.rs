@@ -54,20 +54,26 @@ pub struct Problem {
     pub retry_after: Option<u64>,
 }
 
-#[derive(Serialize)]
-struct Body<'a> {
+/// The problem+json body of every error answer (RFC 7807), as the OpenAPI `Problem` schema.
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = Problem)]
+pub(crate) struct Body<'a> {
+    /// `https://tongban.dev/problems/<code>`.
     #[serde(rename = "type")]
     kind: String,
     title: &'a str,
     status: u16,
     detail: &'a str,
+    /// Stable machine code, e.g. `stale_version`.
     code: &'a str,
+    /// Every bad field of a validation error (422).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     errors: Vec<FieldBody<'a>>,
 }
 
-#[derive(Serialize)]
-struct FieldBody<'a> {
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = ProblemField)]
+pub(crate) struct FieldBody<'a> {
     field: &'a str,
     message: &'a str,
 }

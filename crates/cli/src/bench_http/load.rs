@@ -22,6 +22,9 @@ pub struct Phase {
     pub latency: Histogram<u64>,
     /// The first failures, to show why.
     pub examples: Vec<String>,
+    /// CPU seconds used during the phase by the server and by this load generator (both
+    /// run on the same two cores).
+    pub cpu: Option<(f64, f64)>,
 }
 
 impl Phase {
@@ -85,6 +88,7 @@ impl Tally {
                 .examples
                 .into_inner()
                 .unwrap_or_else(|p| p.into_inner()),
+            cpu: None,
         }
     }
 }

@@ -53,6 +53,8 @@ pub struct HttpBenchArgs {
 const QUERY_CODE: &str = "BENCH23456";
 const WINDOW: &str = "A02";
 const CLERK: &str = "clerk-a02";
+const INTAKE: &str = "intake (POST /cases)";
+const PUBLIC_AT: &str = "public status at";
 
 pub fn run(args: &HttpBenchArgs) -> anyhow::Result<ExitCode> {
     let catalogue = crate::workflows_cmd::load_dir(&args.workflows)
@@ -90,7 +92,7 @@ pub fn run(args: &HttpBenchArgs) -> anyhow::Result<ExitCode> {
         materials: &materials,
         workflows: &workflows,
     };
-    bench.backend("sqlite (synchronous=FULL)", &mut sqlite)?;
+    bench.backend("sqlite (synchronous=FULL)", 5_000.0, &mut sqlite)?;
     match args.database_url.as_deref() {
         Some(admin) => {
             let mut counter = 0;
@@ -98,7 +100,7 @@ pub fn run(args: &HttpBenchArgs) -> anyhow::Result<ExitCode> {
                 counter += 1;
                 Scratch::postgres(admin, &format!("http{counter}"))
             };
-            bench.backend("postgres", &mut pg)?;
+            bench.backend("postgres", 2_500.0, &mut pg)?;
         }
         None => println!("\npostgres: skipped (give --database-url or set TONGBAN_BENCH_PG_URL)"),
     }
@@ -116,6 +118,7 @@ impl Bench<'_> {
     fn backend(
         &self,
         name: &str,
+        intake_target: f64,
         fresh: &mut dyn FnMut() -> anyhow::Result<Scratch>,
     ) -> anyhow::Result<()> {
         println!("\n{name}");
@@ -135,15 +138,17 @@ impl Bench<'_> {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()?;
-        let phases = runtime.block_on(self.drive(&served.base))?;
+        let phases = runtime.block_on(self.drive(&served))?;
         let memory = served.memory();
         drop(served);
         report(&raw, &phases, memory);
+        verdict(&raw, &phases, memory, intake_target, self.args.public_rate);
         Ok(())
     }
 
     /// The phases against the server at `base`, one after the other.
-    async fn drive(&self, base: &str) -> anyhow::Result<Vec<Phase>> {
+    async fn drive(&self, served: &Served) -> anyhow::Result<Vec<Phase>> {
+        let base = served.base.as_str();
         let client = reqwest::Client::builder()
             .pool_max_idle_per_host(self.args.clients.max(1))
             .timeout(Duration::from_secs(60))
@@ -165,24 +170,27 @@ impl Bench<'_> {
         let bodies: Arc<Vec<Value>> =
             Arc::new((0..64).map(|n| application(n, self.materials)).collect());
         phases.push(
-            closed_loop("intake (POST /cases)", clients, duration, move |n| {
-                let (c, b, t, kept) = (c.clone(), b.clone(), t.clone(), Arc::clone(&kept));
-                let body = bodies[(n % 64) as usize].clone();
-                Some(async move {
-                    let res = c
-                        .post(format!("{b}/api/v1/cases"))
-                        .bearer_auth(&t)
-                        .header("Idempotency-Key", format!("bench-{run}-{n}"))
-                        .json(&body)
-                        .send()
-                        .await
-                        .map_err(|e| e.to_string())?;
-                    let v = expect(res, 201).await?;
-                    let no = v["case_no"].as_str().ok_or("no case_no")?.to_string();
-                    kept.lock().map_err(|e| e.to_string())?.push(no);
-                    Ok(())
-                })
-            })
+            with_cpu(
+                served,
+                closed_loop(INTAKE, clients, duration, move |n| {
+                    let (c, b, t, kept) = (c.clone(), b.clone(), t.clone(), Arc::clone(&kept));
+                    let body = bodies[(n % 64) as usize].clone();
+                    Some(async move {
+                        let res = c
+                            .post(format!("{b}/api/v1/cases"))
+                            .bearer_auth(&t)
+                            .header("Idempotency-Key", format!("bench-{run}-{n}"))
+                            .json(&body)
+                            .send()
+                            .await
+                            .map_err(|e| e.to_string())?;
+                        let v = expect(res, 201).await?;
+                        let no = v["case_no"].as_str().ok_or("no case_no")?.to_string();
+                        kept.lock().map_err(|e| e.to_string())?.push(no);
+                        Ok(())
+                    })
+                }),
+            )
             .await?,
         );
 
@@ -192,25 +200,28 @@ impl Bench<'_> {
         ));
         let (c, b, t) = (client.clone(), base.to_string(), token.clone());
         phases.push(
-            closed_loop(
-                "accept (POST /cases/{no}/accept)",
-                clients,
-                duration,
-                move |n| {
-                    let no = taken.get(n as usize)?.clone();
-                    let (c, b, t) = (c.clone(), b.clone(), t.clone());
-                    Some(async move {
-                        let res = c
-                            .post(format!("{b}/api/v1/cases/{no}/accept"))
-                            .bearer_auth(&t)
-                            .header("If-Match", "1")
-                            .json(&json!({}))
-                            .send()
-                            .await
-                            .map_err(|e| e.to_string())?;
-                        expect(res, 200).await.map(|_| ())
-                    })
-                },
+            with_cpu(
+                served,
+                closed_loop(
+                    "accept (POST /cases/{no}/accept)",
+                    clients,
+                    duration,
+                    move |n| {
+                        let no = taken.get(n as usize)?.clone();
+                        let (c, b, t) = (c.clone(), b.clone(), t.clone());
+                        Some(async move {
+                            let res = c
+                                .post(format!("{b}/api/v1/cases/{no}/accept"))
+                                .bearer_auth(&t)
+                                .header("If-Match", "1")
+                                .json(&json!({}))
+                                .send()
+                                .await
+                                .map_err(|e| e.to_string())?;
+                            expect(res, 200).await.map(|_| ())
+                        })
+                    },
+                ),
             )
             .await?,
         );
@@ -231,26 +242,47 @@ impl Bench<'_> {
         let query = Arc::new(query);
         let (c, b, q) = (client.clone(), base.to_string(), Arc::clone(&query));
         phases.push(
-            closed_loop(
-                "public status, as fast as answered",
-                clients,
-                duration,
-                move |_| Some(q(&c, &b)),
+            with_cpu(
+                served,
+                closed_loop(
+                    "public status, as fast as answered",
+                    clients,
+                    duration,
+                    move |_| Some(q(&c, &b)),
+                ),
             )
             .await?,
         );
         let (c, b) = (client.clone(), base.to_string());
         phases.push(
-            open_loop(
-                &format!("public status at {}/s", self.args.public_rate),
-                self.args.public_rate,
-                duration,
-                move |_| query(&c, &b),
+            with_cpu(
+                served,
+                open_loop(
+                    &format!("{PUBLIC_AT} {}/s", self.args.public_rate),
+                    self.args.public_rate,
+                    duration,
+                    move |_| query(&c, &b),
+                ),
             )
             .await?,
         );
         Ok(phases)
     }
+}
+
+/// `phase` with the CPU seconds the server and this process used while it ran.
+async fn with_cpu(
+    served: &Served,
+    phase: impl std::future::Future<Output = anyhow::Result<Phase>>,
+) -> anyhow::Result<Phase> {
+    let own = || server::cpu_seconds("/proc/self/stat");
+    let before = (served.cpu_seconds(), own());
+    let mut phase = phase.await?;
+    phase.cpu = match (before, (served.cpu_seconds(), own())) {
+        ((Some(s0), Some(g0)), (Some(s1), Some(g1))) => Some((s1 - s0, g1 - g0)),
+        _ => None,
+    };
+    Ok(phase)
 }
 
 async fn sign_in(client: &reqwest::Client, base: &str) -> anyhow::Result<String> {
@@ -314,18 +346,26 @@ fn report(raw: &[crate::bench_cmd::Measured], phases: &[Phase], memory: Option<(
         );
     }
     println!(
-        "  {:<40} {:>9} {:>9} {:>10} {:>8} {:>8}",
-        "over HTTP", "answered", "failed", "per s", "p50 ms", "p99 ms"
+        "  {:<40} {:>9} {:>7} {:>8} {:>8} {:>8} {:>11}",
+        "over HTTP", "answered", "failed", "per s", "p50 ms", "p99 ms", "cores s/g"
     );
     for p in phases {
+        let cores = p.cpu.map_or_else(
+            || "-".to_string(),
+            |(server, generator)| {
+                let secs = p.elapsed.as_secs_f64().max(1e-9);
+                format!("{:.2}/{:.2}", server / secs, generator / secs)
+            },
+        );
         println!(
-            "  {:<40} {:>9} {:>9} {:>10.0} {:>8.2} {:>8.2}",
+            "  {:<40} {:>9} {:>7} {:>8.0} {:>8.2} {:>8.2} {:>11}",
             p.what,
             p.ok,
             p.failed,
             p.rate(),
             p.millis(0.5),
-            p.millis(0.99)
+            p.millis(0.99),
+            cores
         );
         for e in &p.examples {
             println!("    failed: {e}");
@@ -334,5 +374,48 @@ fn report(raw: &[crate::bench_cmd::Measured], phases: &[Phase], memory: Option<(
     match memory {
         Some((peak, now)) => println!("  server memory: peak RSS {peak:.0} MiB (now {now:.0} MiB)"),
         None => println!("  server memory: not available (no /proc)"),
+    }
+    println!(
+        "  (cores s/g: CPU cores busy in the server / in this load generator, on the same machine)"
+    );
+}
+
+/// The figures against the targets, met or missed, with the intake rate as a ratio
+/// of the raw ceilings measured in the same run.
+fn verdict(
+    raw: &[crate::bench_cmd::Measured],
+    phases: &[Phase],
+    memory: Option<(f64, f64)>,
+    intake_target: f64,
+    public_rate: u64,
+) {
+    let met = |ok: bool| if ok { "met" } else { "MISSED" };
+    if let Some(p) = phases.iter().find(|p| p.what == INTAKE) {
+        let ratios: Vec<String> = raw
+            .iter()
+            .map(|r| format!("{:.2}× {}", p.rate() / r.rate().max(1e-9), r.path))
+            .collect();
+        println!(
+            "  target intakes ≥ {intake_target:.0}/s: {} ({:.0}/s; {})",
+            met(p.rate() >= intake_target),
+            p.rate(),
+            ratios.join(", ")
+        );
+    }
+    if let Some(p) = phases.iter().find(|p| p.what.starts_with(PUBLIC_AT)) {
+        let p99 = p.millis(0.99);
+        let on_time = p.failed == 0 && public_rate >= 1000;
+        println!(
+            "  target public status p99 ≤ 5 ms at 1,000/s: {} ({p99:.2} ms at {public_rate}/s)",
+            met(on_time && p99 <= 5.0)
+        );
+    }
+    if let Some((peak, _)) = memory {
+        // The target is in MB (10^6 bytes); /proc gives KiB.
+        let mb = peak * 1.048_576;
+        println!(
+            "  target peak RSS ≤ 200 MB: {} ({mb:.0} MB)",
+            met(mb <= 200.0)
+        );
     }
 }

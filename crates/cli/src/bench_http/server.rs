@@ -67,6 +67,11 @@ impl Served {
         anyhow::bail!("tongban serve at {} did not become ready", self.base)
     }
 
+    /// CPU seconds (user + system) the server has used so far (Linux `/proc`).
+    pub fn cpu_seconds(&self) -> Option<f64> {
+        cpu_seconds(&format!("/proc/{}/stat", self.child.id()))
+    }
+
     /// Peak and current resident memory of the server process, in MiB (Linux `/proc`).
     pub fn memory(&self) -> Option<(f64, f64)> {
         let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).ok()?;
@@ -83,4 +88,15 @@ impl Drop for Served {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// User + system CPU seconds of the process whose `/proc/…/stat` is `path`: fields 14 and
+/// 15, in clock ticks of 1/100 s (`USER_HZ`, fixed by the Linux ABI).
+pub fn cpu_seconds(path: &str) -> Option<f64> {
+    let stat = std::fs::read_to_string(path).ok()?;
+    // The command name (field 2) may hold spaces; the fields after it are plain numbers.
+    let rest = &stat[stat.rfind(')')? + 1..];
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = |n: usize| fields.get(n - 3)?.parse::<f64>().ok();
+    Some((ticks(14)? + ticks(15)?) / 100.0)
 }
