@@ -139,6 +139,26 @@ impl Server {
         let v: serde_json::Value = res.json().expect("token json");
         v["access_token"].as_str().expect("access_token").to_owned()
     }
+
+    /// Takes the case action `action` through the API as the holder of `token`, at the
+    /// case's `version` (`If-Match`); asserts it was done.
+    pub fn case_action(
+        &self,
+        token: &str,
+        no: &str,
+        action: &str,
+        version: u64,
+        body: serde_json::Value,
+    ) {
+        let res = self
+            .post(&format!("/api/v1/cases/{no}/{action}"))
+            .bearer_auth(token)
+            .header("If-Match", version.to_string())
+            .json(&body)
+            .send()
+            .expect("action");
+        assert_eq!(res.status(), 200, "{action}: {:?}", res.text());
+    }
 }
 
 impl Server {

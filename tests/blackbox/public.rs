@@ -13,14 +13,7 @@ pub(crate) fn post_action(
     version: u64,
     body: serde_json::Value,
 ) {
-    let res = server
-        .post(&format!("/api/v1/cases/{no}/{action}"))
-        .bearer_auth(token)
-        .header("If-Match", version.to_string())
-        .json(&body)
-        .send()
-        .expect("action");
-    assert_eq!(res.status(), 200, "{action}: {:?}", res.text());
+    server.case_action(token, no, action, version, body);
 }
 
 #[test]

@@ -163,6 +163,16 @@ impl Session {
         });
     }
 
+    /// Chooses the file at `file` in the file input with the id `id`: WebDriver types the
+    /// path into it, as the file dialog would have filled it.
+    pub fn upload(&self, id: &str, file: &std::path::Path) {
+        let input = self.find(&format!("//input[@id={}]", literal(id)), &format!("#{id}"));
+        let path = file.to_str().expect("a UTF-8 path");
+        self.rt
+            .block_on(input.send_keys(path))
+            .unwrap_or_else(|e| panic!("choose {path} in #{id}: {e}"));
+    }
+
     /// Ticks the check box (or radio button) labelled `label`, by clicking its label.
     pub fn tick(&self, label: &str) {
         let control = self.control(label);
