@@ -50,6 +50,9 @@ struct Inner {
     url: DbUrl,
     pool: diesel::r2d2::Pool<ConnectionManager>,
     writer: Writer,
+    /// One permit per pooled connection, taken by [`Store::read`] before it takes a
+    /// blocking thread.
+    readers: tokio::sync::Semaphore,
 }
 
 impl Store {
@@ -82,8 +85,14 @@ impl Store {
             .max_size(options.pool_size.max(1))
             .min_idle(Some(1))
             .build(ConnectionManager::new(url.clone(), options.connection))?;
+        let readers = tokio::sync::Semaphore::new(options.pool_size.max(1) as usize);
         Ok(Store {
-            inner: Arc::new(Inner { url, pool, writer }),
+            inner: Arc::new(Inner {
+                url,
+                pool,
+                writer,
+                readers,
+            }),
         })
     }
 
@@ -125,6 +134,11 @@ impl Store {
         T: Send + 'static,
         F: FnOnce(&mut DbConnection) -> Result<T, StoreError> + Send + 'static,
     {
+        // Wait for a free connection here, on the runtime: without this every concurrent
+        // read would hold a blocking thread parked in the pool (hundreds of threads under
+        // load, each with its stack and malloc arena). The semaphore is never closed; were
+        // it, the read would go ahead unbounded.
+        let _permit = self.inner.readers.acquire().await.ok();
         let store = self.clone();
         match tokio::task::spawn_blocking(move || store.read_blocking(work)).await {
             Ok(result) => result,
