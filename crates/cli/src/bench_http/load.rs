@@ -118,6 +118,49 @@ async fn watch(bar: ProgressBar, tally: Arc<Tally>, start: Instant, done: Arc<At
     bar.finish_and_clear();
 }
 
+/// A phase under way: its tally, its progress bar and when it started.
+struct Running {
+    what: String,
+    tally: Arc<Tally>,
+    done: Arc<AtomicBool>,
+    start: Instant,
+    watcher: tokio::task::JoinHandle<()>,
+}
+
+impl Running {
+    fn begin(what: &str, duration: Duration) -> anyhow::Result<Running> {
+        let tally = Arc::new(Tally::new()?);
+        let done = Arc::new(AtomicBool::new(false));
+        let start = Instant::now();
+        let watcher = tokio::spawn(watch(
+            progress(what, duration.as_secs()),
+            Arc::clone(&tally),
+            start,
+            Arc::clone(&done),
+        ));
+        Ok(Running {
+            what: what.to_string(),
+            tally,
+            done,
+            start,
+            watcher,
+        })
+    }
+
+    /// Waits for `tasks`, stops the progress bar and returns what the phase measured.
+    async fn finish(self, tasks: Vec<tokio::task::JoinHandle<()>>) -> anyhow::Result<Phase> {
+        for t in tasks {
+            t.await?;
+        }
+        let elapsed = self.start.elapsed();
+        self.done.store(true, Ordering::Relaxed);
+        self.watcher.await?;
+        let tally = Arc::try_unwrap(self.tally)
+            .map_err(|_| anyhow::anyhow!("a request outlived its phase"))?;
+        Ok(tally.into_phase(&self.what, elapsed))
+    }
+}
+
 /// `clients` concurrent clients call `request(n)` (n counts up from 0 across all clients)
 /// until `duration` has passed or `request` answers `None` (nothing left to do).
 pub async fn closed_loop<F, Fut>(
@@ -130,20 +173,13 @@ where
     F: Fn(u64) -> Option<Fut> + Send + Sync + 'static,
     Fut: Future<Output = Outcome> + Send + 'static,
 {
-    let tally = Arc::new(Tally::new()?);
-    let request = Arc::new(request);
+    let running = Running::begin(what, duration)?;
+    let (start, request) = (running.start, Arc::new(request));
     let next = Arc::new(AtomicU64::new(0));
-    let done = Arc::new(AtomicBool::new(false));
-    let start = Instant::now();
-    let watcher = tokio::spawn(watch(
-        progress(what, duration.as_secs()),
-        Arc::clone(&tally),
-        start,
-        Arc::clone(&done),
-    ));
     let mut tasks = Vec::with_capacity(clients);
     for _ in 0..clients.max(1) {
-        let (tally, request, next) = (Arc::clone(&tally), Arc::clone(&request), Arc::clone(&next));
+        let tally = Arc::clone(&running.tally);
+        let (request, next) = (Arc::clone(&request), Arc::clone(&next));
         tasks.push(tokio::spawn(async move {
             while start.elapsed() < duration {
                 let Some(call) = request(next.fetch_add(1, Ordering::Relaxed)) else {
@@ -154,15 +190,7 @@ where
             }
         }));
     }
-    for t in tasks {
-        t.await?;
-    }
-    let elapsed = start.elapsed();
-    done.store(true, Ordering::Relaxed);
-    watcher.await?;
-    let tally =
-        Arc::try_unwrap(tally).map_err(|_| anyhow::anyhow!("a client outlived its phase"))?;
-    Ok(tally.into_phase(what, elapsed))
+    running.finish(tasks).await
 }
 
 /// `request(n)` sent `per_second` times a second for `duration`, each on its own task.
@@ -176,35 +204,20 @@ where
     F: Fn(u64) -> Fut,
     Fut: Future<Output = Outcome> + Send + 'static,
 {
-    let tally = Arc::new(Tally::new()?);
-    let done = Arc::new(AtomicBool::new(false));
-    let start = Instant::now();
-    let watcher = tokio::spawn(watch(
-        progress(what, duration.as_secs()),
-        Arc::clone(&tally),
-        start,
-        Arc::clone(&done),
-    ));
+    let running = Running::begin(what, duration)?;
+    let start = running.start;
     let interval = Duration::from_secs_f64(1.0 / per_second.max(1) as f64);
     let total = (duration.as_secs_f64() * per_second.max(1) as f64) as u64;
     let mut tasks = Vec::with_capacity(total as usize);
     for n in 0..total {
         let due = start + interval.mul_f64(n as f64);
         tokio::time::sleep_until(due.into()).await;
-        let (tally, call) = (Arc::clone(&tally), request(n));
+        let (tally, call) = (Arc::clone(&running.tally), request(n));
         tasks.push(tokio::spawn(async move {
             tally.record(due, call.await);
         }));
     }
-    for t in tasks {
-        t.await?;
-    }
-    let elapsed = start.elapsed();
-    done.store(true, Ordering::Relaxed);
-    watcher.await?;
-    let tally =
-        Arc::try_unwrap(tally).map_err(|_| anyhow::anyhow!("a request outlived its phase"))?;
-    let mut phase = tally.into_phase(what, elapsed);
+    let mut phase = running.finish(tasks).await?;
     // The phase lasts as long as its schedule, not as long as its slowest answer.
     phase.elapsed = phase.elapsed.min(duration.max(Duration::from_millis(1)));
     Ok(phase)
