@@ -44,6 +44,11 @@ impl Lang {
             .unwrap_or_default()
     }
 
+    /// The text in this language.
+    pub fn text(self, text: &tongban_app::Text) -> &str {
+        text.pick(self == Lang::En)
+    }
+
     pub fn pick<'a>(self, zh: &'a str, en: &'a str) -> &'a str {
         match self {
             Lang::Zh => zh,

@@ -5,28 +5,20 @@
 #![allow(clippy::result_large_err)]
 
 pub mod auth;
-pub mod calendars;
 pub mod casework;
 pub mod catalogue_check;
-pub mod catalogue_view;
-pub mod clock;
 pub mod errors;
 pub mod extract;
-pub mod hall;
 pub mod lang;
-pub mod mask;
 pub mod openapi;
 pub mod oversight;
 pub mod pages;
 pub mod paging;
 pub mod problem;
 pub mod rate_limit;
-pub mod records;
 pub mod routes;
 pub mod server;
 pub mod state;
 pub mod uploads;
-pub mod users;
-pub mod validate;
 
 pub use errors::store_problem;

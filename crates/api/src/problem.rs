@@ -15,31 +15,8 @@ use serde::Serialize;
 
 use crate::lang::Lang;
 
-/// A text in Simplified Chinese and English.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Text {
-    pub zh: String,
-    pub en: String,
-}
-
-impl Text {
-    pub fn new(zh: impl Into<String>, en: impl Into<String>) -> Self {
-        Text {
-            zh: zh.into(),
-            en: en.into(),
-        }
-    }
-
-    pub fn get(&self, lang: Lang) -> &str {
-        lang.pick(&self.zh, &self.en)
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FieldProblem {
-    pub field: String,
-    pub message: Text,
-}
+pub use tongban_app::error::{FieldError as FieldProblem, Text};
+use tongban_app::error::{Error, Kind};
 
 #[derive(Debug, Clone, thiserror::Error)]
 #[error("{status} {code}: {}", detail.en)]
@@ -131,16 +108,16 @@ impl Problem {
     pub fn render(&self, lang: Lang) -> HttpResponse {
         let body = Body {
             kind: format!("https://tongban.dev/problems/{}", self.code),
-            title: self.title.get(lang),
+            title: lang.text(&self.title),
             status: self.status.as_u16(),
-            detail: self.detail.get(lang),
+            detail: lang.text(&self.detail),
             code: self.code,
             errors: self
                 .errors
                 .iter()
                 .map(|e| FieldBody {
                     field: &e.field,
-                    message: e.message.get(lang),
+                    message: lang.text(&e.message),
                 })
                 .collect(),
         };
@@ -155,6 +132,38 @@ impl Problem {
             res.insert_header((header::RETRY_AFTER, secs.to_string()));
         }
         res.json(body)
+    }
+}
+
+/// The one mapping of a use case's error kind to an HTTP status.
+pub fn status_of(kind: Kind) -> StatusCode {
+    match kind {
+        Kind::BadRequest => StatusCode::BAD_REQUEST,
+        Kind::Unauthorized => StatusCode::UNAUTHORIZED,
+        Kind::Forbidden => StatusCode::FORBIDDEN,
+        Kind::NotFound => StatusCode::NOT_FOUND,
+        Kind::Conflict => StatusCode::CONFLICT,
+        Kind::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
+        Kind::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
+        Kind::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+        Kind::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        Kind::Unprocessable => StatusCode::UNPROCESSABLE_ENTITY,
+        Kind::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
+        Kind::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+        Kind::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+    }
+}
+
+impl From<Error> for Problem {
+    fn from(e: Error) -> Self {
+        Problem {
+            status: status_of(e.code.kind()),
+            code: e.code.as_str(),
+            title: e.title,
+            detail: e.detail,
+            errors: e.errors,
+            retry_after: e.retry_after,
+        }
     }
 }
 

@@ -1,74 +1,67 @@
-//! What every handler shares.
+//! What every handler shares: the application (every use case's context) and the limits the
+//! HTTP layer enforces itself.
 
-use std::sync::{Arc, RwLock};
+use std::sync::Arc;
 
-use tongban_core::calendar::{Calendar, CalendarBook, CHINA};
-use tongban_core::clock::HallTime;
-use tongban_store::Store;
+use tongban_app::App;
+use tongban_core::calendar::{Calendar, CalendarBook};
 
-use crate::catalogue_view::CatalogueView;
-use crate::clock::Clock;
+use tongban_app::catalogue_view::CatalogueView;
 
 pub struct AppState {
-    pub store: Store,
-    pub clock: Clock,
-    pub hall: HallTime,
+    pub app: App,
     /// Limits the routes anyone may call without an account, per client.
     pub public_limit: crate::rate_limit::RateLimit,
     /// How large and how many files an upload may carry.
     pub uploads: crate::uploads::UploadLimits,
-    calendars: RwLock<Arc<CalendarBook>>,
-    catalogue: RwLock<Arc<CatalogueView>>,
+}
+
+impl std::ops::Deref for AppState {
+    type Target = App;
+
+    fn deref(&self) -> &App {
+        &self.app
+    }
+}
+
+/// A view of the catalogue inside a configuration snapshot, so that a handler holding it
+/// keeps one consistent copy.
+pub struct CatalogueRef(Arc<tongban_app::Config>);
+
+impl std::ops::Deref for CatalogueRef {
+    type Target = CatalogueView;
+
+    fn deref(&self) -> &CatalogueView {
+        &self.0.catalogue
+    }
 }
 
 impl AppState {
-    pub fn new(
-        store: Store,
-        clock: Clock,
-        hall: HallTime,
-        calendars: CalendarBook,
-        catalogue: CatalogueView,
-    ) -> Self {
+    pub fn new(app: App) -> Self {
         AppState {
-            store,
-            clock,
-            hall,
+            app,
             public_limit: crate::rate_limit::RateLimit::default(),
             uploads: crate::uploads::UploadLimits::default(),
-            calendars: RwLock::new(Arc::new(calendars)),
-            catalogue: RwLock::new(Arc::new(catalogue)),
         }
     }
 
-    /// A consistent snapshot of the catalogue; writers swap in a new one.
-    pub fn catalogue(&self) -> Arc<CatalogueView> {
-        self.catalogue
-            .read()
-            .unwrap_or_else(|p| p.into_inner())
-            .clone()
+    /// The catalogue as last read. Deciding use cases check the revision first
+    /// (`App::config`); this copy only serves what does not decide.
+    pub fn catalogue(&self) -> CatalogueRef {
+        CatalogueRef(self.app.cached())
     }
 
-    pub fn replace_catalogue(&self, view: CatalogueView) {
-        *self.catalogue.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(view);
-    }
-
-    pub fn calendars(&self) -> Arc<CalendarBook> {
-        self.calendars
-            .read()
-            .unwrap_or_else(|p| p.into_inner())
-            .clone()
-    }
-
-    pub fn replace_calendars(&self, book: CalendarBook) {
-        *self.calendars.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(book);
+    pub fn calendars(&self) -> Arc<tongban_app::Config> {
+        self.app.cached()
     }
 
     /// The national calendar every limit is counted on.
     pub fn calendar(&self) -> Arc<Calendar> {
-        let book = self.calendars();
-        match book.calendar(CHINA) {
-            Some(c) => c.clone(),
-            None => Arc::new(Calendar::china()),
-        }
+        self.app.cached().calendar()
     }
+}
+
+/// The calendar book of a configuration snapshot.
+pub fn book(config: &tongban_app::Config) -> &CalendarBook {
+    &config.calendars
 }

@@ -2,7 +2,7 @@
 //! clerk per window, all with the same password, printed at start so a new user can sign in.
 
 use chrono::{DateTime, Utc};
-use tongban_api::users::{self, NewUser};
+use tongban_app::users::{self, NewUser};
 use tongban_core::catalogue::Catalogue;
 use tongban_core::role::Role;
 use tongban_store::{users as user_store, Store};

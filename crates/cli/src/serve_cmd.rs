@@ -2,14 +2,15 @@
 
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::{Arc, RwLock};
+use std::sync::Arc;
 
 use actix_web::web;
 use anyhow::Context;
 use tongban_api::auth::caller::Authenticator;
-use tongban_api::auth::keys::{KeyRing, SigningKey};
-use tongban_api::clock::Clock;
-use tongban_api::{hall, state::AppState};
+use tongban_app::auth::keys::{self, KeyRing, RingOrigin, SigningKey};
+use tongban_app::clock::Clock;
+use tongban_api::state::AppState;
+use tongban_app::hall;
 use tongban_core::clock::HallTime;
 
 use crate::db_args::{redact, DbArgs};
@@ -88,16 +89,24 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     if args.demo {
         demo::create_users(&store, &catalogue, now)?;
     }
-    let view = hall::load_view(&store)?;
-    // The shipped national calendar with the years an administrator stored laid over it.
-    let calendars = tongban_api::calendars::load_calendars(&store)?;
-    let keys = signing_keys(&args.db.data_dir)?;
+    let fixed = fixed_signing_keys()?;
+    if fixed.is_none() {
+        // The key ring lives in the database, shared by every process; an older data
+        // directory's keys.json is imported once, so its tokens stay valid.
+        let legacy = args.db.data_dir.join("keys.json");
+        if let RingOrigin::Imported(path) =
+            keys::ensure_ring(&store, &legacy, now.timestamp_millis())?
+        {
+            println!("Imported the token signing keys of {path} into the database.");
+        }
+    }
+    let app = tongban_app::App::open(store, clock, hall)?;
     let auth = Authenticator {
-        keys: Arc::new(RwLock::new(keys)),
+        app: app.clone(),
+        fixed: fixed.map(Arc::new),
         token_lifetime_secs: args.token_lifetime,
-        clock: clock.clone(),
     };
-    let mut state = AppState::new(store, clock, hall, calendars, view);
+    let mut state = AppState::new(app);
     state.public_limit = tongban_api::rate_limit::RateLimit::per_minute(args.public_rate_limit);
     state.uploads.max_file_bytes = args.max_upload_mib as usize * 1024 * 1024;
     let state = web::Data::new(state);
@@ -137,9 +146,9 @@ pub fn init_logs() {
     }
 }
 
-/// `TONGBAN_JWT_SECRET` when set (for several instances sharing one key), otherwise the key
-/// ring in the data directory, created on first start.
-fn signing_keys(data_dir: &std::path::Path) -> anyhow::Result<KeyRing> {
+/// `TONGBAN_JWT_SECRET` when set (an operator who keeps the key outside the database);
+/// otherwise `None`: the database's key ring.
+fn fixed_signing_keys() -> anyhow::Result<Option<KeyRing>> {
     if let Ok(secret) = std::env::var("TONGBAN_JWT_SECRET") {
         let mut ring = KeyRing::new(SigningKey::from_secret(&secret)?);
         // After changing the shared secret, the previous ones (comma-separated) keep
@@ -153,8 +162,7 @@ fn signing_keys(data_dir: &std::path::Path) -> anyhow::Result<KeyRing> {
             key.retired_until = Some(i64::MAX);
             ring.previous.push(key);
         }
-        return Ok(ring);
+        return Ok(Some(ring));
     }
-    std::fs::create_dir_all(data_dir)?;
-    Ok(KeyRing::load_or_create(&data_dir.join("keys.json"))?)
+    Ok(None)
 }

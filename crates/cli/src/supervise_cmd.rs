@@ -6,9 +6,9 @@ use std::time::Duration;
 
 use actix_web::web;
 use tokio_cron_scheduler::JobScheduler;
-use tongban_api::clock::Clock;
+use tongban_app::clock::Clock;
 use tongban_api::routes::supervision::run_sweep;
-use tongban_api::{hall, state::AppState};
+use tongban_api::state::AppState;
 use tongban_core::clock::HallTime;
 use tongban_supervision::mailer::Mailer;
 
@@ -129,15 +129,8 @@ pub fn run(args: SuperviseArgs) -> anyhow::Result<ExitCode> {
     crate::serve_cmd::init_logs();
     let url = args.db.url()?;
     let store = args.db.open()?;
-    let view = hall::load_view(&store)?;
-    let calendars = tongban_api::calendars::load_calendars(&store)?;
-    let state = web::Data::new(AppState::new(
-        store,
-        Clock::System,
-        HallTime::shanghai(),
-        calendars,
-        view,
-    ));
+    let app = tongban_app::App::open(store, Clock::System, HallTime::shanghai())?;
+    let state = web::Data::new(AppState::new(app));
     println!("Supervising {}", redact(&url));
     actix_web::rt::System::new().block_on(async move {
         if args.once {

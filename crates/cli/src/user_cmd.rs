@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use anyhow::{bail, Context};
-use tongban_api::users::{self, NewUser};
+use tongban_app::users::{self, NewUser};
 use tongban_core::role::Role;
 
 use crate::db_args::DbArgs;

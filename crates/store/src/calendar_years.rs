@@ -32,6 +32,7 @@ pub fn put(conn: &mut DbConnection, record: &CalendarYearRecord) -> Result<(), S
             .values(record)
             .execute(conn)?;
     }
+    crate::revision::bump(conn)?;
     Ok(())
 }
 

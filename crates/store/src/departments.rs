@@ -29,6 +29,7 @@ pub fn insert(conn: &mut DbConnection, record: &DepartmentRecord) -> Result<(), 
             .execute(c)
     })
     .map_err(|e| duplicate(e, &record.code))?;
+    crate::revision::bump(conn)?;
     Ok(())
 }
 
@@ -39,6 +40,8 @@ pub fn upsert(conn: &mut DbConnection, record: &DepartmentRecord) -> Result<(), 
         .execute(conn)?;
     if n == 0 {
         insert(conn, record)?;
+    } else {
+        crate::revision::bump(conn)?;
     }
     Ok(())
 }

@@ -71,6 +71,7 @@ pub fn insert(conn: &mut DbConnection, grant: &NewGrant) -> Result<GrantRecord, 
         .values(grant)
         .returning(grants::id)
         .get_result(conn)?;
+    crate::revision::bump(conn)?;
     get(conn, id)?.ok_or_else(|| StoreError::NotFound(format!("grant {id}")))
 }
 
@@ -86,6 +87,9 @@ pub fn revoke(conn: &mut DbConnection, id: i64, at: i64, by: &str) -> Result<boo
         grants::revoked_by.eq(Some(by)),
     ))
     .execute(conn)?;
+    if n > 0 {
+        crate::revision::bump(conn)?;
+    }
     Ok(n > 0)
 }
 

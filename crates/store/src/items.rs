@@ -44,6 +44,7 @@ pub fn add_version(conn: &mut DbConnection, record: &ItemRecord) -> Result<ItemR
                 &format!("item {} version {}", stored.code, stored.version),
             )
         })?;
+    crate::revision::bump(conn)?;
     Ok(stored)
 }
 

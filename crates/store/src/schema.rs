@@ -278,3 +278,19 @@ diesel::allow_tables_to_appear_in_same_query!(
     case_attachments,
     digests,
 );
+
+diesel::table! {
+    config_revision (id) {
+        id -> Integer,
+        revision -> BigInt,
+    }
+}
+
+diesel::table! {
+    signing_keys (kid) {
+        kid -> Text,
+        secret -> Text,
+        created_at -> BigInt,
+        retired_until -> Nullable<BigInt>,
+    }
+}

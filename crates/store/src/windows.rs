@@ -34,6 +34,7 @@ pub fn insert(conn: &mut DbConnection, record: &WindowRecord) -> Result<(), Stor
             .execute(c)
     })
     .map_err(|e| duplicate(e, &record.code))?;
+    crate::revision::bump(conn)?;
     Ok(())
 }
 
@@ -44,6 +45,8 @@ pub fn upsert(conn: &mut DbConnection, record: &WindowRecord) -> Result<(), Stor
         .execute(conn)?;
     if n == 0 {
         insert(conn, record)?;
+    } else {
+        crate::revision::bump(conn)?;
     }
     Ok(())
 }
@@ -81,6 +84,7 @@ pub fn add_staff(
                 window_staff::created_at.eq(at),
             ))
             .execute(conn)?;
+        crate::revision::bump(conn)?;
     }
     Ok(!exists)
 }
@@ -92,6 +96,9 @@ pub fn remove_staff(
     username: &str,
 ) -> Result<bool, StoreError> {
     let n = diesel::delete(window_staff::table.find((window_code, username))).execute(conn)?;
+    if n > 0 {
+        crate::revision::bump(conn)?;
+    }
     Ok(n > 0)
 }
 

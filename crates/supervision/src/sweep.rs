@@ -141,3 +141,9 @@ fn unanswered_bad_ratings(store: &Store, now: DateTime<Utc>) -> Result<usize, Sw
     }
     Ok(store.write_blocking(move |c| alerts::raise_many(c, &rows))?)
 }
+
+impl ItemVersions for tongban_app::catalogue_view::CatalogueView {
+    fn item_version(&self, code: &str, version: u32) -> Option<&Item> {
+        tongban_app::catalogue_view::CatalogueView::item_version(self, code, version)
+    }
+}

@@ -1,34 +1,14 @@
 //! The authenticated caller of a request, taken from its `Authorization: Bearer` token.
 
 use std::future::{ready, Ready};
-use std::sync::{Arc, RwLock};
-
 use actix_web::{dev::Payload, http::header, web, FromRequest, HttpRequest};
+use tongban_app::auth::token::{Claims, TokenError};
 use tongban_core::role::Role;
 
-use super::keys::KeyRing;
-use super::token::{self, Claims, TokenError};
-use crate::clock::Clock;
 use crate::problem::{Problem, Text};
 
 /// What the server needs to check tokens; shared as app data.
-pub struct Authenticator {
-    pub keys: Arc<RwLock<KeyRing>>,
-    pub token_lifetime_secs: i64,
-    pub clock: Clock,
-}
-
-impl Authenticator {
-    pub fn issue(&self, claims: &Claims) -> Result<String, Problem> {
-        let keys = self.keys.read().unwrap_or_else(|p| p.into_inner());
-        token::issue(&keys, claims).map_err(|_| Problem::internal())
-    }
-
-    pub fn verify(&self, bearer: &str) -> Result<Claims, TokenError> {
-        let keys = self.keys.read().unwrap_or_else(|p| p.into_inner());
-        token::verify(&keys, bearer, self.clock.now().timestamp())
-    }
-}
+pub type Authenticator = tongban_app::auth::signer::Signer;
 
 /// A signed-in user. Extracting it from a request without a valid token answers 401.
 #[derive(Debug, Clone)]

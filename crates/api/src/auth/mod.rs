@@ -1,6 +1,3 @@
-//! Authentication: signed access tokens (JWT, with key rotation) and password hashing.
+//! Authentication of HTTP requests: the caller from its bearer token.
 
 pub mod caller;
-pub mod keys;
-pub mod password;
-pub mod token;

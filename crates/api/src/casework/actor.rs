@@ -12,7 +12,7 @@ use tongban_store::grants;
 use crate::auth::caller::Caller;
 use crate::errors::grant_problem;
 use crate::problem::{Problem, Text};
-use crate::records::grant_from_record;
+use tongban_app::records::grant_from_record;
 use crate::state::AppState;
 
 /// The roles a caller may act in for a case action, in the order they are tried: a clerk at

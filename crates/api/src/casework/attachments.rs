@@ -11,7 +11,7 @@ use tongban_store::{audit, NewAudit};
 
 use crate::auth::caller::{forbidden_role, Caller};
 use crate::problem::{Problem, Text};
-use crate::records::{millis, to_json};
+use tongban_app::records::{millis, to_json};
 use crate::routes::cases::visible_case;
 use crate::state::AppState;
 use crate::store_problem;

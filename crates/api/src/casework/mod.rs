@@ -5,7 +5,6 @@
 pub mod actor;
 pub mod attachments;
 pub mod notices;
-pub mod numbers;
 pub mod records;
 pub mod scope;
 pub mod view;

@@ -7,7 +7,7 @@ use tongban_core::case::{Case, CaseEvent, CaseStatus, Notification, StageStatus}
 use tongban_store::{NewAudit, NewEvent, NewOutbox, StageTaskRecord};
 
 use super::notices;
-use crate::records::{millis, to_json};
+use tongban_app::records::{millis, to_json};
 
 pub fn new_event(event: &CaseEvent) -> NewEvent {
     NewEvent {

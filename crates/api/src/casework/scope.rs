@@ -25,7 +25,7 @@ pub async fn window_departments(state: &AppState, caller: &Caller) -> Result<Vec
         .map(|w| w.departments.clone())
         .unwrap_or_default();
     let code = window.to_owned();
-    let at = crate::records::millis(state.clock.now());
+    let at = tongban_app::records::millis(state.clock.now());
     let in_force = state
         .store
         .read(move |conn| grants::in_force(conn, &code, at))

@@ -7,8 +7,8 @@ use tongban_core::case::{Applicant, Case, CaseStatus};
 use tongban_store::{CaseRecord, EventRecord};
 use utoipa::ToSchema;
 
-use crate::catalogue_view::CatalogueView;
-use crate::records::from_millis;
+use tongban_app::catalogue_view::CatalogueView;
+use tongban_app::records::from_millis;
 
 /// A whole case.
 #[derive(Debug, Serialize, ToSchema)]

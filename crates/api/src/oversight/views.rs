@@ -7,7 +7,7 @@ use tongban_store::alert_steps::AlertStepRecord;
 use tongban_store::alerts::AlertRecord;
 use utoipa::ToSchema;
 
-use crate::records::from_millis;
+use tongban_app::records::from_millis;
 
 /// An alert (预警).
 #[derive(Debug, Clone, Serialize, ToSchema)]

@@ -178,7 +178,7 @@ impl Ctx {
     }
 
     pub fn text<'a>(&self, text: &'a Text) -> &'a str {
-        text.get(self.lang)
+        self.lang.text(text)
     }
 
     /// The CSRF token of this request's forms: a hash of the session token (or of the

@@ -8,7 +8,7 @@ use tongban_core::item::Item;
 
 use super::ctx::{Ctx, Out, PageResult};
 use super::names;
-use crate::catalogue_view::CatalogueView;
+use tongban_app::catalogue_view::CatalogueView;
 use crate::problem::{Problem, Text};
 use crate::state::AppState;
 

@@ -12,7 +12,7 @@ use super::ctx::{Ctx, Out, PageResult};
 use super::form::{Form, Posted};
 use super::names;
 use crate::casework::view::{decode_case, CaseView};
-use crate::mask;
+use tongban_app::mask;
 use crate::problem::Problem;
 use crate::state::AppState;
 use crate::store_problem;

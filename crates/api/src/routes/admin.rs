@@ -13,10 +13,10 @@ use super::directory::{admin_audit, code_field, entry_problems, refresh_catalogu
 use crate::auth::caller::Caller;
 use crate::catalogue_check;
 use crate::problem::{Problem, Text};
-use crate::records::{self, to_json};
+use tongban_app::records::{self, to_json};
 use crate::state::AppState;
-use crate::users::{self, NewUser};
-use crate::validate::Fields;
+use tongban_app::users::{self, NewUser};
+use tongban_app::validate::Fields;
 
 /// Stores a new version of an item (admin): the whole item, as `GET /api/v1/items/{code}`
 /// shows it, checked like an item of the workflow files. The server numbers the version

@@ -7,12 +7,12 @@ use tongban_store::{users as user_store, windows, StoreError};
 use utoipa::ToSchema;
 
 use crate::auth::caller::Authenticator;
-use crate::auth::password::verify_password;
-use crate::auth::token::Claims;
+use tongban_app::auth::password::verify_password;
+use tongban_app::auth::token::Claims;
 use crate::problem::{Problem, Text};
 use crate::state::AppState;
-use crate::users::{self, NewUser};
-use crate::validate::Fields;
+use tongban_app::users::{self, NewUser};
+use tongban_app::validate::Fields;
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

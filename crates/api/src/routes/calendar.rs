@@ -11,11 +11,11 @@ use tongban_store::{audit, calendar_years, NewAudit};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::caller::Caller;
-use crate::calendars;
+use tongban_app::calendars;
 use crate::problem::{Problem, Text};
-use crate::records::{millis, to_json};
+use tongban_app::records::{millis, to_json};
 use crate::state::AppState;
-use crate::validate::Fields;
+use tongban_app::validate::Fields;
 
 /// The longest period asked for: ten years of days.
 pub const MAX_DAYS: u32 = 3650;
@@ -172,7 +172,7 @@ fn year_problem(e: CalendarBookError) -> Problem {
         }
     }
     match fields.finish() {
-        Err(p) => p,
+        Err(p) => p.into(),
         Ok(()) => Problem::internal(),
     }
 }
@@ -205,7 +205,7 @@ pub async fn put_year(
         workdays: body.workdays,
     };
     // Checked on a copy first: nothing is stored unless the calendar builds with the year.
-    let mut book = (*state.calendars()).clone();
+    let mut book = state.calendars().calendars.clone();
     let calendar = book.set_year(CHINA, rule.clone()).map_err(year_problem)?;
     let (first_year, last_year) = calendar.years();
     let now = state.clock.now();
@@ -230,14 +230,7 @@ pub async fn put_year(
         })
         .await
         .map_err(crate::store_problem)?;
-    let shared = state.clone();
-    web::block(move || calendars::reload_blocking(&shared))
-        .await
-        .map_err(|_| Problem::internal())?
-        .map_err(|e| {
-            tracing::error!(error = %e, "reloading the calendars");
-            Problem::internal()
-        })?;
+    state.app.config().await?;
     Ok(web::Json(YearSet {
         calendar: CHINA,
         year: rule.year,

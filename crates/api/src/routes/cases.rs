@@ -19,18 +19,18 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::caller::{forbidden_role, Caller};
 use crate::casework::actor::{acting_roles, actor, needed, window_grant};
-use crate::casework::numbers;
+use tongban_app::numbers;
 use crate::casework::records::{audit, new_event, outbox, stage_tasks};
 use crate::casework::scope::{case_not_found, may_see, queue_filter, window_departments};
 use crate::casework::view::{decode_case, parse_status, CaseSummary, CaseView, EventView};
-use crate::catalogue_view::CatalogueView;
+use tongban_app::catalogue_view::CatalogueView;
 use crate::errors::case_problem;
 use crate::paging::{Page, PageQuery, Paged};
 use crate::problem::{Problem, Text};
-use crate::records::to_json;
+use tongban_app::records::to_json;
 use crate::state::AppState;
 use crate::store_problem;
-use crate::validate::{Fields, MAX_TEXT};
+use tongban_app::validate::{Fields, MAX_TEXT};
 
 /// Longest `Idempotency-Key` accepted.
 const MAX_KEY: usize = 200;
@@ -165,7 +165,7 @@ fn validate_intake(body: &IntakeRequest, catalogue: &CatalogueView) -> Result<()
             );
         }
     }
-    f.finish()
+    f.finish().map_err(Problem::from)
 }
 
 fn new_case(body: &IntakeRequest, case_no: String, query_code: String) -> NewCase {
@@ -575,7 +575,7 @@ pub(crate) async fn act_at(
     let ended = t.case.status.is_terminal().then(|| {
         (
             t.case.case_no.clone(),
-            crate::records::millis(now),
+            tongban_app::records::millis(now),
             to_json(&serde_json::json!({
                 "resolution": format!("办件已{}，预警自动关闭", t.case.status.name_zh()),
                 "auto": true,
@@ -614,7 +614,7 @@ pub(crate) fn check_texts(texts: &[(&str, &str)]) -> Result<(), Problem> {
     for (field, value) in texts {
         f.text(field, value, 1, MAX_TEXT);
     }
-    f.finish()
+    f.finish().map_err(Problem::from)
 }
 
 pub(crate) fn check_materials(

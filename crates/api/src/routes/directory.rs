@@ -2,7 +2,6 @@
 //! (授权) of each window, and the clerks who sit at it. Reading the departments and windows
 //! is in `catalogue.rs`.
 
-use std::sync::Mutex;
 
 use actix_web::http::StatusCode;
 use actix_web::{delete, get, post, web, HttpResponse};
@@ -20,34 +19,17 @@ use utoipa::ToSchema;
 
 use crate::auth::caller::{forbidden_role, Caller};
 use crate::catalogue_check;
-use crate::hall;
 use crate::problem::{Problem, Text};
-use crate::records::{self, from_millis, millis, to_json};
+use tongban_app::records::{self, from_millis, millis, to_json};
 use crate::state::AppState;
-use crate::users::roles_of;
-use crate::validate::Fields;
+use tongban_app::users::roles_of;
+use tongban_app::validate::Fields;
 
-/// Reloads the catalogue from the store into the state after a write, so that lists show
-/// the change at once. Reloads run one at a time, each after its own write committed, so
-/// the last one has seen every write: concurrent changes never undo each other in memory.
+/// Reads the configuration again after a write (its revision moved), so that lists show the
+/// change at once.
 pub async fn refresh_catalogue(state: &web::Data<AppState>) -> Result<(), Problem> {
-    static RELOAD: Mutex<()> = Mutex::new(());
-    let state = state.clone();
-    web::block(move || {
-        let _one_at_a_time = RELOAD.lock().unwrap_or_else(|p| p.into_inner());
-        let view = hall::load_view(&state.store)?;
-        state.replace_catalogue(view);
-        Ok::<_, hall::HallError>(())
-    })
-    .await
-    .map_err(|_| Problem::internal())?
-    .map_err(|e| match e {
-        hall::HallError::Store(e) => crate::store_problem(e),
-        hall::HallError::Corrupt(e) => {
-            tracing::error!(error = %e, "reloading the catalogue");
-            Problem::internal()
-        }
-    })
+    state.app.config().await?;
+    Ok(())
 }
 
 /// Codes of departments, windows and items: they appear in paths, so letters, digits and
@@ -109,7 +91,7 @@ pub fn entry_problems(problems: Vec<crate::problem::FieldProblem>) -> Problem {
         fields.error(&p.field, p.message.zh, p.message.en);
     }
     match fields.finish() {
-        Err(p) => p,
+        Err(p) => p.into(),
         Ok(()) => Problem::internal(),
     }
 }
@@ -736,7 +718,7 @@ pub async fn assign_staff(
     let field_problem = |zh: String, en: String| {
         let mut fields = Fields::default();
         fields.error("username", zh, en);
-        fields.finish().err().unwrap_or_else(Problem::internal)
+        fields.finish().err().map(Problem::from).unwrap_or_else(Problem::internal)
     };
     match outcome {
         Assigned::Done => Ok(HttpResponse::Created().json(Staff {

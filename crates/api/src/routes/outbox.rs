@@ -10,7 +10,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::caller::Caller;
 use crate::problem::{Problem, Text};
-use crate::records::from_millis;
+use tongban_app::records::from_millis;
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]

@@ -24,7 +24,7 @@ use crate::oversight::steps::{self, StepRequest};
 use crate::oversight::views::{AlertDetail, AlertView, StepView};
 use crate::paging::{Page, PageQuery, Paged};
 use crate::problem::{Problem, Text};
-use crate::records::{from_millis, millis, to_json};
+use tongban_app::records::{from_millis, millis, to_json};
 use crate::state::AppState;
 
 /// Who may use the supervision routes.
@@ -45,11 +45,11 @@ pub struct SweepResult {
 pub async fn run_sweep(state: &AppState) -> Result<SweepResult, Problem> {
     let now = state.clock.now();
     let store = state.store.clone();
-    let catalogue = state.catalogue();
-    let calendar = state.calendar();
+    let config = state.app.config().await?;
+    let calendar = config.calendar();
     let hall = state.hall;
     let report = web::block(move || {
-        tongban_supervision::sweep(&store, catalogue.as_ref(), &calendar, hall, now)
+        tongban_supervision::sweep(&store, &config.catalogue, &calendar, hall, now)
     })
     .await
     .map_err(|_| Problem::internal())?

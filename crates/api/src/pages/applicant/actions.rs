@@ -17,12 +17,12 @@ use crate::problem::Problem;
 use crate::routes::cases::{act_at, check_materials, visible_case, MaterialBody};
 use crate::routes::public::rate;
 use crate::state::AppState;
-use crate::validate::Fields;
+use tongban_app::validate::Fields;
 
 fn invalid(field: &str, zh: &str, en: &str) -> Problem {
     let mut f = Fields::default();
     f.error(field, zh, en);
-    f.finish().err().unwrap_or_else(Problem::internal)
+    f.finish().err().map(Problem::from).unwrap_or_else(Problem::internal)
 }
 
 async fn supplement_page(

@@ -27,7 +27,7 @@ use crate::pages::names;
 use crate::problem::{Problem, Text};
 use crate::routes::cases::{act_at, check_materials, check_texts, MaterialBody};
 use crate::state::AppState;
-use crate::validate::{Fields, MAX_TEXT};
+use tongban_app::validate::{Fields, MAX_TEXT};
 
 /// The case actions of the console, in the order the case page shows them. Which of them a
 /// staff member is offered depends on the case's state, their roles (a clerk's window grants,
@@ -244,7 +244,7 @@ pub async fn offered(
 fn invalid(field: &str, zh: &str, en: &str) -> Problem {
     let mut f = Fields::default();
     f.error(field, zh, en);
-    f.finish().err().unwrap_or_else(Problem::internal)
+    f.finish().err().map(Problem::from).unwrap_or_else(Problem::internal)
 }
 
 /// The command the form asks for, checked as the JSON route checks its body.

@@ -19,7 +19,7 @@ use crate::pages::ctx::{Ctx, Out, PageResult};
 use crate::pages::form::{Form, Posted};
 use crate::pages::names;
 use crate::problem::Problem;
-use crate::records::grant_from_record;
+use tongban_app::records::grant_from_record;
 use crate::routes::cases::{intake, IntakeRequest, MaterialBody};
 use crate::state::AppState;
 use crate::store_problem;

@@ -5,7 +5,7 @@
 use actix_web::{get, http::StatusCode, web, HttpResponse};
 use maud::html;
 
-use crate::mask;
+use tongban_app::mask;
 use crate::pages::case_parts::{self, material_name};
 use crate::pages::ctx::{Ctx, Out, PageResult};
 use crate::pages::names;

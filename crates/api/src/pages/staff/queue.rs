@@ -12,7 +12,7 @@ use tongban_store::{cases, CaseFilter, CaseRecord, Page};
 
 use crate::casework::scope::{queue_filter, window_departments};
 use crate::casework::view::{decode_case, CaseView};
-use crate::catalogue_view::CatalogueView;
+use tongban_app::catalogue_view::CatalogueView;
 use crate::pages::ctx::{Ctx, Out, PageResult, CASE_WORKERS};
 use crate::pages::names;
 use crate::pages::pager::pager;

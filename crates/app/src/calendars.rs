@@ -2,15 +2,12 @@
 //! program, with the years an administrator stored (`PUT /api/v1/calendar/years/{year}`)
 //! laid over it, so that a corrected or newly published year survives a restart.
 
-use std::sync::Mutex;
-
 use chrono::{DateTime, NaiveDate, Utc};
 use tongban_core::calendar::{CalendarBook, CalendarBookError, YearRule, CHINA};
 use tongban_store::calendar_years::{self, CalendarYearRecord};
 use tongban_store::{Store, StoreError};
 
 use crate::records::{millis, to_json};
-use crate::state::AppState;
 
 #[derive(Debug, thiserror::Error)]
 pub enum CalendarsError {
@@ -66,15 +63,4 @@ pub fn load_calendars(store: &Store) -> Result<CalendarBook, CalendarsError> {
             })?;
     }
     Ok(book)
-}
-
-/// Reloads the calendars from the store into the state (blocking: run it off the runtime).
-/// Reloads run one at a time, each after its own write committed, so the last one to run
-/// has seen every write: two administrators' changes never undo each other in memory.
-pub fn reload_blocking(state: &AppState) -> Result<(), CalendarsError> {
-    static RELOAD: Mutex<()> = Mutex::new(());
-    let _one_at_a_time = RELOAD.lock().unwrap_or_else(|p| p.into_inner());
-    let book = load_calendars(&state.store)?;
-    state.replace_calendars(book);
-    Ok(())
 }

@@ -1,8 +1,12 @@
 //! The token signing keys: one current key that signs, and previous keys that still verify
-//! until every token they signed has expired. Kept as a JSON file in the data directory,
-//! generated on first start when absent, so that a restart does not sign everyone out.
+//! until every token they signed has expired. Kept in the database, so that every process
+//! signs and verifies with the same keys and a rotation applies everywhere at once; a
+//! `keys.json` of an older data directory is imported once.
 
 use std::path::Path;
+
+use tongban_store::signing_keys::{self, SigningKeyRecord};
+use tongban_store::Store;
 
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use rand::RngCore;
@@ -40,6 +44,8 @@ pub enum KeyError {
     },
     #[error("the signing key from the environment must be at least 32 bytes")]
     WeakSecret,
+    #[error(transparent)]
+    Store(tongban_store::StoreError),
 }
 
 impl SigningKey {
@@ -135,6 +141,95 @@ impl KeyRing {
             .iter()
             .find(|k| k.kid == kid && k.retired_until.is_some_and(|t| t > now))
     }
+}
+
+/// The ring the database holds: the newest unretired key signs, the others verify.
+pub fn ring_from_records(records: &[SigningKeyRecord]) -> Option<KeyRing> {
+    let key = |r: &SigningKeyRecord| SigningKey {
+        kid: r.kid.clone(),
+        secret: r.secret.clone(),
+        retired_until: r.retired_until,
+    };
+    let current = records.iter().find(|r| r.retired_until.is_none())?;
+    Some(KeyRing {
+        current: key(current),
+        previous: records
+            .iter()
+            .filter(|r| r.kid != current.kid)
+            .map(key)
+            .collect(),
+    })
+}
+
+fn record(key: &SigningKey, created_at: i64) -> SigningKeyRecord {
+    SigningKeyRecord {
+        kid: key.kid.clone(),
+        secret: key.secret.clone(),
+        created_at,
+        retired_until: key.retired_until,
+    }
+}
+
+/// What [`ensure_ring`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RingOrigin {
+    /// The database already held keys.
+    Database,
+    /// Imported from this `keys.json` (an older data directory).
+    Imported(String),
+    /// A fresh key was generated.
+    Generated,
+}
+
+/// Makes sure the database holds a signing key: imports `legacy` (a data directory's
+/// `keys.json`) when the database has none, or generates one. Safe when several processes
+/// start at once: each insert ignores a key id already there, and all read the same ring.
+pub fn ensure_ring(store: &Store, legacy: &Path, now_ms: i64) -> Result<RingOrigin, KeyError> {
+    let existing = store
+        .read_blocking(signing_keys::list)
+        .map_err(KeyError::Store)?;
+    if ring_from_records(&existing).is_some() {
+        return Ok(RingOrigin::Database);
+    }
+    let (ring, origin) = if legacy.exists() {
+        (
+            KeyRing::load_or_create(legacy)?,
+            RingOrigin::Imported(legacy.display().to_string()),
+        )
+    } else {
+        (KeyRing::new(SigningKey::generate()), RingOrigin::Generated)
+    };
+    store
+        .write_blocking(move |conn| {
+            // Older keys first, so the current one is the newest.
+            for (i, key) in ring.previous.iter().enumerate() {
+                signing_keys::add(conn, &record(key, now_ms - 1 - i as i64))?;
+            }
+            signing_keys::add(conn, &record(&ring.current, now_ms))
+        })
+        .map_err(KeyError::Store)?;
+    Ok(origin)
+}
+
+/// Makes a new current key in the database; the others keep verifying the tokens they
+/// signed until `now + token_lifetime`. Returns the new key's id.
+pub fn rotate_in_store(
+    store: &Store,
+    now_ms: i64,
+    token_lifetime_secs: i64,
+) -> Result<String, KeyError> {
+    let key = SigningKey::generate();
+    let kid = key.kid.clone();
+    let now_secs = now_ms.div_euclid(1000);
+    store
+        .write_blocking(move |conn| {
+            signing_keys::add(conn, &record(&key, now_ms))?;
+            signing_keys::retire_others(conn, &key.kid, now_secs + token_lifetime_secs)?;
+            signing_keys::purge_retired(conn, now_secs)?;
+            Ok(())
+        })
+        .map_err(KeyError::Store)?;
+    Ok(kid)
 }
 
 #[cfg(unix)]

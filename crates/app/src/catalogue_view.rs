@@ -66,9 +66,3 @@ impl CatalogueView {
         self.windows.iter().find(|w| w.code == code)
     }
 }
-
-impl tongban_supervision::ItemVersions for CatalogueView {
-    fn item_version(&self, code: &str, version: u32) -> Option<&Item> {
-        CatalogueView::item_version(self, code, version)
-    }
-}

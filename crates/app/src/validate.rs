@@ -1,21 +1,19 @@
 //! Field validation of request bodies: every problem is collected and reported at once as
 //! `errors: [{field, message}]` with a 422.
 
-use actix_web::http::StatusCode;
-
-use crate::problem::{FieldProblem, Problem, Text};
+use crate::error::{Code, Error, FieldError, Text};
 
 /// Longest free text accepted in any field (reasons, opinions, notes).
 pub const MAX_TEXT: usize = 2000;
 
 #[derive(Debug, Default)]
 pub struct Fields {
-    errors: Vec<FieldProblem>,
+    errors: Vec<FieldError>,
 }
 
 impl Fields {
     pub fn error(&mut self, field: &str, zh: impl Into<String>, en: impl Into<String>) {
-        self.errors.push(FieldProblem {
+        self.errors.push(FieldError {
             field: field.to_owned(),
             message: Text::new(zh, en),
         });
@@ -105,13 +103,12 @@ impl Fields {
     }
 
     /// A 422 listing every problem, or `Ok` when there is none.
-    pub fn finish(self) -> Result<(), Problem> {
+    pub fn finish(self) -> Result<(), Error> {
         if self.errors.is_empty() {
             return Ok(());
         }
-        let mut problem = Problem::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "validation_failed",
+        let mut problem = Error::new(
+            Code::ValidationFailed,
             Text::new("请求内容有误", "Validation failed"),
             Text::new(
                 "请求中有字段不符合要求，请按 errors 修改后重试。",
@@ -138,6 +135,6 @@ mod tests {
         let p = f.finish().unwrap_err();
         let fields: Vec<_> = p.errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, ["name", "note", "email"]);
-        assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(p.code, Code::ValidationFailed);
     }
 }

@@ -1,0 +1,7 @@
+//! Identity: signed access tokens (JWT, with key rotation, keys in the database) and password
+//! hashing.
+
+pub mod keys;
+pub mod password;
+pub mod token;
+pub mod signer;

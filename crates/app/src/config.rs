@@ -1,0 +1,27 @@
+//! Reading the shared configuration (catalogue, hall, calendars, signing keys) at one
+//! revision of the database.
+
+use tongban_store::{signing_keys, DbConnection, Store, StoreError};
+
+use crate::app::Config;
+use crate::error::{AppResult, Error};
+
+/// The configuration revision now (one integer read).
+pub fn revision(conn: &mut DbConnection) -> Result<i64, StoreError> {
+    tongban_store::revision::current(conn)
+}
+
+/// Reads the whole configuration. The revision is read first, so the data is at least as new
+/// as the revision it is labelled with: a change in between only causes one more reload.
+pub fn load(store: &Store) -> AppResult<Config> {
+    let revision = store.read_blocking(revision)?;
+    let catalogue = crate::hall::load_view(store).map_err(Error::corrupt)?;
+    let calendars = crate::calendars::load_calendars(store).map_err(Error::corrupt)?;
+    let keys = store.read_blocking(signing_keys::list)?;
+    Ok(Config {
+        revision,
+        catalogue,
+        calendars,
+        keys: crate::auth::keys::ring_from_records(&keys),
+    })
+}
