@@ -16,6 +16,7 @@ mod form_client;
 mod harness;
 mod keys;
 mod mail;
+mod multiprocess;
 mod oversight_pages;
 mod pages;
 mod public;

@@ -1,5 +1,8 @@
 //! Builds the actix-web application: middleware, routes and the API page.
 
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::middleware::Next;
 use actix_web::{middleware, web, App, HttpServer};
 use utoipa_swagger_ui::SwaggerUi;
 
@@ -42,6 +45,7 @@ pub async fn run(
         App::new()
             .app_data(state.clone())
             .app_data(auth.clone())
+            .wrap(middleware::from_fn(current_config))
             .wrap(middleware::from_fn(problem::localize))
             // Counts every request, those answered with a problem included.
             .wrap(metrics.clone())
@@ -56,6 +60,29 @@ pub async fn run(
     .bind(bind)?;
     on_bound(&server.addrs());
     server.run().await
+}
+
+/// Checks the configuration revision before every request that may decide anything, and
+/// reloads the catalogue, hall, calendars and signing keys when another process (or this one)
+/// changed them: one integer read. So whatever the request reads from the process's copy
+/// ([`tongban_app::App::cached`]) is at least as new as the database was when it arrived,
+/// and a change made at one process holds at every other at once.
+async fn current_config(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let path = req.path();
+    let decides = !(path == "/healthz" || path == "/metrics" || path.starts_with("/assets/"));
+    if decides {
+        if let Some(state) = req.app_data::<web::Data<AppState>>() {
+            state
+                .app
+                .config()
+                .await
+                .map_err(|e| actix_web::Error::from(problem::Problem::from(e)))?;
+        }
+    }
+    next.call(req).await
 }
 
 /// `GET /metrics`: request counts and durations by route pattern (`tongban_http_requests_total`,
