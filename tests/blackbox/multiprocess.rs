@@ -427,6 +427,7 @@ fn flow(pair: &Pair, a: &At, b: &At, supervise: Option<&Supervise>, run: &str) {
     let supervisor = b.login("supervisor", DEMO_PASSWORD, None);
     for case_no in [&first_no, &newer_no] {
         let alerts = alerts_of(b, &supervisor, case_no);
+        eprintln!("{run}: alerts of {case_no}: {alerts:?}");
         let red = ("-/promised_deadline".to_owned(), "red".to_owned());
         assert_eq!(alerts.get(&red), Some(&1), "{case_no}: {alerts:?}");
         assert!(
