@@ -66,7 +66,14 @@ impl At {
         send(req)
     }
 
-    fn ok(&self, token: &str, method: Method, path: &str, body: Option<&Value>, want: u16) -> Value {
+    fn ok(
+        &self,
+        token: &str,
+        method: Method,
+        path: &str,
+        body: Option<&Value>,
+        want: u16,
+    ) -> Value {
         let (status, v) = self.call(token, method.clone(), path, body);
         assert_eq!(status, want, "{method} {path} at {}: {v}", self.name);
         v
@@ -217,7 +224,11 @@ fn tongban(args: &[&str], db: &[String]) -> String {
 }
 
 /// (stage/rule, level) → how many alerts the case has.
-fn alerts_of(at: &At, token: &str, case_no: &str) -> std::collections::BTreeMap<(String, String), usize> {
+fn alerts_of(
+    at: &At,
+    token: &str,
+    case_no: &str,
+) -> std::collections::BTreeMap<(String, String), usize> {
     let v = at.ok(
         token,
         Method::GET,
@@ -335,8 +346,10 @@ fn flow(pair: &Pair, a: &At, b: &At, supervise: Option<&Supervise>, run: &str) {
         &admin_a,
         Method::POST,
         "/api/v1/users",
-        Some(&json!({"username": clerk, "password": password, "roles": ["clerk"],
-                     "department": "gaj", "windows": [window]})),
+        Some(
+            &json!({"username": clerk, "password": password, "roles": ["clerk"],
+                     "department": "gaj", "windows": [window]}),
+        ),
         201,
     );
     let clerk_b = b.login(&clerk, password, Some(&window));
@@ -349,17 +362,29 @@ fn flow(pair: &Pair, a: &At, b: &At, supervise: Option<&Supervise>, run: &str) {
     let v1 = a.ok(&admin_a, Method::GET, "/api/v1/items/GA-QR-01", None, 200);
     let mut v2 = v1.clone();
     v2["name"] = "居民身份证换领（多实例）".into();
-    let stored = a.ok(&admin_a, Method::PUT, "/api/v1/items/GA-QR-01", Some(&v2), 200);
+    let stored = a.ok(
+        &admin_a,
+        Method::PUT,
+        "/api/v1/items/GA-QR-01",
+        Some(&v2),
+        200,
+    );
     let version = stored["version"].as_i64().expect("version");
     assert!(version >= 2, "{stored}");
     let now_b = b.ok(&admin_b, Method::GET, "/api/v1/items/GA-QR-01", None, 200);
-    assert_eq!(now_b["version"], version, "B serves the new version: {now_b}");
+    assert_eq!(
+        now_b["version"], version,
+        "B serves the new version: {now_b}"
+    );
     let clerk_a = a.login(&clerk, password, Some(&window));
     let (status, newer) = intake(a, &clerk_a, &format!("{run}-newer"), 2);
     assert_eq!(status, 201, "intake under the new version at A: {newer}");
     let newer_no = newer["case_no"].as_str().expect("case_no").to_owned();
     let (status, accepted_b) = accept(b, &clerk_b, &newer_no);
-    assert_eq!(status, 200, "a new-version case accepted at B: {accepted_b}");
+    assert_eq!(
+        status, 200,
+        "a new-version case accepted at B: {accepted_b}"
+    );
     assert_eq!(
         accepted_b["item_version"], version,
         "the case is under the new version: {accepted_b}"
@@ -375,7 +400,11 @@ fn flow(pair: &Pair, a: &At, b: &At, supervise: Option<&Supervise>, run: &str) {
         Some(&year_2026_without_national_day()),
         200,
     );
-    assert_eq!(due(b, query), "2026-10-01", "B counts on the corrected year");
+    assert_eq!(
+        due(b, query),
+        "2026-10-01",
+        "B counts on the corrected year"
+    );
 
     // A grant revoked at A stops the next action at B.
     let (status, pending) = intake(b, &clerk_b, &format!("{run}-pending"), 3);
@@ -422,7 +451,13 @@ fn flow(pair: &Pair, a: &At, b: &At, supervise: Option<&Supervise>, run: &str) {
     }
     for at in [a, b, a, b] {
         let admin = at.admin();
-        at.ok(&admin, Method::POST, "/api/v1/admin/supervision/sweep", None, 200);
+        at.ok(
+            &admin,
+            Method::POST,
+            "/api/v1/admin/supervision/sweep",
+            None,
+            200,
+        );
     }
     let supervisor = b.login("supervisor", DEMO_PASSWORD, None);
     for case_no in [&first_no, &newer_no] {
@@ -434,17 +469,25 @@ fn flow(pair: &Pair, a: &At, b: &At, supervise: Option<&Supervise>, run: &str) {
             alerts.values().all(|n| *n == 1),
             "{case_no}: an alert twice: {alerts:?}"
         );
-        assert_eq!(alerts_of(a, &supervisor, case_no), alerts, "A sees the same");
+        assert_eq!(
+            alerts_of(a, &supervisor, case_no),
+            alerts,
+            "A sees the same"
+        );
     }
 }
 
 /// HAProxy from the system, or `None` (saying so) when it is not installed; under `CI` a
 /// missing HAProxy fails the test instead.
 fn haproxy_binary() -> Option<String> {
-    let found = ["/usr/sbin/haproxy", "/usr/bin/haproxy", "/usr/local/sbin/haproxy"]
-        .into_iter()
-        .find(|p| std::path::Path::new(p).exists())
-        .map(str::to_owned);
+    let found = [
+        "/usr/sbin/haproxy",
+        "/usr/bin/haproxy",
+        "/usr/local/sbin/haproxy",
+    ]
+    .into_iter()
+    .find(|p| std::path::Path::new(p).exists())
+    .map(str::to_owned);
     if found.is_none() {
         assert!(
             std::env::var_os("CI").is_none(),
@@ -541,7 +584,11 @@ fn every_process_behind_a_load_balancer() {
         let pair = Pair::start(&backend);
         let balancer = Balancer::start(&binary, &pair);
         let seen = balancer.servers_seen(4);
-        assert_eq!(seen.len(), 2, "round robin reaches both processes: {seen:?}");
+        assert_eq!(
+            seen.len(),
+            2,
+            "round robin reaches both processes: {seen:?}"
+        );
         // Every request of the flow goes to whichever process is next.
         let lb = || At {
             base: balancer.base.clone(),

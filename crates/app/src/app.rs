@@ -1,7 +1,7 @@
 //! [`App`]: what every use case works with (the store, the clock, the hall's time zone) and
 //! the hall's configuration (catalogue, hall, calendars) as the database holds it now.
 
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 
 use tongban_core::calendar::{Calendar, CalendarBook, CHINA};
 use tongban_core::clock::HallTime;
@@ -40,6 +40,9 @@ pub struct App {
     pub clock: Clock,
     pub hall: HallTime,
     config: Arc<RwLock<Arc<Config>>>,
+    /// Held while the configuration is read again: requests that find the same new revision
+    /// at once wait for one reload instead of each reading the whole catalogue.
+    reloading: Arc<Mutex<()>>,
 }
 
 impl App {
@@ -51,6 +54,7 @@ impl App {
             clock,
             hall,
             config: Arc::new(RwLock::new(Arc::new(config))),
+            reloading: Arc::new(Mutex::new(())),
         })
     }
 
@@ -60,11 +64,11 @@ impl App {
     pub async fn config(&self) -> AppResult<Arc<Config>> {
         let revision = self.store.read(crate::config::revision).await?;
         let cached = self.cached();
-        if cached.revision == revision {
+        if cached.revision >= revision {
             return Ok(cached);
         }
         let app = self.clone();
-        tokio::task::spawn_blocking(move || app.reload())
+        tokio::task::spawn_blocking(move || app.reload_to(revision))
             .await
             .map_err(|e| Error::corrupt(format!("configuration reload panicked: {e}")))?
     }
@@ -73,16 +77,29 @@ impl App {
     pub fn config_blocking(&self) -> AppResult<Arc<Config>> {
         let revision = self.store.read_blocking(crate::config::revision)?;
         let cached = self.cached();
-        if cached.revision == revision {
+        if cached.revision >= revision {
             return Ok(cached);
         }
-        self.reload()
+        self.reload_to(revision)
     }
 
     /// The copy last read, without checking the database: only for what never decides
     /// (rendering the name of an item version, which never changes once published).
     pub fn cached(&self) -> Arc<Config> {
-        self.config.read().unwrap_or_else(|p| p.into_inner()).clone()
+        self.config
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    /// A copy at `revision` or newer: the one another caller just read, or a fresh one.
+    fn reload_to(&self, revision: i64) -> AppResult<Arc<Config>> {
+        let _one_at_a_time = self.reloading.lock().unwrap_or_else(|p| p.into_inner());
+        let cached = self.cached();
+        if cached.revision >= revision {
+            return Ok(cached);
+        }
+        self.reload()
     }
 
     /// Reads the configuration again and keeps it unless a newer copy got in first.

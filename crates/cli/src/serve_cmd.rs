@@ -7,9 +7,9 @@ use std::sync::Arc;
 use actix_web::web;
 use anyhow::Context;
 use tongban_api::auth::caller::Authenticator;
+use tongban_api::state::AppState;
 use tongban_app::auth::keys::{self, KeyRing, RingOrigin, SigningKey};
 use tongban_app::clock::Clock;
-use tongban_api::state::AppState;
 use tongban_app::hall;
 use tongban_core::clock::HallTime;
 

@@ -58,6 +58,8 @@ pub fn retire_others(conn: &mut DbConnection, keep: &str, until: i64) -> Result<
 
 /// Forgets keys whose tokens have all expired.
 pub fn purge_retired(conn: &mut DbConnection, now_secs: i64) -> Result<usize, StoreError> {
-    Ok(diesel::delete(signing_keys::table.filter(signing_keys::retired_until.lt(now_secs)))
-        .execute(conn)?)
+    Ok(
+        diesel::delete(signing_keys::table.filter(signing_keys::retired_until.lt(now_secs)))
+            .execute(conn)?,
+    )
 }

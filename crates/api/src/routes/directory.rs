@@ -2,7 +2,6 @@
 //! (授权) of each window, and the clerks who sit at it. Reading the departments and windows
 //! is in `catalogue.rs`.
 
-
 use actix_web::http::StatusCode;
 use actix_web::{delete, get, post, web, HttpResponse};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -20,8 +19,8 @@ use utoipa::ToSchema;
 use crate::auth::caller::{forbidden_role, Caller};
 use crate::catalogue_check;
 use crate::problem::{Problem, Text};
-use tongban_app::records::{self, from_millis, millis, to_json};
 use crate::state::AppState;
+use tongban_app::records::{self, from_millis, millis, to_json};
 use tongban_app::users::roles_of;
 use tongban_app::validate::Fields;
 
@@ -718,7 +717,11 @@ pub async fn assign_staff(
     let field_problem = |zh: String, en: String| {
         let mut fields = Fields::default();
         fields.error("username", zh, en);
-        fields.finish().err().map(Problem::from).unwrap_or_else(Problem::internal)
+        fields
+            .finish()
+            .err()
+            .map(Problem::from)
+            .unwrap_or_else(Problem::internal)
     };
     match outcome {
         Assigned::Done => Ok(HttpResponse::Created().json(Staff {

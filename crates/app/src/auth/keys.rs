@@ -183,7 +183,9 @@ pub enum RingOrigin {
 
 /// Makes sure the database holds a signing key: imports `legacy` (a data directory's
 /// `keys.json`) when the database has none, or generates one. Safe when several processes
-/// start at once: each insert ignores a key id already there, and all read the same ring.
+/// start at once: the check and the insert run in one writer batch, and every batch takes the
+/// database's write lock first (the audit head, across processes), so exactly one process
+/// stores its ring and the others find it.
 pub fn ensure_ring(store: &Store, legacy: &Path, now_ms: i64) -> Result<RingOrigin, KeyError> {
     let existing = store
         .read_blocking(signing_keys::list)
@@ -199,16 +201,28 @@ pub fn ensure_ring(store: &Store, legacy: &Path, now_ms: i64) -> Result<RingOrig
     } else {
         (KeyRing::new(SigningKey::generate()), RingOrigin::Generated)
     };
-    store
+    let now_secs = now_ms.div_euclid(1000);
+    let stored = store
         .write_blocking(move |conn| {
-            // Older keys first, so the current one is the newest.
-            for (i, key) in ring.previous.iter().enumerate() {
+            if ring_from_records(&signing_keys::list(conn)?).is_some() {
+                // Another process got in first; its ring is the one.
+                return Ok(false);
+            }
+            // Older keys first, so the current one is the newest. A previous key that can
+            // no longer verify stays out: were it stored unretired, the next rotation would
+            // bring it back to life.
+            let alive = ring
+                .previous
+                .iter()
+                .filter(|k| k.retired_until.is_some_and(|t| t > now_secs));
+            for (i, key) in alive.enumerate() {
                 signing_keys::add(conn, &record(key, now_ms - 1 - i as i64))?;
             }
-            signing_keys::add(conn, &record(&ring.current, now_ms))
+            signing_keys::add(conn, &record(&ring.current, now_ms))?;
+            Ok(true)
         })
         .map_err(KeyError::Store)?;
-    Ok(origin)
+    Ok(if stored { origin } else { RingOrigin::Database })
 }
 
 /// Makes a new current key in the database; the others keep verifying the tokens they

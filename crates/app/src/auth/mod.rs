@@ -3,5 +3,5 @@
 
 pub mod keys;
 pub mod password;
-pub mod token;
 pub mod signer;
+pub mod token;

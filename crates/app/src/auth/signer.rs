@@ -35,10 +35,14 @@ impl Signer {
         if let Some(ring) = &self.fixed {
             return token::verify(ring, bearer, now);
         }
-        let cached = self.database_ring(false).map_err(|_| TokenError::UnknownKey)?;
+        let cached = self
+            .database_ring(false)
+            .map_err(|_| TokenError::UnknownKey)?;
         match token::verify(&cached, bearer, now) {
             Err(TokenError::UnknownKey) => {
-                let fresh = self.database_ring(true).map_err(|_| TokenError::UnknownKey)?;
+                let fresh = self
+                    .database_ring(true)
+                    .map_err(|_| TokenError::UnknownKey)?;
                 token::verify(&fresh, bearer, now)
             }
             other => other,
