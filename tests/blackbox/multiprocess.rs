@@ -352,7 +352,7 @@ fn flow(pair: &Pair, a: &At, b: &At, supervise: Option<&Supervise>, run: &str) {
         ),
         201,
     );
-    let clerk_b = b.login(&clerk, password, Some(&window));
+    let clerk_b = b.login(&clerk, password, Some(window));
     let (status, first) = intake(b, &clerk_b, &format!("{run}-first"), 1);
     assert_eq!(status, 201, "intake at the new window at B: {first}");
     let first_no = first["case_no"].as_str().expect("case_no").to_owned();
@@ -376,7 +376,7 @@ fn flow(pair: &Pair, a: &At, b: &At, supervise: Option<&Supervise>, run: &str) {
         now_b["version"], version,
         "B serves the new version: {now_b}"
     );
-    let clerk_a = a.login(&clerk, password, Some(&window));
+    let clerk_a = a.login(&clerk, password, Some(window));
     let (status, newer) = intake(a, &clerk_a, &format!("{run}-newer"), 2);
     assert_eq!(status, 201, "intake under the new version at A: {newer}");
     let newer_no = newer["case_no"].as_str().expect("case_no").to_owned();

@@ -29,7 +29,13 @@ pub fn import_if_empty(
         return Ok(false);
     }
     let catalogue = catalogue.clone();
-    store.write_blocking(move |conn| {
+    let imported = store.write_blocking(move |conn| {
+        // Checked again under the write lock every writer batch takes first: of processes
+        // starting together on an empty database, one imports and the others find its items
+        // (instead of a second version of every item and every grant twice).
+        if items::count(conn)? > 0 {
+            return Ok(false);
+        }
         for d in &catalogue.departments {
             departments::upsert(conn, &records::department_record(d, now))?;
         }
@@ -57,9 +63,9 @@ pub fn import_if_empty(
                 })),
             },
         )?;
-        Ok(())
+        Ok(true)
     })?;
-    Ok(true)
+    Ok(imported)
 }
 
 /// Reads departments, windows and every item version from the database.

@@ -225,3 +225,61 @@ fn a_rotation_applies_to_every_signer() {
     assert_eq!(kid(&from_other), new_kid);
     assert!(at_one.verify(&from_other).is_ok());
 }
+
+/// The shipped catalogue: hall, grants and items (not the calendars or the schema).
+fn shipped_catalogue() -> tongban_core::catalogue::Catalogue {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../workflows");
+    let mut paths = vec![root.join("hall.toml"), root.join("grants.toml")];
+    let mut items: Vec<_> = std::fs::read_dir(root.join("items"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    items.sort();
+    paths.extend(items);
+    let files: Vec<(String, String)> = paths
+        .iter()
+        .map(|p| (p.display().to_string(), std::fs::read_to_string(p).unwrap()))
+        .collect();
+    tongban_core::catalogue::parse(&files).expect("the shipped workflow files")
+}
+
+#[test]
+fn processes_starting_at_once_import_the_catalogue_once() {
+    let catalogue = Arc::new(shipped_catalogue());
+    let dir = tempfile::tempdir().unwrap();
+    let stores: Vec<Store> = (0..3).map(|_| store(dir.path())).collect();
+    let barrier = Arc::new(Barrier::new(stores.len()));
+    let threads: Vec<_> = stores
+        .iter()
+        .cloned()
+        .map(|s| {
+            let (barrier, catalogue) = (barrier.clone(), catalogue.clone());
+            std::thread::spawn(move || {
+                barrier.wait();
+                tongban_app::hall::import_if_empty(&s, &catalogue, HallTime::shanghai(), Utc::now())
+                    .unwrap()
+            })
+        })
+        .collect();
+    let imported: Vec<bool> = threads.into_iter().map(|t| t.join().unwrap()).collect();
+    assert_eq!(imported.iter().filter(|i| **i).count(), 1, "{imported:?}");
+    let (versions, grants) = stores[0]
+        .read_blocking(|c| {
+            Ok((
+                tongban_store::items::all_versions(c)?,
+                tongban_store::grants::for_window(c, &catalogue.grants[0].window)?,
+            ))
+        })
+        .unwrap();
+    assert_eq!(
+        versions.len(),
+        catalogue.items.len(),
+        "one version of each item"
+    );
+    let expected = catalogue
+        .grants
+        .iter()
+        .filter(|g| g.window == catalogue.grants[0].window)
+        .count();
+    assert_eq!(grants.len(), expected, "each grant once");
+}
