@@ -73,8 +73,13 @@ fn count_alerts(server: &Server, token: &str, case_no: &str) -> BTreeMap<(String
         .expect("alerts")
         .json()
         .expect("alerts json");
+    tally(&v)
+}
+
+/// (stage/rule, level) → how many, of a page of `GET /api/v1/supervision/alerts`.
+pub fn tally(page: &serde_json::Value) -> BTreeMap<(String, String), usize> {
     let mut counts = BTreeMap::new();
-    for a in v["items"].as_array().cloned().unwrap_or_default() {
+    for a in page["items"].as_array().cloned().unwrap_or_default() {
         let key = (
             format!(
                 "{}/{}",

@@ -25,7 +25,7 @@ fn due_problem(server: &Server, query: &str, status: u16, code: &str) -> Value {
 }
 
 /// The 2026 holidays of workflows/calendars/cn.toml, without National Day (国庆节).
-fn year_2026_without_national_day() -> Value {
+pub fn year_2026_without_national_day() -> Value {
     let mut holidays: Vec<String> = Vec::new();
     for (from, to) in [
         ("2026-01-01", "2026-01-03"),

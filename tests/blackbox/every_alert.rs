@@ -100,19 +100,7 @@ impl Hall<'_> {
             .expect("alerts")
             .json()
             .expect("alerts json");
-        let mut out = BTreeMap::new();
-        for a in v["items"].as_array().cloned().unwrap_or_default() {
-            let key = (
-                format!(
-                    "{}/{}",
-                    a["stage"].as_str().unwrap_or("-"),
-                    a["rule"].as_str().unwrap_or("")
-                ),
-                a["level"].as_str().unwrap_or("").to_owned(),
-            );
-            *out.entry(key).or_insert(0) += 1;
-        }
-        out
+        crate::alerts::tally(&v)
     }
 }
 

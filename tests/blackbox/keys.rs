@@ -5,7 +5,8 @@ use base64::Engine;
 
 use crate::harness::Server;
 
-fn kid(token: &str) -> String {
+/// The key id in a token's header.
+pub fn kid(token: &str) -> String {
     let header = token.split('.').next().unwrap_or_default();
     let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
         .decode(header)

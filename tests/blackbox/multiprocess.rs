@@ -6,18 +6,20 @@
 //! alert is raised once with every process sweeping. Then the same flow behind HAProxy, round
 //! robin over both processes.
 
+use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use base64::Engine;
 use reqwest::blocking::RequestBuilder;
 use reqwest::Method;
 use serde_json::{json, Value};
 
 use crate::backend::{self, Backend};
+use crate::calendar::year_2026_without_national_day;
 use crate::harness::{client, Server, DEMO_PASSWORD};
+use crate::keys::kid;
 
 /// The test clock's default start: Monday 2026-03-02 09:00 in Shanghai.
 const DAY0: &str = "2026-03-02T09:00:00+08:00";
@@ -87,16 +89,6 @@ fn send(req: RequestBuilder) -> (u16, Value) {
     (status, serde_json::from_str(&text).unwrap_or(Value::Null))
 }
 
-/// The key id in a token's header.
-fn kid(token: &str) -> String {
-    let header = token.split('.').next().unwrap_or_default();
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(header)
-        .expect("token header");
-    let v: Value = serde_json::from_slice(&bytes).expect("header json");
-    v["kid"].as_str().unwrap_or_default().to_owned()
-}
-
 /// A token works at `at` (a read every signed-in role may do).
 fn accepted(at: &At, token: &str, what: &str) {
     let (status, v) = at.call(token, Method::GET, "/api/v1/cases", None);
@@ -133,31 +125,6 @@ fn due(at: &At, query: &str) -> String {
     let (status, v) = send(at.req(Method::GET, &format!("/api/v1/calendar/due?{query}")));
     assert_eq!(status, 200, "due at {}: {v}", at.name);
     v["due"].as_str().unwrap_or_default().to_owned()
-}
-
-/// The 2026 holidays of workflows/calendars/cn.toml without National Day (国庆节): the
-/// correction the administrator stores.
-fn year_2026_without_national_day() -> Value {
-    let mut holidays: Vec<String> = Vec::new();
-    for (from, to) in [
-        ("2026-01-01", "2026-01-03"),
-        ("2026-02-15", "2026-02-23"),
-        ("2026-04-04", "2026-04-06"),
-        ("2026-05-01", "2026-05-05"),
-        ("2026-06-19", "2026-06-21"),
-        ("2026-09-25", "2026-09-27"),
-    ] {
-        let mut d = chrono::NaiveDate::parse_from_str(from, "%Y-%m-%d").unwrap();
-        let to = chrono::NaiveDate::parse_from_str(to, "%Y-%m-%d").unwrap();
-        while d <= to {
-            holidays.push(d.to_string());
-            d = d.succ_opt().unwrap();
-        }
-    }
-    json!({
-        "holidays": holidays,
-        "workdays": ["2026-01-04", "2026-02-14", "2026-02-28", "2026-05-09", "2026-09-20"],
-    })
 }
 
 /// `tongban supervise` on the database, sweeping every second on the system clock; its log
@@ -224,31 +191,15 @@ fn tongban(args: &[&str], db: &[String]) -> String {
 }
 
 /// (stage/rule, level) → how many alerts the case has.
-fn alerts_of(
-    at: &At,
-    token: &str,
-    case_no: &str,
-) -> std::collections::BTreeMap<(String, String), usize> {
-    let v = at.ok(
+fn alerts_of(at: &At, token: &str, case_no: &str) -> BTreeMap<(String, String), usize> {
+    let page = at.ok(
         token,
         Method::GET,
         &format!("/api/v1/supervision/alerts?case_no={case_no}&per_page=500"),
         None,
         200,
     );
-    let mut counts = std::collections::BTreeMap::new();
-    for a in v["items"].as_array().cloned().unwrap_or_default() {
-        let key = (
-            format!(
-                "{}/{}",
-                a["stage"].as_str().unwrap_or("-"),
-                a["rule"].as_str().unwrap_or("")
-            ),
-            a["level"].as_str().unwrap_or("").to_owned(),
-        );
-        *counts.entry(key).or_insert(0) += 1;
-    }
-    counts
+    crate::alerts::tally(&page)
 }
 
 /// Two `serve` processes on one database, each with its own data directory and test clock.

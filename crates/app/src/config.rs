@@ -4,7 +4,9 @@
 use tongban_store::{signing_keys, DbConnection, Store, StoreError};
 
 use crate::app::Config;
+use crate::calendars::CalendarsError;
 use crate::error::{AppResult, Error};
+use crate::hall::HallError;
 
 /// The configuration revision now (one integer read).
 pub fn revision(conn: &mut DbConnection) -> Result<i64, StoreError> {
@@ -15,8 +17,15 @@ pub fn revision(conn: &mut DbConnection) -> Result<i64, StoreError> {
 /// as the revision it is labelled with: a change in between only causes one more reload.
 pub fn load(store: &Store) -> AppResult<Config> {
     let revision = store.read_blocking(revision)?;
-    let catalogue = crate::hall::load_view(store).map_err(Error::corrupt)?;
-    let calendars = crate::calendars::load_calendars(store).map_err(Error::corrupt)?;
+    // A database that cannot be read is the store's error (unavailable), not corrupt data.
+    let catalogue = crate::hall::load_view(store).map_err(|e| match e {
+        HallError::Store(e) => Error::from(e),
+        corrupt => Error::corrupt(corrupt),
+    })?;
+    let calendars = crate::calendars::load_calendars(store).map_err(|e| match e {
+        CalendarsError::Store(e) => Error::from(e),
+        corrupt => Error::corrupt(corrupt),
+    })?;
     let keys = store.read_blocking(signing_keys::list)?;
     Ok(Config {
         revision,
