@@ -8,9 +8,9 @@ use tongban_core::item::Item;
 
 use super::ctx::{Ctx, Out, PageResult};
 use super::names;
+use tongban_app::catalogue_view::CatalogueView;
 use crate::problem::{Problem, Text};
 use crate::state::AppState;
-use tongban_app::catalogue_view::CatalogueView;
 
 fn search_form(ctx: &Ctx, catalogue: &CatalogueView, q: &str, dept: &str) -> Markup {
     html! {

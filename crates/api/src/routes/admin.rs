@@ -13,8 +13,8 @@ use super::directory::{admin_audit, code_field, entry_problems, refresh_catalogu
 use crate::auth::caller::Caller;
 use crate::catalogue_check;
 use crate::problem::{Problem, Text};
-use crate::state::AppState;
 use tongban_app::records::{self, to_json};
+use crate::state::AppState;
 use tongban_app::users::{self, NewUser};
 use tongban_app::validate::Fields;
 

@@ -7,10 +7,10 @@ use tongban_store::{users as user_store, windows, StoreError};
 use utoipa::ToSchema;
 
 use crate::auth::caller::Authenticator;
-use crate::problem::{Problem, Text};
-use crate::state::AppState;
 use tongban_app::auth::password::verify_password;
 use tongban_app::auth::token::Claims;
+use crate::problem::{Problem, Text};
+use crate::state::AppState;
 use tongban_app::users::{self, NewUser};
 use tongban_app::validate::Fields;
 

@@ -11,10 +11,10 @@ use tongban_store::{audit, calendar_years, NewAudit};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::caller::Caller;
-use crate::problem::{Problem, Text};
-use crate::state::AppState;
 use tongban_app::calendars;
+use crate::problem::{Problem, Text};
 use tongban_app::records::{millis, to_json};
+use crate::state::AppState;
 use tongban_app::validate::Fields;
 
 /// The longest period asked for: ten years of days.

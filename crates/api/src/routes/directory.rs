@@ -2,6 +2,7 @@
 //! (授权) of each window, and the clerks who sit at it. Reading the departments and windows
 //! is in `catalogue.rs`.
 
+
 use actix_web::http::StatusCode;
 use actix_web::{delete, get, post, web, HttpResponse};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -19,8 +20,8 @@ use utoipa::ToSchema;
 use crate::auth::caller::{forbidden_role, Caller};
 use crate::catalogue_check;
 use crate::problem::{Problem, Text};
-use crate::state::AppState;
 use tongban_app::records::{self, from_millis, millis, to_json};
+use crate::state::AppState;
 use tongban_app::users::roles_of;
 use tongban_app::validate::Fields;
 
@@ -717,11 +718,7 @@ pub async fn assign_staff(
     let field_problem = |zh: String, en: String| {
         let mut fields = Fields::default();
         fields.error("username", zh, en);
-        fields
-            .finish()
-            .err()
-            .map(Problem::from)
-            .unwrap_or_else(Problem::internal)
+        fields.finish().err().map(Problem::from).unwrap_or_else(Problem::internal)
     };
     match outcome {
         Assigned::Done => Ok(HttpResponse::Created().json(Staff {
