@@ -6,7 +6,6 @@
 
 pub mod auth;
 pub mod casework;
-pub mod catalogue_check;
 pub mod errors;
 pub mod extract;
 pub mod lang;

@@ -1,6 +1,10 @@
 //! The working-day calendars the server counts on: the national calendar shipped with the
 //! program, with the years an administrator stored (`PUT /api/v1/calendar/years/{year}`)
-//! laid over it, so that a corrected or newly published year survives a restart.
+//! laid over it, so that a corrected or newly published year survives a restart; due dates
+//! on it, and setting a year.
+
+pub mod due;
+pub mod set_year;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use tongban_core::calendar::{CalendarBook, CalendarBookError, YearRule, CHINA};

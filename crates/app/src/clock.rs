@@ -2,6 +2,8 @@
 //! administrator through `PUT /api/v1/admin/clock`, so that tests can move days ahead
 //! without sleeping. The scheduler reads the same clock.
 
+pub mod set;
+
 use std::sync::{Arc, RwLock};
 
 use chrono::{DateTime, Utc};

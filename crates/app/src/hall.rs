@@ -1,13 +1,22 @@
 //! The hall's catalogue in the database: imported from the workflow files into an empty
-//! database on first start, and read back into the in-memory [`CatalogueView`].
+//! database on first start, and read back into the in-memory [`CatalogueView`]; and the
+//! hall's directory as the administrator keeps it: departments, windows, the grants (授权)
+//! of each window, and the clerks who sit at it.
+
+pub mod departments;
+pub mod grants;
+pub mod staff;
+pub mod windows;
 
 use chrono::{DateTime, Utc};
 use tongban_core::catalogue::Catalogue;
 use tongban_core::clock::HallTime;
-use tongban_store::{departments, grants, items, windows, NewAudit, Store, StoreError};
+use tongban_store::{self as db, items, NewAudit, Store, StoreError};
 
 use crate::catalogue_view::CatalogueView;
+use crate::error::{AppResult, Code, Error, Text};
 use crate::records::{self, CorruptRecord};
+use crate::App;
 
 #[derive(Debug, thiserror::Error)]
 pub enum HallError {
@@ -37,13 +46,13 @@ pub fn import_if_empty(
             return Ok(false);
         }
         for d in &catalogue.departments {
-            departments::upsert(conn, &records::department_record(d, now))?;
+            db::departments::upsert(conn, &records::department_record(d, now))?;
         }
         for w in &catalogue.windows {
-            windows::upsert(conn, &records::window_record(w, now))?;
+            db::windows::upsert(conn, &records::window_record(w, now))?;
         }
         for g in &catalogue.grants {
-            grants::insert(conn, &records::new_grant(g, hall, now))?;
+            db::grants::insert(conn, &records::new_grant(g, hall, now))?;
         }
         for item in &catalogue.items {
             items::add_version(conn, &records::item_record(item, now))?;
@@ -72,8 +81,8 @@ pub fn import_if_empty(
 pub fn load_view(store: &Store) -> Result<CatalogueView, HallError> {
     let (deps, wins, item_rows) = store.read_blocking(|conn| {
         Ok((
-            departments::list(conn)?,
-            windows::list(conn)?,
+            db::departments::list(conn)?,
+            db::windows::list(conn)?,
             items::all_versions(conn)?,
         ))
     })?;
@@ -90,4 +99,27 @@ pub fn load_view(store: &Store) -> Result<CatalogueView, HallError> {
         windows,
         items,
     ))
+}
+
+/// The window `code` as the database holds it now, or `unknown_window` (404).
+pub async fn window_now(app: &App, code: &str) -> AppResult<tongban_core::grant::Window> {
+    let config = app.config().await?;
+    config.catalogue.window(code).cloned().ok_or_else(|| {
+        Error::not_found(
+            Code::NoSuchWindow,
+            Text::new(
+                format!("没有编号为 {code} 的窗口。"),
+                format!("There is no window with code {code}."),
+            ),
+        )
+    })
+}
+
+/// An entry that exists already (a department's or a window's code).
+fn exists(code: Code, zh: String, en: String) -> Error {
+    Error::new(
+        code,
+        Text::new("记录已存在", "Already exists"),
+        Text::new(zh, en),
+    )
 }

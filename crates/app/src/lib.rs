@@ -9,8 +9,10 @@
 #![allow(clippy::result_large_err)]
 
 mod app;
+pub mod audit;
 pub mod auth;
 pub mod calendars;
+pub mod catalogue;
 pub mod catalogue_view;
 pub mod clock;
 pub mod config;
@@ -18,6 +20,7 @@ pub mod error;
 pub mod hall;
 pub mod mask;
 pub mod numbers;
+pub mod readiness;
 pub mod records;
 pub mod users;
 pub mod validate;

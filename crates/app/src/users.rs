@@ -1,13 +1,19 @@
 //! User accounts: creation (admin API, CLI, demo data, applicant registration) and the
 //! checks of a sign-in.
 
+pub mod create;
+pub mod register;
+pub mod sign_in;
+
 use chrono::{DateTime, Utc};
 use tongban_core::role::Role;
 use tongban_store::users::{self, UserRecord};
 use tongban_store::{windows, DbConnection, StoreError};
 
 use crate::auth::password;
+use crate::error::{AppResult, Code, Error, Text};
 use crate::records::{millis, to_json};
+use crate::validate::Fields;
 
 /// A user to create.
 #[derive(Debug, Clone)]
@@ -63,4 +69,43 @@ pub fn insert(
 
 pub fn roles_of(record: &UserRecord) -> Vec<Role> {
     serde_json::from_str(&record.roles).unwrap_or_default()
+}
+
+/// The checks every new account goes through, whoever creates it.
+fn check_profile(
+    fields: &mut Fields,
+    username: &str,
+    password: &str,
+    email: Option<&str>,
+    phone: Option<&str>,
+) {
+    fields.username("username", username);
+    fields.password("password", password);
+    if let Some(e) = email {
+        fields.email("email", e);
+    }
+    if let Some(p) = phone {
+        fields.phone("phone", p);
+    }
+}
+
+/// [`hashed_record`] off the async workers: argon2 is slow by design.
+async fn hash(new: NewUser, now: DateTime<Utc>) -> AppResult<UserRecord> {
+    match tokio::task::spawn_blocking(move || hashed_record(&new, now)).await {
+        Ok(Ok(record)) => Ok(record),
+        Ok(Err(e)) => Err(Error::corrupt(format!("password hashing failed: {e}"))),
+        Err(e) => Err(Error::corrupt(format!("password hashing panicked: {e}"))),
+    }
+}
+
+/// A duplicate username as the caller sees it; other store errors pass through.
+fn taken(e: StoreError, detail: Text) -> Error {
+    match e {
+        StoreError::Duplicate(_) => Error::new(
+            Code::UsernameTaken,
+            Text::new("用户名已被使用", "Username taken"),
+            detail,
+        ),
+        other => other.into(),
+    }
 }

@@ -2,9 +2,9 @@
 
 use std::process::ExitCode;
 
-use tongban_store::StoreError;
+use tongban_app::audit::{self, Chain};
 
-use crate::db_args::DbArgs;
+use crate::db_args::{explain, DbArgs};
 
 /// `tongban audit …`
 #[derive(Debug, clap::Subcommand)]
@@ -20,16 +20,15 @@ pub fn run(cmd: AuditCommand) -> anyhow::Result<ExitCode> {
     match cmd {
         AuditCommand::Verify { db } => {
             let store = db.open()?;
-            match store.verify_audit() {
-                Ok(report) => {
-                    println!("ok: {} records", report.records);
+            match audit::verify(&store).map_err(|e| explain(&e))? {
+                Chain::Intact { records } => {
+                    println!("ok: {records} records");
                     Ok(ExitCode::SUCCESS)
                 }
-                Err(StoreError::AuditBroken(b)) => {
-                    println!("broken at record {}: {}", b.seq, b.reason);
+                Chain::Broken { seq, reason } => {
+                    println!("broken at record {seq}: {reason}");
                     Ok(ExitCode::FAILURE)
                 }
-                Err(e) => Err(e.into()),
             }
         }
     }

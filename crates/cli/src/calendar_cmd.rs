@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
+use tongban_app::calendars::due::{compute, Limit};
 use tongban_core::calendar::{Calendar, CalendarBook, DateSpan};
 
 /// `tongban calendar …`
@@ -99,27 +100,6 @@ fn load_calendar(path: Option<&std::path::Path>) -> anyhow::Result<Calendar> {
         .calendar(&name)
         .with_context(|| format!("no calendar named `{name}`"))?;
     Ok(Calendar::clone(calendar))
-}
-
-#[derive(Debug, Clone, Copy)]
-enum Limit {
-    Working(u32),
-    Natural(u32),
-}
-
-fn compute(
-    calendar: &Calendar,
-    start: NaiveDate,
-    limit: Limit,
-    suspension: Option<DateSpan>,
-) -> Result<NaiveDate, tongban_core::calendar::CalendarError> {
-    let spans = suspension.as_slice();
-    match limit {
-        // "Within 0 working days" still ends on a working day, as in the case clocks.
-        Limit::Working(0) => calendar.working_day_on_or_after(start),
-        Limit::Working(n) => calendar.add_working_days_excluding(start, n, spans),
-        Limit::Natural(n) => calendar.add_natural_days_excluding(start, n, spans),
-    }
 }
 
 /// One request line of the batch form.

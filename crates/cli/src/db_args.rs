@@ -3,6 +3,9 @@
 use std::path::PathBuf;
 
 use anyhow::Context;
+use tongban_app::clock::Clock;
+use tongban_app::App;
+use tongban_core::clock::HallTime;
 use tongban_store::{Store, StoreOptions};
 
 /// `--data-dir` and `--database-url` (or `DATABASE_URL`).
@@ -43,6 +46,35 @@ impl DbArgs {
         Store::open(&url, StoreOptions::default())
             .with_context(|| format!("cannot open the database {}", redact(&url)))
     }
+
+    /// Opens the application on the store, on the system clock and the hall's time zone,
+    /// for a command that calls a use case as the API does.
+    pub fn app(&self) -> anyhow::Result<App> {
+        let store = self.open()?;
+        App::open(store, Clock::System, HallTime::shanghai()).map_err(|e| explain(&e))
+    }
+}
+
+/// Runs a use case to its end on a runtime of this thread (the CLI is not async).
+pub fn block_on<T>(work: impl std::future::Future<Output = T>) -> anyhow::Result<T> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    Ok(runtime.block_on(work))
+}
+
+/// A use case's error as a console message: its detail and every bad field.
+pub fn explain(e: &tongban_app::Error) -> anyhow::Error {
+    let mut message = if e.errors.is_empty() {
+        format!("{} ({})", e.detail.en, e.code.as_str())
+    } else {
+        format!("invalid input ({}):", e.code.as_str())
+    };
+    for field in &e.errors {
+        message.push_str(&format!("\n  {}: {}", field.field, field.message.en));
+    }
+    anyhow::anyhow!(message)
 }
 
 /// The URL without a password, for messages.

@@ -1,21 +1,26 @@
 //! Demo users for `serve --demo`: one per role, one approver and head per department, and one
 //! clerk per window, all with the same password, printed at start so a new user can sign in.
+//! They are made by the create-user use case, checked and audited like any account.
 
-use chrono::{DateTime, Utc};
-use tongban_app::users::{self, NewUser};
+use tongban_app::users::create::{create_missing, CreateUser};
+use tongban_app::App;
 use tongban_core::catalogue::Catalogue;
 use tongban_core::role::Role;
-use tongban_store::{users as user_store, Store};
+
+use crate::db_args::{block_on, explain};
 
 /// The password of every demo account. Demo data is for trying Tongban out, never production.
 pub const DEMO_PASSWORD: &str = "tongban-demo";
 
-pub fn accounts(catalogue: &Catalogue) -> Vec<NewUser> {
+/// The audit log's actor of the demo accounts.
+const DEMO: &str = "demo";
+
+pub fn accounts(catalogue: &Catalogue) -> Vec<CreateUser> {
     let user =
-        |username: String, name: String, roles: Vec<Role>, department: Option<String>| NewUser {
+        |username: String, name: String, roles: Vec<Role>, department: Option<String>| CreateUser {
             username,
             password: DEMO_PASSWORD.to_owned(),
-            name,
+            name: Some(name),
             email: None,
             phone: None,
             roles,
@@ -65,30 +70,25 @@ pub fn accounts(catalogue: &Catalogue) -> Vec<NewUser> {
 }
 
 /// Creates the demo accounts that do not exist yet and prints every login.
-pub fn create_users(
-    store: &Store,
-    catalogue: &Catalogue,
-    now: DateTime<Utc>,
-) -> anyhow::Result<()> {
+pub fn create_users(app: &App, catalogue: &Catalogue) -> anyhow::Result<()> {
+    let accounts = accounts(catalogue);
+    let logins: Vec<(String, Vec<Role>, Option<String>)> = accounts
+        .iter()
+        .map(|a| {
+            (
+                a.username.clone(),
+                a.roles.clone(),
+                a.windows.first().cloned(),
+            )
+        })
+        .collect();
+    block_on(create_missing(app, DEMO, accounts))?.map_err(|e| explain(&e))?;
     println!("Demo logins (password `{DEMO_PASSWORD}` for all):");
-    for account in accounts(catalogue) {
-        let name = account.username.clone();
-        let exists = store
-            .read_blocking(|c| user_store::get(c, &name))?
-            .is_some();
-        if !exists {
-            let record = users::hashed_record(&account, now)?;
-            let windows = account.windows.clone();
-            store.write_blocking(move |c| users::insert(c, &record, &windows, now))?;
-        }
-        let roles: Vec<&str> = account.roles.iter().map(|r| r.as_str()).collect();
-        match account.windows.first() {
-            Some(w) => println!(
-                "  {:<22} {:<10} window {w}",
-                account.username,
-                roles.join(",")
-            ),
-            None => println!("  {:<22} {}", account.username, roles.join(",")),
+    for (username, roles, window) in logins {
+        let roles: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
+        match window {
+            Some(w) => println!("  {username:<22} {:<10} window {w}", roles.join(",")),
+            None => println!("  {username:<22} {}", roles.join(",")),
         }
     }
     Ok(())

@@ -86,9 +86,6 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
             catalogue.items.len()
         );
     }
-    if args.demo {
-        demo::create_users(&store, &catalogue, now)?;
-    }
     let fixed = fixed_signing_keys()?;
     if fixed.is_none() {
         // The key ring lives in the database, shared by every process; an older data
@@ -101,6 +98,9 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         }
     }
     let app = tongban_app::App::open(store, clock, hall)?;
+    if args.demo {
+        demo::create_users(&app, &catalogue)?;
+    }
     let auth = Authenticator {
         app: app.clone(),
         fixed: fixed.map(Arc::new),

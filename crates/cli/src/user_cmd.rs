@@ -1,22 +1,26 @@
-//! `tongban user add`: creates a user offline (this is how the first admin is made).
+//! `tongban user add`: creates a user offline (this is how the first admin is made), through
+//! the same use case as `POST /api/v1/users`: the same checks, the same audit record.
 
 use std::process::ExitCode;
 
-use anyhow::{bail, Context};
-use tongban_app::users::{self, NewUser};
+use tongban_app::users::create::{create_user, CreateUser};
 use tongban_core::role::Role;
 
-use crate::db_args::DbArgs;
+use crate::db_args::{block_on, explain, DbArgs};
+
+/// The audit log's actor of a change made at the console.
+pub const CONSOLE: &str = "cli";
 
 #[derive(Debug, clap::Subcommand)]
 pub enum UserCommand {
-    /// Create a user with roles, and optionally a department and windows.
+    /// Create a user with roles, and optionally a department and windows (which must exist:
+    /// `serve` imports the workflow files into an empty database on its first start).
     Add(AddArgs),
 }
 
 #[derive(Debug, clap::Args)]
 pub struct AddArgs {
-    /// Login name.
+    /// Login name (3 to 64 letters, digits or _ - . @).
     pub username: String,
     /// Role: applicant, clerk, approver, head, supervisor or admin (repeat for several).
     #[arg(long = "role", required = true)]
@@ -44,28 +48,19 @@ pub fn run(cmd: UserCommand) -> anyhow::Result<ExitCode> {
 }
 
 fn add(args: AddArgs) -> anyhow::Result<ExitCode> {
-    let len = args.password.chars().count();
-    if !(8..=128).contains(&len) {
-        bail!("the password must be 8 to 128 characters long");
-    }
-    let store = args.db.open()?;
-    let now = chrono::Utc::now();
-    let new = NewUser {
-        username: args.username.clone(),
+    let app = args.db.app()?;
+    let cmd = CreateUser {
+        username: args.username,
         password: args.password,
-        name: args.name.unwrap_or_else(|| args.username.clone()),
+        name: args.name,
         email: None,
         phone: None,
-        roles: args.roles.clone(),
+        roles: args.roles,
         department: args.department,
-        windows: args.windows.clone(),
+        windows: args.windows,
     };
-    let record = users::hashed_record(&new, now)?;
-    let windows = args.windows;
-    store
-        .write_blocking(move |c| users::insert(c, &record, &windows, now))
-        .with_context(|| format!("cannot create user {}", args.username))?;
-    let roles: Vec<&str> = args.roles.iter().map(|r| r.as_str()).collect();
-    println!("created user {} ({})", args.username, roles.join(", "));
+    let created = block_on(create_user(&app, CONSOLE, cmd))?.map_err(|e| explain(&e))?;
+    let roles: Vec<&str> = created.roles.iter().map(|r| r.as_str()).collect();
+    println!("created user {} ({})", created.username, roles.join(", "));
     Ok(ExitCode::SUCCESS)
 }

@@ -1,16 +1,18 @@
 //! The home page and the service guide (办事指南): every item of the catalogue with its
 //! materials, limits, fee, procedure and the channels for questions and complaints.
 
-use actix_web::{get, http::StatusCode, web, HttpResponse};
+use actix_web::{get, web, HttpResponse};
 use maud::{html, Markup};
 use serde::Deserialize;
 use tongban_core::item::Item;
 
 use super::ctx::{Ctx, Out, PageResult};
 use super::names;
-use tongban_app::catalogue_view::CatalogueView;
-use crate::problem::{Problem, Text};
+use crate::problem::Text;
 use crate::state::AppState;
+use tongban_app::catalogue::guide;
+use tongban_app::catalogue_view::CatalogueView;
+use tongban_app::{Code, Error};
 
 fn search_form(ctx: &Ctx, catalogue: &CatalogueView, q: &str, dept: &str) -> Markup {
     html! {
@@ -99,13 +101,6 @@ pub struct GuideQuery {
     dept: Option<String>,
 }
 
-/// Whether `item` matches the words of `q` (name, code or department name, any case).
-fn matches(item: &Item, department_name: &str, q: &str) -> bool {
-    let hay = format!("{} {} {}", item.name, item.code, department_name).to_lowercase();
-    q.split_whitespace()
-        .all(|word| hay.contains(&word.to_lowercase()))
-}
-
 /// `GET /guide?q=&dept=`: the items matching a search.
 #[get("/guide")]
 pub async fn list(
@@ -121,22 +116,22 @@ pub async fn list(
         Err(_) => (String::new(), String::new()),
     };
     let q: String = q.trim().chars().take(100).collect();
-    let catalogue = state.catalogue();
+    let config = match guide::snapshot(&state).await {
+        Ok(config) => config,
+        Err(e) => return ctx.respond(Err(crate::problem::Problem::from(e).into())),
+    };
+    let catalogue = &config.catalogue;
     let dept_name = |code: &str| {
         catalogue
             .department(code)
             .map(|d| d.name.clone())
             .unwrap_or_else(|| code.to_owned())
     };
-    let found: Vec<&Item> = catalogue
-        .items()
-        .filter(|i| dept.is_empty() || i.department == dept)
-        .filter(|i| matches(i, &dept_name(&i.department), &q))
-        .collect();
+    let found: Vec<&Item> = guide::search(&config, &q, &dept);
     let title = ctx.t("办事指南", "Service guide");
     let body = html! {
         h1 { (title) }
-        (search_form(&ctx, &catalogue, &q, &dept))
+        (search_form(&ctx, catalogue, &q, &dept))
         h2 #results aria-live="polite" {
             @match ctx.lang {
                 crate::lang::Lang::Zh => { "共找到 " (found.len()) " 个事项" }
@@ -166,15 +161,14 @@ pub async fn list(
 
 fn item_page(ctx: &Ctx, catalogue: &CatalogueView, code: &str) -> PageResult {
     let Some(item) = catalogue.item(code) else {
-        return Err(Problem::new(
-            StatusCode::NOT_FOUND,
-            "item_not_found",
+        return Err(crate::problem::Problem::from(Error::new(
+            Code::ItemNotFound,
             Text::new("未找到事项", "Item not found"),
             Text::new(
                 "没有这个事项。请从办事指南中查找。",
                 "There is no such item. Please look it up in the service guide.",
             ),
-        )
+        ))
         .into());
     };
     let department = catalogue
@@ -271,6 +265,9 @@ pub async fn item_guide(
     state: web::Data<AppState>,
     code: web::Path<String>,
 ) -> HttpResponse {
-    let catalogue = state.catalogue();
-    ctx.respond(item_page(&ctx, &catalogue, &code))
+    let page = match guide::snapshot(&state).await {
+        Ok(config) => item_page(&ctx, &config.catalogue, &code),
+        Err(e) => Err(crate::problem::Problem::from(e).into()),
+    };
+    ctx.respond(page)
 }

@@ -7,8 +7,10 @@ use tongban_core::grant::Window;
 use tongban_core::item::{Item, ItemKind};
 use utoipa::IntoParams;
 
+use tongban_app::catalogue::guide;
+
 use crate::paging::{Page, PageQuery, Paged};
-use crate::problem::{Problem, Text};
+use crate::problem::Problem;
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -38,20 +40,18 @@ pub async fn list_items(
         page: filter.page,
         per_page: filter.per_page,
     })?;
-    let catalogue = state.catalogue();
-    let q = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
-    let items: Vec<Item> = catalogue
-        .items()
-        .filter(|i| {
-            filter
-                .department
-                .as_deref()
-                .is_none_or(|d| i.department == d)
-        })
-        .filter(|i| filter.kind.is_none_or(|k| i.kind == k))
-        .filter(|i| q.is_none_or(|q| i.name.contains(q) || i.code.contains(q)))
-        .cloned()
-        .collect();
+    let ItemFilter {
+        department,
+        kind,
+        q,
+        ..
+    } = filter.into_inner();
+    let filter = guide::ItemFilter {
+        department,
+        kind,
+        q,
+    };
+    let items = guide::items(&state, &filter).await?;
     Ok(web::Json(Paged::of(items, page)))
 }
 
@@ -66,36 +66,23 @@ pub async fn get_item(
     state: web::Data<AppState>,
     code: web::Path<String>,
 ) -> Result<web::Json<Item>, Problem> {
-    state
-        .catalogue()
-        .item(&code)
-        .cloned()
-        .map(web::Json)
-        .ok_or_else(|| unknown_item(&code))
-}
-
-pub fn unknown_item(code: &str) -> Problem {
-    Problem::not_found(
-        "unknown_item",
-        Text::new(
-            format!("没有编码为 {code} 的事项。"),
-            format!("There is no item with code {code}."),
-        ),
-    )
+    Ok(web::Json(guide::item(&state, &code).await?))
 }
 
 /// The departments stationed in the hall.
 #[utoipa::path(tag = "catalogue", responses((status = 200, body = Vec<Department>)))]
 #[get("/api/v1/departments")]
-pub async fn list_departments(state: web::Data<AppState>) -> web::Json<Vec<Department>> {
-    web::Json(state.catalogue().departments.clone())
+pub async fn list_departments(
+    state: web::Data<AppState>,
+) -> Result<web::Json<Vec<Department>>, Problem> {
+    Ok(web::Json(guide::departments(&state).await?))
 }
 
 /// The windows of the hall, with their kind, departments and rota.
 #[utoipa::path(tag = "catalogue", responses((status = 200, body = Vec<Window>)))]
 #[get("/api/v1/windows")]
-pub async fn list_windows(state: web::Data<AppState>) -> web::Json<Vec<Window>> {
-    web::Json(state.catalogue().windows.clone())
+pub async fn list_windows(state: web::Data<AppState>) -> Result<web::Json<Vec<Window>>, Problem> {
+    Ok(web::Json(guide::windows(&state).await?))
 }
 
 /// Mounts this module's routes.

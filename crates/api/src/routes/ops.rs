@@ -1,12 +1,11 @@
 //! Operations: liveness, readiness, metrics, the OpenAPI document.
 
-use actix_web::http::StatusCode;
 use actix_web::{get, web, HttpResponse};
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::openapi;
-use crate::problem::{Problem, Text};
+use crate::problem::Problem;
 use crate::state::AppState;
 
 #[derive(Serialize, ToSchema)]
@@ -32,18 +31,6 @@ pub struct Ready {
     pub status: &'static str,
 }
 
-fn not_ready() -> Problem {
-    Problem::new(
-        StatusCode::SERVICE_UNAVAILABLE,
-        "not_ready",
-        Text::new("服务尚未就绪", "Not ready"),
-        Text::new(
-            "数据库不可达或其结构不是当前版本（请运行 tongban migrate）。",
-            "The database is unreachable or its schema is not current (run `tongban migrate`).",
-        ),
-    )
-}
-
 /// Readiness: the database is reachable and every migration is applied.
 #[utoipa::path(
     tag = "operations",
@@ -54,19 +41,8 @@ fn not_ready() -> Problem {
 )]
 #[get("/readyz")]
 pub async fn readyz(state: web::Data<AppState>) -> Result<web::Json<Ready>, Problem> {
-    let store = state.store.clone();
-    // A pooled connection may wait for the database: keep it off the async workers.
-    let ready = web::block(move || store.ready())
-        .await
-        .map_err(|_| not_ready())?;
-    match ready {
-        Ok(true) => Ok(web::Json(Ready { status: "ready" })),
-        Ok(false) => Err(not_ready()),
-        Err(e) => {
-            tracing::warn!(error = %e, "readiness check failed");
-            Err(not_ready())
-        }
-    }
+    tongban_app::readiness::check(&state).await?;
+    Ok(web::Json(Ready { status: "ready" }))
 }
 
 /// Prometheus metrics of the HTTP server (requests by route, method and status, and their

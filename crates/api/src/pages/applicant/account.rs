@@ -14,10 +14,10 @@ use crate::pages::form::{Form, Posted};
 use crate::pages::lang;
 use crate::pages::staff::sign_out_page;
 use crate::problem::{Problem, Text};
-use crate::routes::auth::{
-    register_applicant, sign_in as check_sign_in, RegisterRequest, TokenRequest,
-};
 use crate::state::AppState;
+use tongban_app::users::register::{register as register_applicant, Register};
+use tongban_app::users::sign_in::{sign_in as check_sign_in, SignIn};
+use tongban_app::{Code, Error};
 
 #[derive(Deserialize)]
 pub struct Next {
@@ -157,22 +157,23 @@ async fn open_session(
     password: &str,
     next: &str,
 ) -> Result<HttpResponse, Problem> {
-    let request = TokenRequest {
+    let request = SignIn {
         username: username.to_owned(),
         password: password.to_owned(),
         window: None,
     };
-    let (claims, token) = check_sign_in(state, auth, &request).await?;
+    let signed = check_sign_in(auth, &request).await?;
+    let (claims, token) = (signed.claims, signed.token);
     if !claims.roles.contains(&Role::Applicant) {
-        return Err(Problem::new(
-            StatusCode::FORBIDDEN,
-            "not_an_applicant",
+        return Err(Error::new(
+            Code::NotAnApplicant,
             Text::new("无法登录", "Cannot sign in here"),
             Text::new(
                 "此处仅供申请人登录；工作人员请从“工作人员登录”进入。",
                 "Only applicants sign in here; staff use the staff sign-in.",
             ),
-        ));
+        )
+        .into());
     }
     let lifetime = claims.exp - state.clock.now().timestamp();
     Ok(ctx
@@ -192,12 +193,12 @@ async fn login_page(
     ctx.check_csrf(&form)?;
     let next = after_sign_in(form.get("next"));
     let result = if form.get("username").is_empty() || form.get("password").is_empty() {
-        Err(Problem::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "validation_failed",
+        Err(Error::new(
+            Code::ValidationFailed,
             Text::new("请填写完整", "Incomplete"),
             Text::new("请填写用户名和密码。", "Enter your username and password."),
-        ))
+        )
+        .into())
     } else {
         open_session(
             ctx,
@@ -236,7 +237,7 @@ async fn register_page(
     ctx.check_csrf(&form)?;
     let next = after_sign_in(form.get("next"));
     let optional = |name: &str| Some(form.get(name).to_owned()).filter(|v| !v.is_empty());
-    let request = RegisterRequest {
+    let request = Register {
         username: form.get("username").to_owned(),
         password: form.get("password").to_owned(),
         name: form.get("name").to_owned(),
@@ -245,7 +246,7 @@ async fn register_page(
     };
     let result = match register_applicant(state, request).await {
         Ok(r) => open_session(ctx, state, auth, &r.username, form.get("password"), &next).await,
-        Err(p) => Err(p),
+        Err(e) => Err(e.into()),
     };
     result.or_else(|p| {
         let body = register_form(ctx, &next, Some(&form), Some(&p));

@@ -11,8 +11,9 @@ use crate::auth::caller::{Authenticator, Caller};
 use crate::pages::ctx::{Ctx, Out, PageErr, OVERSEERS, STAFF};
 use crate::pages::form::{Form, Posted};
 use crate::pages::lang;
-use crate::routes::auth::{sign_in as check_sign_in, TokenRequest};
+use crate::problem::Problem;
 use crate::state::AppState;
+use tongban_app::users::sign_in::{sign_in as check_sign_in, SignIn};
 
 #[derive(Deserialize)]
 pub struct Next {
@@ -131,14 +132,17 @@ async fn sign_in_page(
             ctx.t("请填写用户名和密码。", "Enter your username and password."),
         );
     }
-    let request = TokenRequest {
+    let request = SignIn {
         username: username.to_owned(),
         password: form.get("password").to_owned(),
         window: (!window.is_empty()).then(|| window.to_owned()),
     };
-    let (claims, token) = match check_sign_in(state, auth, &request).await {
-        Ok(ok) => ok,
-        Err(p) => return fail(p.status, ctx.text(&p.detail)),
+    let (claims, token) = match check_sign_in(auth, &request).await {
+        Ok(signed) => (signed.claims, signed.token),
+        Err(e) => {
+            let p = Problem::from(e);
+            return fail(p.status, ctx.text(&p.detail));
+        }
     };
     let caller = Caller(claims);
     if !STAFF.iter().any(|r| caller.has(*r)) {

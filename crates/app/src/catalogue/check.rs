@@ -12,7 +12,8 @@ use tongban_core::catalogue::{self, Department};
 use tongban_core::grant::Window;
 use tongban_core::item::Item;
 
-use crate::problem::{FieldProblem, Text};
+use crate::error::{Error, FieldError as FieldProblem, Text};
+use crate::validate::Fields;
 
 /// The file name problems carry; never shown (problems are mapped to fields).
 const FILE: &str = "api-request.toml";
@@ -61,6 +62,19 @@ pub fn check_window(
         .into_iter()
         .next()
         .ok_or_else(|| vec![missing()])
+}
+
+/// The problems of a checked entry as one 422 listing every field.
+pub fn entry_error(problems: Vec<FieldProblem>) -> Error {
+    let mut fields = Fields::default();
+    for p in problems {
+        fields.error(&p.field, p.message.zh, p.message.en);
+    }
+    match fields.finish() {
+        Err(e) => e,
+        // Every failed check names at least one problem (`missing` otherwise).
+        Ok(()) => Error::internal(),
+    }
 }
 
 fn missing() -> FieldProblem {

@@ -1,0 +1,82 @@
+//! Signing in (`POST /api/v1/auth/token` and the sign-in pages): an active account, its
+//! password, and for a clerk the window they sit at; answers a signed access token.
+
+use tongban_store::{users as user_store, windows};
+
+use super::roles_of;
+use crate::auth::password::verify_password;
+use crate::auth::signer::Signer;
+use crate::auth::token::Claims;
+use crate::error::{AppResult, Code, Error, Text};
+
+#[derive(Debug, Clone)]
+pub struct SignIn {
+    pub username: String,
+    pub password: String,
+    /// The window (code) a clerk sits at; the assignment is checked.
+    pub window: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct SignedIn {
+    pub claims: Claims,
+    pub token: String,
+}
+
+fn bad_credentials() -> Error {
+    Error::new(
+        Code::InvalidCredentials,
+        Text::new("登录失败", "Sign-in failed"),
+        Text::new("用户名或密码错误。", "Wrong username or password."),
+    )
+}
+
+pub async fn sign_in(signer: &Signer, cmd: &SignIn) -> AppResult<SignedIn> {
+    let app = &signer.app;
+    let username = cmd.username.clone();
+    let window = cmd.window.clone();
+    let (user, assigned) = app
+        .store
+        .read(move |conn| {
+            let user = user_store::get(conn, &username)?;
+            let assigned = match &window {
+                Some(w) => windows::is_staff(conn, w, &username)?,
+                None => false,
+            };
+            Ok((user, assigned))
+        })
+        .await?;
+    let user = user.filter(|u| u.active).ok_or_else(bad_credentials)?;
+    let hash = user.password_hash.clone();
+    let password = cmd.password.clone();
+    // argon2 is slow by design: keep it off the async workers.
+    let ok = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
+        .await
+        .map_err(|e| Error::corrupt(format!("password check panicked: {e}")))?;
+    if !ok {
+        return Err(bad_credentials());
+    }
+    if let Some(w) = &cmd.window {
+        if !assigned {
+            return Err(Error::new(
+                Code::NotAssignedToWindow,
+                Text::new("无权在该窗口登录", "Not assigned to this window"),
+                Text::new(
+                    format!("用户 {} 未被分配到窗口 {w}。", user.username),
+                    format!("User {} is not assigned to window {w}.", user.username),
+                ),
+            ));
+        }
+    }
+    let now = app.clock.now().timestamp();
+    let claims = Claims {
+        sub: user.username.clone(),
+        roles: roles_of(&user),
+        window: cmd.window.clone(),
+        department: user.department.clone(),
+        iat: now,
+        exp: now + signer.token_lifetime_secs,
+    };
+    let token = signer.issue(&claims)?;
+    Ok(SignedIn { claims, token })
+}
