@@ -1,0 +1,84 @@
+//! `tongban user add` goes through the create-user use case of `POST /api/v1/users`: it
+//! refuses what the API refuses, with the reasons, and leaves the same audit record.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn tongban(data_dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_tongban"))
+        .args(args)
+        .arg("--data-dir")
+        .arg(data_dir)
+        .env_remove("DATABASE_URL")
+        .env_remove("TONGBAN_NEW_PASSWORD")
+        .output()
+        .expect("run tongban")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn audit_records(data_dir: &Path) -> String {
+    let out = tongban(data_dir, &["audit", "verify"]);
+    assert!(out.status.success(), "audit verify: {}", text(&out.stderr));
+    text(&out.stdout).trim().to_owned()
+}
+
+#[test]
+fn user_add_checks_and_audits_like_the_api() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path();
+
+    // A username with a space and a password that is too short: both reasons, nothing made.
+    let out = tongban(
+        data,
+        &["user", "add", "bad name", "--role", "admin", "--password", "short"],
+    );
+    assert!(!out.status.success());
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("validation_failed"), "{stderr}");
+    assert!(
+        stderr.contains("username: must be 3–64 letters, digits or _ - . @"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("password: must be 8–128 characters long"),
+        "{stderr}"
+    );
+
+    // A department that does not exist is refused too (the API checks it).
+    let out = tongban(
+        data,
+        &[
+            "user", "add", "approver1", "--role", "approver", "--password", "long-enough-1",
+            "--department", "nowhere",
+        ],
+    );
+    assert!(!out.status.success());
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("department: there is no department with code nowhere"),
+        "{stderr}"
+    );
+    assert_eq!(audit_records(data), "ok: 0 records");
+
+    // A good one is created and audited.
+    let out = tongban(
+        data,
+        &["user", "add", "admin", "--role", "admin", "--password", "long-enough-1"],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout).trim(), "created user admin (admin)");
+    assert_eq!(audit_records(data), "ok: 1 records");
+
+    // The same name again is taken.
+    let out = tongban(
+        data,
+        &["user", "add", "admin", "--role", "admin", "--password", "long-enough-2"],
+    );
+    assert!(!out.status.success());
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("The username admin is taken."), "{stderr}");
+    assert!(stderr.contains("username_taken"), "{stderr}");
+}
