@@ -115,11 +115,35 @@ pub async fn window_now(app: &App, code: &str) -> AppResult<tongban_core::grant:
     })
 }
 
-/// An entry that exists already (a department's or a window's code).
+/// An entry that exists already (a department's or a window's code, a clerk at a window).
 fn exists(code: Code, zh: String, en: String) -> Error {
     Error::new(
         code,
         Text::new("记录已存在", "Already exists"),
         Text::new(zh, en),
     )
+}
+
+/// Adds a new entry of the directory with its audit record, in one transaction, and reads
+/// the configuration again (its revision moved with the entry). A code already taken is
+/// the error `taken` makes.
+async fn add_entry(
+    app: &App,
+    insert: impl FnOnce(&mut db::DbConnection) -> Result<(), StoreError> + Send + 'static,
+    audit_record: NewAudit,
+    taken: impl FnOnce() -> Error,
+) -> AppResult<()> {
+    app.store
+        .write(move |conn| {
+            insert(conn)?;
+            db::audit::append(conn, &audit_record)?;
+            Ok(())
+        })
+        .await
+        .map_err(|e| match e {
+            StoreError::Duplicate(_) => taken(),
+            other => other.into(),
+        })?;
+    app.config().await?;
+    Ok(())
 }

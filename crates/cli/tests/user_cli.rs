@@ -33,7 +33,15 @@ fn user_add_checks_and_audits_like_the_api() {
     // A username with a space and a password that is too short: both reasons, nothing made.
     let out = tongban(
         data,
-        &["user", "add", "bad name", "--role", "admin", "--password", "short"],
+        &[
+            "user",
+            "add",
+            "bad name",
+            "--role",
+            "admin",
+            "--password",
+            "short",
+        ],
     );
     assert!(!out.status.success());
     let stderr = text(&out.stderr);
@@ -51,8 +59,15 @@ fn user_add_checks_and_audits_like_the_api() {
     let out = tongban(
         data,
         &[
-            "user", "add", "approver1", "--role", "approver", "--password", "long-enough-1",
-            "--department", "nowhere",
+            "user",
+            "add",
+            "approver1",
+            "--role",
+            "approver",
+            "--password",
+            "long-enough-1",
+            "--department",
+            "nowhere",
         ],
     );
     assert!(!out.status.success());
@@ -66,7 +81,15 @@ fn user_add_checks_and_audits_like_the_api() {
     // A good one is created and audited.
     let out = tongban(
         data,
-        &["user", "add", "admin", "--role", "admin", "--password", "long-enough-1"],
+        &[
+            "user",
+            "add",
+            "admin",
+            "--role",
+            "admin",
+            "--password",
+            "long-enough-1",
+        ],
     );
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert_eq!(text(&out.stdout).trim(), "created user admin (admin)");
@@ -75,7 +98,15 @@ fn user_add_checks_and_audits_like_the_api() {
     // The same name again is taken.
     let out = tongban(
         data,
-        &["user", "add", "admin", "--role", "admin", "--password", "long-enough-2"],
+        &[
+            "user",
+            "add",
+            "admin",
+            "--role",
+            "admin",
+            "--password",
+            "long-enough-2",
+        ],
     );
     assert!(!out.status.success());
     let stderr = text(&out.stderr);

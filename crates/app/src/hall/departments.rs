@@ -1,7 +1,7 @@
 //! Adding a department stationed in the hall (`POST /api/v1/departments`).
 
 use tongban_core::catalogue::Department;
-use tongban_store::{departments, StoreError};
+use tongban_store::departments;
 
 use crate::audit;
 use crate::catalogue::code_field;
@@ -38,24 +38,19 @@ pub async fn create_department(
         &department.code,
         to_json(&department),
     );
-    app.store
-        .write(move |conn| {
-            departments::insert(conn, &record)?;
-            tongban_store::audit::append(conn, &audit_record)?;
-            Ok(())
-        })
-        .await
-        .map_err(|e| match e {
-            StoreError::Duplicate(_) => {
-                let code = &department.code;
-                super::exists(
-                    Code::DepartmentExists,
-                    format!("部门编码 {code} 已存在。"),
-                    format!("A department with code {code} already exists."),
-                )
-            }
-            other => other.into(),
-        })?;
-    app.config().await?;
+    let code = department.code.clone();
+    super::add_entry(
+        app,
+        move |conn| departments::insert(conn, &record),
+        audit_record,
+        || {
+            super::exists(
+                Code::DepartmentExists,
+                format!("部门编码 {code} 已存在。"),
+                format!("A department with code {code} already exists."),
+            )
+        },
+    )
+    .await?;
     Ok(department)
 }

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 use tongban_core::grant::{Rota, Window, WindowKind};
-use tongban_store::{windows, StoreError};
+use tongban_store::windows;
 
 use crate::audit;
 use crate::catalogue::{check, code_field, entry_of};
@@ -37,24 +37,19 @@ pub async fn create_window(app: &App, actor: &str, cmd: CreateWindow) -> AppResu
     let now = app.clock.now();
     let record = records::window_record(&window, now);
     let audit_record = audit::record(now, actor, "window.create", &window.code, to_json(&window));
-    app.store
-        .write(move |conn| {
-            windows::insert(conn, &record)?;
-            tongban_store::audit::append(conn, &audit_record)?;
-            Ok(())
-        })
-        .await
-        .map_err(|e| match e {
-            StoreError::Duplicate(_) => {
-                let code = &window.code;
-                super::exists(
-                    Code::WindowExists,
-                    format!("窗口编号 {code} 已存在。"),
-                    format!("A window with code {code} already exists."),
-                )
-            }
-            other => other.into(),
-        })?;
-    app.config().await?;
+    let code = window.code.clone();
+    super::add_entry(
+        app,
+        move |conn| windows::insert(conn, &record),
+        audit_record,
+        || {
+            super::exists(
+                Code::WindowExists,
+                format!("窗口编号 {code} 已存在。"),
+                format!("A window with code {code} already exists."),
+            )
+        },
+    )
+    .await?;
     Ok(window)
 }
