@@ -25,91 +25,66 @@ fn audit_records(data_dir: &Path) -> String {
     text(&out.stdout).trim().to_owned()
 }
 
+/// `tongban user add USERNAME --role ROLE --password PASSWORD [more]`.
+fn user_add(data_dir: &Path, username: &str, role: &str, password: &str, more: &[&str]) -> Output {
+    let mut args = vec![
+        "user",
+        "add",
+        username,
+        "--role",
+        role,
+        "--password",
+        password,
+    ];
+    args.extend_from_slice(more);
+    tongban(data_dir, &args)
+}
+
+/// The console message of a refused `user add`, which must name each of `reasons`.
+fn refused(out: &Output, reasons: &[&str]) {
+    assert!(!out.status.success());
+    let stderr = text(&out.stderr);
+    for reason in reasons {
+        assert!(stderr.contains(reason), "{reason} in {stderr}");
+    }
+}
+
 #[test]
 fn user_add_checks_and_audits_like_the_api() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path();
 
     // A username with a space and a password that is too short: both reasons, nothing made.
-    let out = tongban(
-        data,
+    refused(
+        &user_add(data, "bad name", "admin", "short", &[]),
         &[
-            "user",
-            "add",
-            "bad name",
-            "--role",
-            "admin",
-            "--password",
-            "short",
+            "validation_failed",
+            "username: must be 3–64 letters, digits or _ - . @",
+            "password: must be 8–128 characters long",
         ],
     );
-    assert!(!out.status.success());
-    let stderr = text(&out.stderr);
-    assert!(stderr.contains("validation_failed"), "{stderr}");
-    assert!(
-        stderr.contains("username: must be 3–64 letters, digits or _ - . @"),
-        "{stderr}"
-    );
-    assert!(
-        stderr.contains("password: must be 8–128 characters long"),
-        "{stderr}"
-    );
-
     // A department that does not exist is refused too (the API checks it).
-    let out = tongban(
-        data,
-        &[
-            "user",
-            "add",
+    refused(
+        &user_add(
+            data,
             "approver1",
-            "--role",
             "approver",
-            "--password",
             "long-enough-1",
-            "--department",
-            "nowhere",
-        ],
-    );
-    assert!(!out.status.success());
-    let stderr = text(&out.stderr);
-    assert!(
-        stderr.contains("department: there is no department with code nowhere"),
-        "{stderr}"
+            &["--department", "nowhere"],
+        ),
+        &["department: there is no department with code nowhere"],
     );
     assert_eq!(audit_records(data), "ok: 0 records");
 
     // A good one is created and audited.
-    let out = tongban(
-        data,
-        &[
-            "user",
-            "add",
-            "admin",
-            "--role",
-            "admin",
-            "--password",
-            "long-enough-1",
-        ],
-    );
+    let out = user_add(data, "admin", "admin", "long-enough-1", &[]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert_eq!(text(&out.stdout).trim(), "created user admin (admin)");
     assert_eq!(audit_records(data), "ok: 1 records");
 
     // The same name again is taken.
-    let out = tongban(
-        data,
-        &[
-            "user",
-            "add",
-            "admin",
-            "--role",
-            "admin",
-            "--password",
-            "long-enough-2",
-        ],
+    refused(
+        &user_add(data, "admin", "admin", "long-enough-2", &[]),
+        &["The username admin is taken.", "username_taken"],
     );
-    assert!(!out.status.success());
-    let stderr = text(&out.stderr);
-    assert!(stderr.contains("The username admin is taken."), "{stderr}");
-    assert!(stderr.contains("username_taken"), "{stderr}");
 }
