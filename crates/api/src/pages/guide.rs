@@ -38,7 +38,11 @@ fn search_form(ctx: &Ctx, catalogue: &CatalogueView, q: &str, dept: &str) -> Mar
 /// `GET /`: search the guide, query a case, or sign in at a window.
 #[get("/")]
 pub async fn home(ctx: Ctx, state: web::Data<AppState>) -> HttpResponse {
-    let catalogue = state.catalogue();
+    let config = match guide::snapshot(&state).await {
+        Ok(config) => config,
+        Err(e) => return ctx.respond(Err(crate::problem::Problem::from(e).into())),
+    };
+    let catalogue = &config.catalogue;
     let title = ctx.t("政务服务网上办事大厅", "Government Service Hall Online");
     let body = html! {
         h1 { (title) }
@@ -50,7 +54,7 @@ pub async fn home(ctx: Ctx, state: web::Data<AppState>) -> HttpResponse {
         }
         section aria-labelledby="find" {
             h2 #find { (ctx.t("查找办事事项", "Find a service")) }
-            (search_form(&ctx, &catalogue, "", ""))
+            (search_form(&ctx, catalogue, "", ""))
         }
         section aria-labelledby="online" {
             h2 #online { (ctx.t("网上申请", "Apply online")) }

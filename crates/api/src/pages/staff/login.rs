@@ -13,6 +13,8 @@ use crate::pages::form::{Form, Posted};
 use crate::pages::lang;
 use crate::problem::Problem;
 use crate::state::AppState;
+use tongban_app::catalogue::guide;
+use tongban_app::catalogue_view::CatalogueView;
 use tongban_app::users::sign_in::{sign_in as check_sign_in, SignIn};
 
 #[derive(Deserialize)]
@@ -45,14 +47,13 @@ pub fn home(caller: &Caller) -> &'static str {
 
 fn login_form(
     ctx: &Ctx,
-    state: &AppState,
+    catalogue: &CatalogueView,
     username: &str,
     window: &str,
     next: &str,
     error: Option<&str>,
     expired: bool,
 ) -> Markup {
-    let catalogue = state.catalogue();
     html! {
         h1 { (ctx.t("工作人员登录", "Staff sign-in")) }
         @if expired || ctx.session_lost {
@@ -107,7 +108,11 @@ pub async fn show_form(
     let q = q.ok().map(|q| q.into_inner());
     let expired = q.as_ref().is_some_and(|q| q.expired.is_some());
     let next = staff_path(q.as_ref().and_then(|q| q.next.as_deref()).unwrap_or(""));
-    let body = login_form(&ctx, &state, "", "", &next, None, expired);
+    let config = match guide::snapshot(&state).await {
+        Ok(config) => config,
+        Err(e) => return ctx.respond(Err(Problem::from(e).into())),
+    };
+    let body = login_form(&ctx, &config.catalogue, "", "", &next, None, expired);
     ctx.respond(Ok(Out::ok(ctx.t("工作人员登录", "Staff sign-in"), body)))
 }
 
@@ -122,8 +127,18 @@ async fn sign_in_page(
     let window = form.get("window");
     let next = staff_path(form.get("next"));
     let title = ctx.t("工作人员登录", "Staff sign-in");
+    // The windows as the database holds them now (one made at another process is listed).
+    let config = guide::snapshot(state).await.map_err(Problem::from)?;
     let fail = |status: StatusCode, message: &str| -> Result<HttpResponse, PageErr> {
-        let body = login_form(ctx, state, username, window, &next, Some(message), false);
+        let body = login_form(
+            ctx,
+            &config.catalogue,
+            username,
+            window,
+            &next,
+            Some(message),
+            false,
+        );
         Ok(ctx.html(status, title, body))
     };
     if username.is_empty() || form.get("password").is_empty() {
