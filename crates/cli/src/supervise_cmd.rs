@@ -6,9 +6,9 @@ use std::time::Duration;
 
 use actix_web::web;
 use tokio_cron_scheduler::JobScheduler;
+use tongban_app::clock::Clock;
 use tongban_api::routes::supervision::run_sweep;
 use tongban_api::state::AppState;
-use tongban_app::clock::Clock;
 use tongban_core::clock::HallTime;
 use tongban_supervision::mailer::Mailer;
 

@@ -12,8 +12,8 @@ use tongban_store::grants;
 use crate::auth::caller::Caller;
 use crate::errors::grant_problem;
 use crate::problem::{Problem, Text};
-use crate::state::AppState;
 use tongban_app::records::grant_from_record;
+use crate::state::AppState;
 
 /// The roles a caller may act in for a case action, in the order they are tried: a clerk at
 /// a window first (window actions are the common case), then the back office, then the

@@ -11,11 +11,11 @@ use tongban_store::{audit, NewAudit};
 
 use crate::auth::caller::{forbidden_role, Caller};
 use crate::problem::{Problem, Text};
+use tongban_app::records::{millis, to_json};
 use crate::routes::cases::visible_case;
 use crate::state::AppState;
 use crate::store_problem;
 use crate::uploads::CheckedFile;
-use tongban_app::records::{millis, to_json};
 
 /// A checked file and the material it stands for.
 pub struct Attach {

@@ -14,8 +14,8 @@ use super::urge;
 use super::views::{AlertDetail, AlertView, StepView};
 use crate::extract::JSON_LIMIT;
 use crate::problem::{Problem, Text};
-use crate::state::AppState;
 use tongban_app::records::{millis, to_json};
+use crate::state::AppState;
 use tongban_app::validate::{Fields, MAX_TEXT};
 
 /// The body of a step; it may be left out (or be `{}`) where no note is required.

@@ -10,10 +10,10 @@ use tongban_store::EventRecord;
 use super::ctx::Ctx;
 use super::names;
 use crate::casework::view::CaseView;
-use crate::lang::Lang;
-use crate::state::AppState;
 use tongban_app::catalogue_view::CatalogueView;
+use crate::lang::Lang;
 use tongban_app::records::from_millis;
+use crate::state::AppState;
 
 /// The case as the JSON view lifts it, with the item version it was taken under (`None` when
 /// the catalogue lost it).

@@ -12,10 +12,10 @@ use super::ctx::{Ctx, Out, PageResult};
 use super::form::{Form, Posted};
 use super::names;
 use crate::casework::view::{decode_case, CaseView};
+use tongban_app::mask;
 use crate::problem::Problem;
 use crate::state::AppState;
 use crate::store_problem;
-use tongban_app::mask;
 
 fn query_form(ctx: &Ctx, case_no: &str, error: Option<&str>) -> Markup {
     html! {

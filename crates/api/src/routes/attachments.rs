@@ -15,10 +15,10 @@ use crate::auth::caller::Caller;
 use crate::casework::attachments::{self, attachment_not_found, may_attach, Attach};
 use crate::pages::case_parts::material_name;
 use crate::problem::{Problem, Text};
+use tongban_app::records::from_millis;
 use crate::routes::cases::visible_case;
 use crate::state::AppState;
 use crate::uploads;
-use tongban_app::records::from_millis;
 
 /// One attached file (without its content).
 #[derive(Debug, Serialize, ToSchema)]

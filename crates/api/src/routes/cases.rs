@@ -19,17 +19,17 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::caller::{forbidden_role, Caller};
 use crate::casework::actor::{acting_roles, actor, needed, window_grant};
+use tongban_app::numbers;
 use crate::casework::records::{audit, new_event, outbox, stage_tasks};
 use crate::casework::scope::{case_not_found, may_see, queue_filter, window_departments};
 use crate::casework::view::{decode_case, parse_status, CaseSummary, CaseView, EventView};
+use tongban_app::catalogue_view::CatalogueView;
 use crate::errors::case_problem;
 use crate::paging::{Page, PageQuery, Paged};
 use crate::problem::{Problem, Text};
+use tongban_app::records::to_json;
 use crate::state::AppState;
 use crate::store_problem;
-use tongban_app::catalogue_view::CatalogueView;
-use tongban_app::numbers;
-use tongban_app::records::to_json;
 use tongban_app::validate::{Fields, MAX_TEXT};
 
 /// Longest `Idempotency-Key` accepted.

@@ -10,8 +10,8 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::caller::Caller;
 use crate::problem::{Problem, Text};
-use crate::state::AppState;
 use tongban_app::records::from_millis;
+use crate::state::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]

@@ -16,14 +16,14 @@ use utoipa::{IntoParams, ToSchema};
 use crate::auth::caller::Caller;
 use crate::casework::view::{decode_case, CaseView};
 use crate::lang::Lang;
+use tongban_app::mask;
 use crate::pages::case_parts::{material_name, next_step_text};
 use crate::pages::names;
 use crate::paging::{Page, PageQuery, Paged};
 use crate::problem::{Problem, Text};
+use tongban_app::records::{from_millis, millis, to_json};
 use crate::state::AppState;
 use crate::store_problem;
-use tongban_app::mask;
-use tongban_app::records::{from_millis, millis, to_json};
 use tongban_app::validate::{Fields, MAX_TEXT};
 
 /// Working days a department has to follow up a bad rating (差评).

@@ -24,8 +24,8 @@ use crate::oversight::steps::{self, StepRequest};
 use crate::oversight::views::{AlertDetail, AlertView, StepView};
 use crate::paging::{Page, PageQuery, Paged};
 use crate::problem::{Problem, Text};
-use crate::state::AppState;
 use tongban_app::records::{from_millis, millis, to_json};
+use crate::state::AppState;
 
 /// Who may use the supervision routes.
 const OVERSEERS: &[Role] = &[Role::Supervisor, Role::Admin];

@@ -22,10 +22,7 @@ use tongban_app::validate::Fields;
 fn invalid(field: &str, zh: &str, en: &str) -> Problem {
     let mut f = Fields::default();
     f.error(field, zh, en);
-    f.finish()
-        .err()
-        .map(Problem::from)
-        .unwrap_or_else(Problem::internal)
+    f.finish().err().map(Problem::from).unwrap_or_else(Problem::internal)
 }
 
 async fn supplement_page(

@@ -244,10 +244,7 @@ pub async fn offered(
 fn invalid(field: &str, zh: &str, en: &str) -> Problem {
     let mut f = Fields::default();
     f.error(field, zh, en);
-    f.finish()
-        .err()
-        .map(Problem::from)
-        .unwrap_or_else(Problem::internal)
+    f.finish().err().map(Problem::from).unwrap_or_else(Problem::internal)
 }
 
 /// The command the form asks for, checked as the JSON route checks its body.

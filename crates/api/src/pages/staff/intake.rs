@@ -19,10 +19,10 @@ use crate::pages::ctx::{Ctx, Out, PageResult};
 use crate::pages::form::{Form, Posted};
 use crate::pages::names;
 use crate::problem::Problem;
+use tongban_app::records::grant_from_record;
 use crate::routes::cases::{intake, IntakeRequest, MaterialBody};
 use crate::state::AppState;
 use crate::store_problem;
-use tongban_app::records::grant_from_record;
 
 /// The current items the clerk's window may accept now, by the grants in force (the check
 /// `window_grant` makes for one item, made here for the whole catalogue with one read).

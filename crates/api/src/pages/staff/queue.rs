@@ -12,12 +12,12 @@ use tongban_store::{cases, CaseFilter, CaseRecord, Page};
 
 use crate::casework::scope::{queue_filter, window_departments};
 use crate::casework::view::{decode_case, CaseView};
+use tongban_app::catalogue_view::CatalogueView;
 use crate::pages::ctx::{Ctx, Out, PageResult, CASE_WORKERS};
 use crate::pages::names;
 use crate::pages::pager::pager;
 use crate::state::AppState;
 use crate::store_problem;
-use tongban_app::catalogue_view::CatalogueView;
 
 const PER_PAGE: i64 = 50;
 
