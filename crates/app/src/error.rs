@@ -118,7 +118,7 @@ codes! {
     BodyTooLarge => "body_too_large", PayloadTooLarge;
     FileTooLarge => "file_too_large", PayloadTooLarge;
     UnsupportedMediaType => "unsupported_media_type", UnsupportedMediaType;
-    UnsupportedFileType => "unsupported_file_type", Unprocessable;
+    UnsupportedFileType => "unsupported_file_type", UnsupportedMediaType;
     EmptyFile => "empty_file", Unprocessable;
     ValidationFailed => "validation_failed", Unprocessable;
     CsrfFailed => "csrf_failed", Forbidden;

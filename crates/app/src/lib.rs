@@ -11,6 +11,7 @@
 mod app;
 pub mod auth;
 pub mod calendars;
+pub mod cases;
 pub mod catalogue_view;
 pub mod clock;
 pub mod config;
