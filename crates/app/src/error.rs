@@ -153,7 +153,7 @@ codes! {
     IdempotencyKeyReused => "idempotency_key_reused", Conflict;
     NoSuchAction => "no_such_action", NotFound;
     NoQueue => "no_queue", Forbidden;
-    NoSupplementNotice => "no_supplement_notice", Conflict;
+    NoSupplementNotice => "no_supplement_notice", NotFound;
     CaseNotConcluded => "case_not_concluded", Conflict;
     CaseClosed => "case_closed", Conflict;
     AlreadyEvaluated => "already_evaluated", Conflict;

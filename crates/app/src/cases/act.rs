@@ -172,6 +172,17 @@ pub struct Offer {
     pub stages: Vec<String>,
 }
 
+impl Offer {
+    /// The form of `action`, whatever the case allows.
+    pub fn form(action: Action) -> Offer {
+        Offer {
+            spec: ActionSpec::of(action),
+            blocked: None,
+            stages: Vec::new(),
+        }
+    }
+}
+
 /// A command of the right shape with placeholder data, to ask the core whether the actor
 /// may take the action at all (its data is checked when the staff member confirms).
 /// `stage`: the stage a `complete_stage` is asked for.

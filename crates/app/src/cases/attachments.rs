@@ -437,3 +437,80 @@ pub async fn file(app: &App, who: &Who, case_no: &str, id: &str) -> AppResult<(A
         .ok_or_else(attachment_not_found)?;
     Ok((Attachment::from(record), bytes))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PDF: &[u8] = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n%%EOF\n";
+    const PNG: &[u8] = &[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13];
+    const JPEG: &[u8] = &[0xFF, 0xD8, 0xFF, 0xE0, 0, 16, b'J', b'F', b'I', b'F'];
+
+    fn limits(max: usize) -> UploadLimits {
+        UploadLimits {
+            max_file_bytes: max,
+            max_files: 3,
+        }
+    }
+
+    #[test]
+    fn the_type_comes_from_the_content() {
+        let l = limits(1024);
+        assert_eq!(check(PDF, &l), Ok(FileKind::Pdf));
+        assert_eq!(check(PNG, &l), Ok(FileKind::Png));
+        assert_eq!(check(JPEG, &l), Ok(FileKind::Jpeg));
+        // A script named `.pdf` and sent as application/pdf is still a script.
+        assert_eq!(
+            check(b"#!/bin/sh\nrm -rf /", &l),
+            Err(UploadError::WrongType)
+        );
+        assert_eq!(check(b"<html>%PDF-", &l), Err(UploadError::WrongType));
+        assert_eq!(
+            check(b"%PDF", &l),
+            Err(UploadError::WrongType),
+            "truncated magic"
+        );
+        assert_eq!(check(&PNG[..7], &l), Err(UploadError::WrongType));
+        assert_eq!(check(b"GIF89a....", &l), Err(UploadError::WrongType));
+        assert_eq!(check(b"", &l), Err(UploadError::Empty));
+    }
+
+    #[test]
+    fn the_size_limit_is_inclusive() {
+        let mut big = PDF.to_vec();
+        big.resize(100, b' ');
+        assert_eq!(check(&big, &limits(100)), Ok(FileKind::Pdf));
+        assert_eq!(
+            check(&big, &limits(99)),
+            Err(UploadError::TooLarge { limit: 99 })
+        );
+    }
+
+    #[test]
+    fn refusals_are_413_and_415_with_the_field() {
+        let e = UploadError::TooLarge {
+            limit: 10 * 1024 * 1024,
+        }
+        .error(Some("file-hkb"));
+        assert_eq!(e.code.kind(), Kind::PayloadTooLarge);
+        assert_eq!(e.errors[0].field, "file-hkb");
+        assert!(e.errors[0].message.zh.contains("10 MiB"), "{:?}", e.errors);
+        let e = UploadError::WrongType.error(None);
+        assert_eq!(
+            (e.code.kind(), e.code.as_str()),
+            (Kind::UnsupportedMediaType, "unsupported_file_type")
+        );
+        assert!(e.errors.is_empty());
+        assert_eq!(mib(1536 * 1024), "1.5");
+    }
+
+    #[test]
+    fn client_file_names_are_display_names_only() {
+        assert_eq!(display_name("../../etc/passwd"), "passwd");
+        assert_eq!(display_name("C:\\Users\\张三\\户口簿.pdf"), "户口簿.pdf");
+        assert_eq!(display_name("a\u{0}b\nc.png"), "abc.png");
+        assert_eq!(display_name(".."), "file");
+        assert_eq!(display_name("dir/"), "file");
+        assert_eq!(display_name(&"x".repeat(500)).chars().count(), 200);
+    }
+}

@@ -209,3 +209,43 @@ pub async fn intake(app: &App, who: &Who, key: &str, application: Application) -
     }
     Err(Error::internal())
 }
+
+/// The current items the clerk's window may accept now, by the grants in force (the check
+/// `window_grant` makes for one item, made for the whole catalogue with one read). Empty for
+/// a caller not at a window.
+pub async fn granted_items(app: &App, who: &Who) -> AppResult<Vec<tongban_core::item::Item>> {
+    use tongban_core::grant::{authorise, ItemRef, WindowRequest};
+    let config = app.config().await?;
+    let catalogue = &config.catalogue;
+    let Some(window) = who.window.as_deref().and_then(|w| catalogue.window(w)) else {
+        return Ok(Vec::new());
+    };
+    let code = window.code.clone();
+    let records = app
+        .store
+        .read(move |conn| tongban_store::grants::for_window(conn, &code))
+        .await?;
+    let hall = app.hall;
+    let in_force: Vec<_> = records
+        .iter()
+        .filter_map(|r| crate::records::grant_from_record(r, hall).ok())
+        .collect();
+    let now = app.clock.now();
+    Ok(catalogue
+        .items()
+        .filter(|i| {
+            let request = WindowRequest {
+                window,
+                clerk: &who.sub,
+                item: ItemRef {
+                    code: &i.code,
+                    department: &i.department,
+                },
+                action: WindowAction::Accept,
+                at: now,
+            };
+            authorise(&in_force, &request, hall).is_ok()
+        })
+        .cloned()
+        .collect())
+}

@@ -12,14 +12,15 @@ use tongban_store::users as user_store;
 
 use super::upload_form::material_field;
 use super::upload_form::{self, file_input};
-use crate::casework::attachments;
+use tongban_app::cases::{attachments, intake};
+use tongban_app::{Code, Error};
 use crate::pages::application::{
     applicant_body, applicant_field, applicant_fields, error_summary_linked, key_of,
 };
 use crate::pages::ctx::{Ctx, Out, PageResult};
 use crate::pages::form::Form;
 use crate::problem::{Problem, Text};
-use crate::routes::cases::{intake, IntakeRequest, MaterialBody};
+use crate::routes::cases::{IntakeRequest, MaterialBody};
 use crate::state::AppState;
 use crate::store_problem;
 
@@ -120,13 +121,14 @@ async fn submit_page(ctx: &Ctx, state: &AppState, code: &str, body: Multipart) -
     }
     let key = form.get("key").to_owned();
     if key.is_empty() {
-        let p = Problem::bad_request(
-            "idempotency_key_required",
+        let p = Error::bad_request(
+            Code::IdempotencyKeyRequired,
             Text::new(
                 "表单缺少申请编号，请刷新后重试。",
                 "The form lacks its key; reload and retry.",
             ),
-        );
+        )
+        .into();
         return form_page(ctx, state, code, Some(&form), Some(&p)).await;
     }
     let uploaded: Vec<&str> = files.iter().map(|f| f.material.as_str()).collect();
@@ -144,11 +146,11 @@ async fn submit_page(ctx: &Ctx, state: &AppState, code: &str, body: Multipart) -
             .collect(),
         form: None,
     };
-    let case = match intake(state, caller, key, request).await {
-        Ok((_, case)) => case,
-        Err(p) => return form_page(ctx, state, code, Some(&form), Some(&p)).await,
+    let case = match intake::intake(state, &caller.0, &key, request.into()).await {
+        Ok(taken) => taken.case,
+        Err(e) => return form_page(ctx, state, code, Some(&form), Some(&e.into())).await,
     };
-    attachments::attach(state, caller, &case, files).await?;
+    attachments::attach(state, &caller.0, &case, files).await?;
     Ok(Out::Redirect(format!(
         "/my/cases/{}?done=submitted",
         case.case_no
