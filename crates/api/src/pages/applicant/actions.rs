@@ -6,6 +6,7 @@
 use actix_multipart::Multipart;
 use actix_web::{post, web, HttpResponse};
 use tongban_app::cases::evaluation::{rate, Rating};
+use tongban_app::cases::act::item_of;
 use tongban_app::cases::{act, attachments};
 use tongban_core::case::{Command, SubmittedMaterial};
 use tongban_core::item::Material;
@@ -13,17 +14,10 @@ use tongban_core::item::Material;
 use super::cases::{case_page, Failed};
 use super::upload_form;
 use crate::pages::ctx::{Ctx, Out, PageResult};
-use crate::pages::form::{Form, Posted};
+use crate::pages::form::{invalid, Form, Posted};
 use crate::problem::Problem;
 use crate::routes::cases::visible_case;
 use crate::state::AppState;
-use tongban_app::validate::Fields;
-
-fn invalid(field: &str, zh: &str, en: &str) -> Problem {
-    let mut f = Fields::default();
-    f.error(field, zh, en);
-    f.finish().err().map(Problem::from).unwrap_or_else(Problem::internal)
-}
 
 async fn supplement_page(
     ctx: &Ctx,
@@ -46,10 +40,8 @@ async fn supplement_page(
         )
         .await
     };
-    let catalogue = state.catalogue();
-    let Some(item) = catalogue.item_version(&case.item_code, case.item_version) else {
-        return Err(Problem::internal().into());
-    };
+    let config = state.cached();
+    let item = item_of(&config, &case)?;
     let listed: Vec<&Material> = case
         .supplement_notices
         .last()

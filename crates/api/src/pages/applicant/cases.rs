@@ -10,6 +10,7 @@ use tongban_core::case::{Case, CaseStatus};
 use tongban_core::item::Item;
 use tongban_app::cases::evaluation::{self, Evaluation};
 use tongban_app::cases::queue::{self, Ask, Paging};
+use tongban_app::cases::act::item_of;
 use tongban_app::cases::{attachments, events};
 
 use super::upload_form::{file_input, material_field};
@@ -200,12 +201,7 @@ pub async fn case_page(
 ) -> PageResult {
     let case = visible_case(state, caller, case_no).await?;
     let catalogue = state.catalogue();
-    let Some(item) = catalogue
-        .item_version(&case.item_code, case.item_version)
-        .cloned()
-    else {
-        return Err(Problem::internal().into());
-    };
+    let item = item_of(&state.cached(), &case)?.clone();
     let timeline = events::of_case(state, &case.case_no).await?;
     let evaluation = evaluation::of_case(state, &case.case_no).await?;
     let files = attachments::of_case(state, &case.case_no).await?;

@@ -18,7 +18,7 @@ use tongban_core::item::{Item, Yuan};
 use super::case::{case_page, ActionError};
 use crate::pages::case_parts::material_name;
 use crate::pages::ctx::{Ctx, Out, PageErr, PageResult, CASE_WORKERS};
-use crate::pages::form::{Form, Posted};
+use crate::pages::form::{invalid, Form, Posted};
 use crate::pages::names;
 use crate::problem::{Problem, Text};
 use crate::state::AppState;
@@ -38,12 +38,6 @@ const PROCEDURES: [Procedure; 7] = [
 /// The action's path segment: `request-supplement`, as in api.md.
 pub fn slug(a: Action) -> &'static str {
     ActionSpec::of(a).slug
-}
-
-fn invalid(field: &str, zh: &str, en: &str) -> Problem {
-    let mut f = Fields::default();
-    f.error(field, zh, en);
-    f.finish().err().map(Problem::from).unwrap_or_else(Problem::internal)
 }
 
 /// The command the form asks for, checked as the JSON route checks its body.
