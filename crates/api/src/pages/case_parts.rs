@@ -2,17 +2,17 @@
 //! due dates, the next step, what is missing, the stages and the timeline.
 
 use maud::{html, Markup};
-use tongban_core::case::{Case, CaseStatus, Outcome, StageStatus};
-use tongban_core::item::Item;
 use tongban_app::cases::attachments::Attachment;
 use tongban_app::cases::view::Event;
+use tongban_core::case::{Case, CaseStatus, Outcome, StageStatus};
+use tongban_core::item::Item;
 
 use super::ctx::Ctx;
 use super::names;
 use crate::casework::view::CaseView;
-use tongban_app::catalogue_view::CatalogueView;
 use crate::lang::Lang;
 use crate::state::AppState;
+use tongban_app::catalogue_view::CatalogueView;
 
 /// The case as the JSON view lifts it, with the item version it was taken under (`None` when
 /// the catalogue lost it).

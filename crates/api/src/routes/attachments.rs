@@ -6,7 +6,9 @@ use actix_multipart::Multipart;
 use actix_web::{get, http::header, post, web, HttpResponse};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
-use tongban_app::cases::attachments::{self, check_material, may_attach, no_file, Attach, Attachment};
+use tongban_app::cases::attachments::{
+    self, check_material, may_attach, no_file, Attach, Attachment,
+};
 use tongban_core::case::Case;
 use tongban_core::item::Item;
 use utoipa::ToSchema;

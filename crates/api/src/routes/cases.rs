@@ -265,7 +265,9 @@ pub async fn case_events(
     case_no: web::Path<String>,
 ) -> Result<web::Json<Vec<EventView>>, Problem> {
     let timeline = events::timeline(&state, &caller.0, &case_no).await?;
-    Ok(web::Json(timeline.into_iter().map(EventView::from).collect()))
+    Ok(web::Json(
+        timeline.into_iter().map(EventView::from).collect(),
+    ))
 }
 
 /// An action without a body (`accept`, `resume`): an empty body or `{}`.
@@ -461,19 +463,40 @@ fn endpoint<B: ToSchema>(route: actix_web::Route, summary: &'static str) -> Endp
     }
 }
 
+/// A match on the action: the arms of the actions whose body has the very fields of their
+/// command, then the others' arms as written.
+macro_rules! endpoints {
+    ($a:expr; $($action:ident($body:ident { $($field:ident),* }) => $summary:literal,)* ; $($other:tt)*) => {
+        match $a {
+            $(Action::$action => json(
+                |b: $body| Command::$action { $($field: b.$field),* },
+                $summary,
+            ),)*
+            $($other)*
+        }
+    };
+}
+
 /// Each action's body, command and summary (api.md).
 fn endpoint_of(a: Action) -> Endpoint {
-    match a {
+    endpoints!(a;
+        Refuse(ReasonWithBasis { reason, legal_basis }) => "不予受理: refuse with reason and legal basis.",
+        CompleteStage(CompleteStageBody { stage, opinion }) => "Finish one workflow stage with an opinion.",
+        Approve(OpinionBody { opinion }) => "准予许可: approve (all stages done, or on the spot for an immediate item).",
+        Deny(ReasonWithBasis { reason, legal_basis }) => "不予许可: deny with reasons and legal basis.",
+        Suspend(SuspendBody { procedure, note }) => "特别程序: suspend the clocks for a hearing, testing, expert review …",
+        Extend(ExtendBody { working_days, reason }) => "延期: the one extension, by the head of the organ.",
+        Withdraw(Reason { reason }) => "撤回: the applicant withdraws.",
+        Deliver(DeliverBody { method, fee }) => "送达: hand out the result; the case is concluded.",
+        Terminate(Reason { reason }) => "终止: end the case (e.g. the supplement never came).",
+        ;
         Action::Accept => bare(
             Command::Accept,
             "受理: accept the application; the decision clock starts.",
         ),
-        Action::Refuse => json(
-            |b: ReasonWithBasis| Command::Refuse {
-                reason: b.reason,
-                legal_basis: b.legal_basis,
-            },
-            "不予受理: refuse with reason and legal basis.",
+        Action::Resume => bare(
+            Command::Resume,
+            "End the special procedure; the due dates move by the suspended working days.",
         ),
         Action::RequestSupplement => json(
             |b: SupplementRequest| Command::RequestSupplement {
@@ -498,58 +521,7 @@ fn endpoint_of(a: Action) -> Endpoint {
             },
             "补正: hand in the missing or promised materials.",
         ),
-        Action::CompleteStage => json(
-            |b: CompleteStageBody| Command::CompleteStage {
-                stage: b.stage,
-                opinion: b.opinion,
-            },
-            "Finish one workflow stage with an opinion.",
-        ),
-        Action::Approve => json(
-            |b: OpinionBody| Command::Approve { opinion: b.opinion },
-            "准予许可: approve (all stages done, or on the spot for an immediate item).",
-        ),
-        Action::Deny => json(
-            |b: ReasonWithBasis| Command::Deny {
-                reason: b.reason,
-                legal_basis: b.legal_basis,
-            },
-            "不予许可: deny with reasons and legal basis.",
-        ),
-        Action::Suspend => json(
-            |b: SuspendBody| Command::Suspend {
-                procedure: b.procedure,
-                note: b.note,
-            },
-            "特别程序: suspend the clocks for a hearing, testing, expert review …",
-        ),
-        Action::Resume => bare(
-            Command::Resume,
-            "End the special procedure; the due dates move by the suspended working days.",
-        ),
-        Action::Extend => json(
-            |b: ExtendBody| Command::Extend {
-                working_days: b.working_days,
-                reason: b.reason,
-            },
-            "延期: the one extension, by the head of the organ.",
-        ),
-        Action::Withdraw => json(
-            |b: Reason| Command::Withdraw { reason: b.reason },
-            "撤回: the applicant withdraws.",
-        ),
-        Action::Deliver => json(
-            |b: DeliverBody| Command::Deliver {
-                method: b.method,
-                fee: b.fee,
-            },
-            "送达: hand out the result; the case is concluded.",
-        ),
-        Action::Terminate => json(
-            |b: Reason| Command::Terminate { reason: b.reason },
-            "终止: end the case (e.g. the supplement never came).",
-        ),
-    }
+    )
 }
 
 fn action_path(spec: &ActionSpec) -> String {

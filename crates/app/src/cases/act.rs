@@ -50,8 +50,8 @@ enum Declined {
     Rule(CaseError),
 }
 
-/// The core's decision on `cmd` for the caller, trying each role the action's entry allows
-/// in the order of [`acting_roles`]; a clerk's role only with the window grant in force.
+/// The core's decision on `cmd` for the caller, trying each of their roles in the order of
+/// [`acting_roles`]; a clerk's role only with the window grant the action's entry names.
 #[allow(clippy::too_many_arguments)]
 async fn decide_as(
     app: &App,
@@ -66,7 +66,7 @@ async fn decide_as(
     let spec = ActionSpec::of(cmd.action());
     let calendar = config.calendar();
     let mut refused: Option<Error> = None;
-    for role in acting_roles(who, spec.roles) {
+    for role in acting_roles(who) {
         let mut acting = actor(who, role);
         if role == Role::Clerk {
             if let Some(w) = spec.grant {
@@ -112,7 +112,17 @@ pub async fn act(
     }
     let item = item_of(&config, &case)?;
     let now = app.clock.now();
-    let t = match decide_as(app, &config, who, &case, item, &cmd, now, &mut Grants::new()).await
+    let t = match decide_as(
+        app,
+        &config,
+        who,
+        &case,
+        item,
+        &cmd,
+        now,
+        &mut Grants::new(),
+    )
+    .await
     {
         Ok(t) => t,
         Err(Declined::Rule(e)) => return Err(e.into()),
@@ -284,8 +294,7 @@ pub async fn offered(app: &App, who: &Who, case: &Case) -> AppResult<Vec<Offer>>
             continue;
         }
         let cmd = probe(a, item, "");
-        let blocked = match decide_as(app, &config, who, case, item, &cmd, now, &mut grants).await
-        {
+        let blocked = match decide_as(app, &config, who, case, item, &cmd, now, &mut grants).await {
             Err(Declined::Refused(_)) => continue,
             Err(Declined::Rule(e)) if blocks(a, &e) => Some(Error::from(&e)),
             _ => None,

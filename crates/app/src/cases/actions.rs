@@ -17,7 +17,8 @@ pub struct ActionSpec {
     pub action: Action,
     /// Its path segment, as in api.md: `request-supplement`.
     pub slug: &'static str,
-    /// The roles that may take it, in the order they are tried.
+    /// The roles that may take it (the core's role rules; the answer when the caller holds
+    /// none of the acting roles).
     pub roles: &'static [Role],
     /// The grant a clerk's window needs for it (`None`: clerks never need one).
     pub grant: Option<WindowAction>,

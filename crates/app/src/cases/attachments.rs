@@ -350,7 +350,12 @@ pub fn no_file() -> Error {
 
 /// Stores the files on `case` (each once per material and content) with one audit record per
 /// new file, in one write. Checks who may attach first.
-pub async fn attach(app: &App, who: &Who, case: &Case, files: Vec<Attach>) -> AppResult<Vec<Attachment>> {
+pub async fn attach(
+    app: &App,
+    who: &Who,
+    case: &Case,
+    files: Vec<Attach>,
+) -> AppResult<Vec<Attachment>> {
     may_attach(who, case)?;
     for f in &files {
         check_material(app, case, &f.material, "material")?;
@@ -421,7 +426,12 @@ pub async fn list(app: &App, who: &Who, case_no: &str) -> AppResult<(Case, Vec<A
 
 /// One attachment with its content, for a caller who may see its case; the same 404 for an
 /// unknown file, a case out of the caller's scope and an unknown case. `id` as it came in.
-pub async fn file(app: &App, who: &Who, case_no: &str, id: &str) -> AppResult<(Attachment, Vec<u8>)> {
+pub async fn file(
+    app: &App,
+    who: &Who,
+    case_no: &str,
+    id: &str,
+) -> AppResult<(Attachment, Vec<u8>)> {
     let id = id.parse::<i64>().map_err(|_| attachment_not_found())?;
     let case = visible_case(app, who, case_no)
         .await

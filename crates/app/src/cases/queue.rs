@@ -85,12 +85,7 @@ pub struct Paging {
     pub per_page: u32,
 }
 
-async fn rows(
-    app: &App,
-    who: &Who,
-    ask: Ask,
-    paging: Paging,
-) -> AppResult<(Vec<CaseRecord>, u64)> {
+async fn rows(app: &App, who: &Who, ask: Ask, paging: Paging) -> AppResult<(Vec<CaseRecord>, u64)> {
     let config = app.config().await?;
     let served = window_departments(app, &config, who).await?;
     let asked = CaseFilter {
@@ -132,5 +127,8 @@ pub async fn lines(
 /// many cases it has in all.
 pub async fn cases(app: &App, who: &Who, ask: Ask, paging: Paging) -> AppResult<(Vec<Case>, u64)> {
     let (rows, total) = rows(app, who, ask, paging).await?;
-    Ok((rows.iter().filter_map(|r| decode_case(r).ok()).collect(), total))
+    Ok((
+        rows.iter().filter_map(|r| decode_case(r).ok()).collect(),
+        total,
+    ))
 }

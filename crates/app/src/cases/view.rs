@@ -13,9 +13,8 @@ use crate::records::from_millis;
 /// Decodes the stored case; a row that does not decode is the server's problem, not the
 /// caller's.
 pub fn decode_case(r: &CaseRecord) -> AppResult<Case> {
-    let mut case: Case = serde_json::from_str(&r.data).map_err(|e| {
-        Error::corrupt(format!("stored case {} does not decode: {e}", r.case_no))
-    })?;
+    let mut case: Case = serde_json::from_str(&r.data)
+        .map_err(|e| Error::corrupt(format!("stored case {} does not decode: {e}", r.case_no)))?;
     // The store owns the version column.
     case.version = u64::try_from(r.version).unwrap_or(case.version);
     Ok(case)

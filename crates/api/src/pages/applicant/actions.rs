@@ -5,8 +5,8 @@
 
 use actix_multipart::Multipart;
 use actix_web::{post, web, HttpResponse};
-use tongban_app::cases::evaluation::{rate, Rating};
 use tongban_app::cases::act::item_of;
+use tongban_app::cases::evaluation::{rate, Rating};
 use tongban_app::cases::{act, attachments};
 use tongban_core::case::{Command, SubmittedMaterial};
 use tongban_core::item::Material;

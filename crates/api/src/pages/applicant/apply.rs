@@ -12,8 +12,6 @@ use tongban_store::users as user_store;
 
 use super::upload_form::material_field;
 use super::upload_form::{self, file_input};
-use tongban_app::cases::{attachments, intake};
-use tongban_app::{Code, Error};
 use crate::pages::application::{
     applicant_body, applicant_field, applicant_fields, error_summary_linked, key_of,
 };
@@ -23,6 +21,8 @@ use crate::problem::{Problem, Text};
 use crate::routes::cases::{IntakeRequest, MaterialBody};
 use crate::state::AppState;
 use crate::store_problem;
+use tongban_app::cases::{attachments, intake};
+use tongban_app::{Code, Error};
 
 fn item_not_found() -> Problem {
     Problem::not_found(

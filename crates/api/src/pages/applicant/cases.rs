@@ -6,12 +6,12 @@
 use actix_web::{get, http::StatusCode, web, HttpResponse};
 use maud::{html, Markup};
 use serde::Deserialize;
-use tongban_core::case::{Case, CaseStatus};
-use tongban_core::item::Item;
+use tongban_app::cases::act::item_of;
 use tongban_app::cases::evaluation::{self, Evaluation};
 use tongban_app::cases::queue::{self, Ask, Paging};
-use tongban_app::cases::act::item_of;
 use tongban_app::cases::{attachments, events};
+use tongban_core::case::{Case, CaseStatus};
+use tongban_core::item::Item;
 
 use super::upload_form::{file_input, material_field};
 use crate::auth::caller::Caller;

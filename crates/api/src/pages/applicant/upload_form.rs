@@ -6,14 +6,14 @@ use actix_multipart::Multipart;
 use maud::{html, Markup};
 use tongban_core::item::{Item, Material};
 
-use tongban_app::cases::attachments::Attach;
 use crate::pages::application::{field_error, has_error, requirement_tag};
 use crate::pages::ctx::{Ctx, PageErr};
 use crate::pages::form::Form;
 use crate::pages::names;
 use crate::problem::{Problem, Text};
-use tongban_app::{Code, Error};
 use crate::uploads::{self, FilePart, UploadLimits};
+use tongban_app::cases::attachments::Attach;
+use tongban_app::{Code, Error};
 
 /// The file field of a material.
 pub fn file_field(code: &str) -> String {

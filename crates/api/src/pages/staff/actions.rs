@@ -53,23 +53,17 @@ fn form_command(a: Action, form: &Form) -> Result<Command, Problem> {
     let basis = || form.get("legal_basis").to_owned();
     Ok(match a {
         Action::Accept => Command::Accept,
-        Action::Refuse => {
-            Command::Refuse {
-                reason: reason(),
-                legal_basis: basis(),
-            }
-        }
-        Action::Deny => {
-            Command::Deny {
-                reason: reason(),
-                legal_basis: basis(),
-            }
-        }
-        Action::Approve => {
-            Command::Approve {
-                opinion: form.get("opinion").to_owned(),
-            }
-        }
+        Action::Refuse => Command::Refuse {
+            reason: reason(),
+            legal_basis: basis(),
+        },
+        Action::Deny => Command::Deny {
+            reason: reason(),
+            legal_basis: basis(),
+        },
+        Action::Approve => Command::Approve {
+            opinion: form.get("opinion").to_owned(),
+        },
         Action::Withdraw | Action::Terminate => {
             if a == Action::Withdraw {
                 Command::Withdraw { reason: reason() }
@@ -77,12 +71,10 @@ fn form_command(a: Action, form: &Form) -> Result<Command, Problem> {
                 Command::Terminate { reason: reason() }
             }
         }
-        Action::CompleteStage => {
-            Command::CompleteStage {
-                stage: form.get("stage").to_owned(),
-                opinion: form.get("opinion").to_owned(),
-            }
-        }
+        Action::CompleteStage => Command::CompleteStage {
+            stage: form.get("stage").to_owned(),
+            opinion: form.get("opinion").to_owned(),
+        },
         Action::Suspend => {
             let Some(procedure) = PROCEDURES
                 .into_iter()
@@ -175,9 +167,7 @@ fn form_command(a: Action, form: &Form) -> Result<Command, Problem> {
                     copies: copies.unwrap_or(1),
                 });
             }
-            Command::Supplement {
-                materials: bodies,
-            }
+            Command::Supplement { materials: bodies }
         }
         Action::Deliver => {
             let method = match form.get("method") {

@@ -5,11 +5,11 @@
 use actix_web::{get, http::StatusCode, web, HttpResponse};
 use maud::html;
 use serde::Deserialize;
-use tongban_core::case::{Action, Case, StageStatus};
-use tongban_core::role::Role;
 use tongban_app::cases::act::{item_of, offered, Offer};
 use tongban_app::cases::actions::ActionSpec;
 use tongban_app::cases::{attachments, events};
+use tongban_core::case::{Action, Case, StageStatus};
+use tongban_core::role::Role;
 
 use super::actions::{action_form, blocked_box, slug};
 use crate::auth::caller::Caller;

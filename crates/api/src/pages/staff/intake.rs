@@ -17,9 +17,9 @@ use crate::pages::ctx::{Ctx, Out, PageResult};
 use crate::pages::form::{Form, Posted};
 use crate::pages::names;
 use crate::problem::{Problem, Text};
-use tongban_app::{Code, Error};
 use crate::routes::cases::{IntakeRequest, MaterialBody};
 use crate::state::AppState;
+use tongban_app::{Code, Error};
 
 fn application_form(
     ctx: &Ctx,

@@ -5,14 +5,14 @@
 use actix_web::{get, web, HttpResponse};
 use maud::html;
 
-use tongban_app::mask;
 use crate::pages::case_parts::{self, material_name};
 use crate::pages::ctx::{Ctx, Out, PageResult};
 use crate::pages::names;
 use crate::problem::{Problem, Text};
-use tongban_app::{Code, Error};
 use crate::routes::cases::visible_case;
 use crate::state::AppState;
+use tongban_app::mask;
+use tongban_app::{Code, Error};
 
 async fn receipt_page(ctx: &Ctx, state: &AppState, case_no: &str) -> PageResult {
     let caller = ctx.clerk()?;
