@@ -70,17 +70,20 @@ async fn decide_as(
         let mut acting = actor(who, role);
         if role == Role::Clerk {
             if let Some(w) = spec.grant {
-                if !grants.contains_key(&w) {
-                    let g = window_grant(app, config, &acting, item, w, now).await;
-                    grants.insert(w, g);
-                }
-                match grants.get(&w) {
-                    Some(Ok(g)) => acting.grant = Some(g.clone()),
-                    Some(Err(e)) => {
-                        refused.get_or_insert_with(|| e.clone());
+                let grant = match grants.get(&w) {
+                    Some(g) => g.clone(),
+                    None => {
+                        let g = window_grant(app, config, &acting, item, w, now).await;
+                        grants.insert(w, g.clone());
+                        g
+                    }
+                };
+                match grant {
+                    Ok(g) => acting.grant = Some(g),
+                    Err(e) => {
+                        refused.get_or_insert(e);
                         continue;
                     }
-                    None => continue,
                 }
             }
         }
