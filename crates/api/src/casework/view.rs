@@ -122,6 +122,6 @@ impl From<Event> for EventView {
 
 /// Decodes a stored case (for the supervision routes, until they read cases through a use
 /// case of their own).
-pub fn decode_case(r: &tongban_store::CaseRecord) -> Result<Case, crate::problem::Problem> {
+pub fn decode_case(r: &tongban_app::cases::view::CaseRow) -> Result<Case, crate::problem::Problem> {
     Ok(tongban_app::cases::view::decode_case(r)?)
 }

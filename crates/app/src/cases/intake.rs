@@ -249,3 +249,26 @@ pub async fn granted_items(app: &App, who: &Who) -> AppResult<Vec<tongban_core::
         .cloned()
         .collect())
 }
+
+/// What an application form starts with for a signed-in applicant: their account's name,
+/// phone and e-mail.
+#[derive(Debug, Clone, Default)]
+pub struct ApplicantDefaults {
+    pub name: String,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+}
+
+/// The defaults of the caller's application form (`None` without an account row).
+pub async fn applicant_defaults(app: &App, who: &Who) -> AppResult<Option<ApplicantDefaults>> {
+    let username = who.sub.clone();
+    let user = app
+        .store
+        .read(move |conn| tongban_store::users::get(conn, &username))
+        .await?;
+    Ok(user.map(|u| ApplicantDefaults {
+        name: u.name,
+        phone: u.phone,
+        email: u.email,
+    }))
+}

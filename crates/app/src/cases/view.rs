@@ -10,6 +10,9 @@ use crate::catalogue_view::CatalogueView;
 use crate::error::{AppResult, Error};
 use crate::records::from_millis;
 
+/// A case as the store's row (for drivers that still read rows themselves).
+pub type CaseRow = CaseRecord;
+
 /// Decodes the stored case; a row that does not decode is the server's problem, not the
 /// caller's.
 pub fn decode_case(r: &CaseRecord) -> AppResult<Case> {

@@ -8,7 +8,6 @@ use actix_multipart::Multipart;
 use actix_web::{get, http::StatusCode, post, web, HttpResponse};
 use maud::html;
 use tongban_core::item::{Item, Material};
-use tongban_store::users as user_store;
 
 use super::upload_form::material_field;
 use super::upload_form::{self, file_input};
@@ -20,18 +19,18 @@ use crate::pages::form::Form;
 use crate::problem::{Problem, Text};
 use crate::routes::cases::{IntakeRequest, MaterialBody};
 use crate::state::AppState;
-use crate::store_problem;
 use tongban_app::cases::{attachments, intake};
 use tongban_app::{Code, Error};
 
 fn item_not_found() -> Problem {
-    Problem::not_found(
-        "item_not_found",
+    Error::not_found(
+        Code::ItemNotFound,
         Text::new(
             "没有这个事项。请从办事指南中查找。",
             "There is no such item. Please look it up in the service guide.",
         ),
     )
+    .into()
 }
 
 /// Materials that must come with the application: required and not tolerated missing.
@@ -53,12 +52,7 @@ async fn form_page(
     let caller = ctx.applicant()?;
     let catalogue = state.catalogue();
     let item = catalogue.item(code).ok_or_else(item_not_found)?;
-    let username = caller.username().to_owned();
-    let user = state
-        .store
-        .read(move |conn| user_store::get(conn, &username))
-        .await
-        .map_err(store_problem)?;
+    let user = intake::applicant_defaults(state, &caller.0).await?;
     let defaults: Vec<(&str, &str)> = user
         .as_ref()
         .map(|u| {
