@@ -13,6 +13,7 @@ use tongban_app::cases::{self as usecases, events};
 use tongban_app::{Code, Error};
 use tongban_core::case::{
     Action, Applicant, ApplicantKind, Case, Command, DeliveryMethod, MissingMaterial, Procedure,
+    SubmittedMaterial,
 };
 use tongban_core::item::Yuan;
 use utoipa::openapi::{schema::Schema, RefOr};
@@ -463,16 +464,47 @@ fn endpoint<B: ToSchema>(route: actix_web::Route, summary: &'static str) -> Endp
     }
 }
 
-/// A match on the action: the arms of the actions whose body has the very fields of their
-/// command, then the others' arms as written.
+/// A field of a body as the field of the command: the same value, or each entry of a list
+/// converted (a missing note is empty, a material's copies default to one).
+trait Field<T> {
+    fn field(self) -> T;
+}
+
+impl<T> Field<T> for T {
+    fn field(self) -> T {
+        self
+    }
+}
+
+impl Field<Vec<MissingMaterial>> for Vec<MissingBody> {
+    fn field(self) -> Vec<MissingMaterial> {
+        self.into_iter()
+            .map(|m| MissingMaterial {
+                code: m.code,
+                note: m.note.unwrap_or_default(),
+            })
+            .collect()
+    }
+}
+
+impl Field<Vec<SubmittedMaterial>> for Vec<MaterialBody> {
+    fn field(self) -> Vec<SubmittedMaterial> {
+        self.into_iter()
+            .map(|m| MaterialCount::from(m).submitted())
+            .collect()
+    }
+}
+
+/// A match on the action: the actions without a body, then each action with its body type,
+/// whose fields are the command's.
 macro_rules! endpoints {
-    ($a:expr; $($action:ident($body:ident { $($field:ident),* }) => $summary:literal,)* ; $($other:tt)*) => {
+    ($a:expr; $($bare:ident => $bare_summary:literal,)* ; $($action:ident($body:ident { $($field:ident),* }) => $summary:literal,)*) => {
         match $a {
+            $(Action::$bare => bare(Command::$bare, $bare_summary),)*
             $(Action::$action => json(
-                |b: $body| Command::$action { $($field: b.$field),* },
+                |b: $body| Command::$action { $($field: b.$field.field()),* },
                 $summary,
             ),)*
-            $($other)*
         }
     };
 }
@@ -480,7 +512,12 @@ macro_rules! endpoints {
 /// Each action's body, command and summary (api.md).
 fn endpoint_of(a: Action) -> Endpoint {
     endpoints!(a;
+        Accept => "受理: accept the application; the decision clock starts.",
+        Resume => "End the special procedure; the due dates move by the suspended working days.",
+        ;
         Refuse(ReasonWithBasis { reason, legal_basis }) => "不予受理: refuse with reason and legal basis.",
+        RequestSupplement(SupplementRequest { missing }) => "一次性告知: list everything missing, once per submission.",
+        Supplement(SupplementBody { materials }) => "补正: hand in the missing or promised materials.",
         CompleteStage(CompleteStageBody { stage, opinion }) => "Finish one workflow stage with an opinion.",
         Approve(OpinionBody { opinion }) => "准予许可: approve (all stages done, or on the spot for an immediate item).",
         Deny(ReasonWithBasis { reason, legal_basis }) => "不予许可: deny with reasons and legal basis.",
@@ -489,38 +526,6 @@ fn endpoint_of(a: Action) -> Endpoint {
         Withdraw(Reason { reason }) => "撤回: the applicant withdraws.",
         Deliver(DeliverBody { method, fee }) => "送达: hand out the result; the case is concluded.",
         Terminate(Reason { reason }) => "终止: end the case (e.g. the supplement never came).",
-        ;
-        Action::Accept => bare(
-            Command::Accept,
-            "受理: accept the application; the decision clock starts.",
-        ),
-        Action::Resume => bare(
-            Command::Resume,
-            "End the special procedure; the due dates move by the suspended working days.",
-        ),
-        Action::RequestSupplement => json(
-            |b: SupplementRequest| Command::RequestSupplement {
-                missing: b
-                    .missing
-                    .into_iter()
-                    .map(|m| MissingMaterial {
-                        code: m.code,
-                        note: m.note.unwrap_or_default(),
-                    })
-                    .collect(),
-            },
-            "一次性告知: list everything missing, once per submission.",
-        ),
-        Action::Supplement => json(
-            |b: SupplementBody| Command::Supplement {
-                materials: b
-                    .materials
-                    .into_iter()
-                    .map(|m| MaterialCount::from(m).submitted())
-                    .collect(),
-            },
-            "补正: hand in the missing or promised materials.",
-        ),
     )
 }
 
