@@ -1,8 +1,6 @@
 //! The one mapping of every layer's typed errors to problem+json.
 
 use actix_web::http::StatusCode;
-use tongban_core::case::{CaseError, CaseErrorKind};
-use tongban_core::grant::GrantDenied;
 use tongban_store::StoreError;
 
 use crate::problem::{Problem, Text};
@@ -54,86 +52,4 @@ pub fn store_problem(e: StoreError) -> Problem {
             )
         }
     }
-}
-
-/// A rule of the case refused the command: 403 for who may act, 422 for what was asked,
-/// 409 for what the case's state allows (api.md), each with the rule's stable code.
-pub fn case_problem(e: &CaseError) -> Problem {
-    let (status, title) = match e.kind() {
-        CaseErrorKind::Forbidden => (StatusCode::FORBIDDEN, Text::new("无权办理", "Not allowed")),
-        CaseErrorKind::Invalid => (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            Text::new("请求内容有误", "Invalid request"),
-        ),
-        CaseErrorKind::Conflict => (
-            StatusCode::CONFLICT,
-            Text::new("当前状态不允许此操作", "Not allowed in the case's state"),
-        ),
-        CaseErrorKind::CalendarMissing => {
-            tracing::warn!(error = %e, "a due date falls outside the loaded calendar years");
-            (
-                StatusCode::SERVICE_UNAVAILABLE,
-                Text::new("工作日历尚未载入", "Calendar year not loaded"),
-            )
-        }
-        CaseErrorKind::Internal => {
-            tracing::error!(error = %e, "case rule failed on configuration");
-            (
-                StatusCode::INTERNAL_SERVER_ERROR,
-                Text::new("服务器配置有误", "Server configuration error"),
-            )
-        }
-    };
-    Problem::new(
-        status,
-        e.code(),
-        title,
-        Text::new(e.message_zh(), e.message_en()),
-    )
-}
-
-/// The window may not do this action for this item now (403, with the reason's code).
-pub fn grant_problem(e: &GrantDenied) -> Problem {
-    let en = match e {
-        GrantDenied::ActionNotAtWindowKind { kind, action } => {
-            format!("a {} window cannot do `{}`", kind.as_str(), action.as_str())
-        }
-        GrantDenied::DepartmentNotServed { window, department } => {
-            format!("window {window} does not serve department {department}")
-        }
-        GrantDenied::NotOnRota {
-            window,
-            department,
-            weekday,
-        } => format!("department {department} is not on the rota of window {window} on {weekday}"),
-        GrantDenied::NoGrant {
-            window,
-            item,
-            action,
-        } => format!(
-            "window {window} has no `{}` grant for item {item}",
-            action.as_str()
-        ),
-        GrantDenied::NotYetValid {
-            document_no,
-            valid_from,
-            ..
-        } => format!("grant {document_no} is valid only from {valid_from}"),
-        GrantDenied::Expired {
-            document_no,
-            valid_to,
-            ..
-        } => format!("grant {document_no} expired on {valid_to}"),
-        GrantDenied::Revoked {
-            document_no,
-            revoked_at,
-            ..
-        } => format!("grant {document_no} was revoked at {revoked_at}"),
-    };
-    Problem::new(
-        StatusCode::FORBIDDEN,
-        e.code(),
-        Text::new("窗口未获授权", "Window not authorised"),
-        Text::new(e.to_string(), en),
-    )
 }

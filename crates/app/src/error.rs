@@ -118,7 +118,7 @@ codes! {
     BodyTooLarge => "body_too_large", PayloadTooLarge;
     FileTooLarge => "file_too_large", PayloadTooLarge;
     UnsupportedMediaType => "unsupported_media_type", UnsupportedMediaType;
-    UnsupportedFileType => "unsupported_file_type", Unprocessable;
+    UnsupportedFileType => "unsupported_file_type", UnsupportedMediaType;
     EmptyFile => "empty_file", Unprocessable;
     ValidationFailed => "validation_failed", Unprocessable;
     CsrfFailed => "csrf_failed", Forbidden;
@@ -157,7 +157,7 @@ codes! {
     IdempotencyKeyReused => "idempotency_key_reused", Conflict;
     NoSuchAction => "no_such_action", NotFound;
     NoQueue => "no_queue", Forbidden;
-    NoSupplementNotice => "no_supplement_notice", Conflict;
+    NoSupplementNotice => "no_supplement_notice", NotFound;
     CaseNotConcluded => "case_not_concluded", Conflict;
     CaseClosed => "case_closed", Conflict;
     AlreadyEvaluated => "already_evaluated", Conflict;

@@ -12,6 +12,7 @@ mod app;
 pub mod audit;
 pub mod auth;
 pub mod calendars;
+pub mod cases;
 pub mod catalogue;
 pub mod catalogue_view;
 pub mod clock;

@@ -102,11 +102,22 @@ impl Fields {
         self.errors.is_empty()
     }
 
+    /// The 422 of one bad field.
+    pub fn invalid(field: &str, zh: impl Into<String>, en: impl Into<String>) -> Error {
+        let mut f = Fields::default();
+        f.error(field, zh, en);
+        f.failed()
+    }
+
     /// A 422 listing every problem, or `Ok` when there is none.
     pub fn finish(self) -> Result<(), Error> {
         if self.errors.is_empty() {
             return Ok(());
         }
+        Err(self.failed())
+    }
+
+    fn failed(self) -> Error {
         let mut problem = Error::new(
             Code::ValidationFailed,
             Text::new("请求内容有误", "Validation failed"),
@@ -116,7 +127,7 @@ impl Fields {
             ),
         );
         problem.errors = self.errors;
-        Err(problem)
+        problem
     }
 }
 

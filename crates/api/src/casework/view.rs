@@ -2,13 +2,11 @@
 //! (api.md's `acceptance_due`, …), the work-queue summary, and the timeline.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use serde::{Deserialize, Serialize};
-use tongban_core::case::{Applicant, Case, CaseStatus};
-use tongban_store::{CaseRecord, EventRecord};
-use utoipa::ToSchema;
-
+use serde::Serialize;
+use tongban_app::cases::view::{Event, QueueLine};
 use tongban_app::catalogue_view::CatalogueView;
-use tongban_app::records::from_millis;
+use tongban_core::case::{Applicant, Case};
+use utoipa::ToSchema;
 
 /// A whole case.
 #[derive(Debug, Serialize, ToSchema)]
@@ -70,35 +68,22 @@ pub struct CaseSummary {
     pub applicant: Option<Applicant>,
 }
 
-/// The part of a stored case a queue line needs.
-#[derive(Deserialize)]
-struct ApplicantOnly {
-    applicant: Applicant,
-}
-
-impl CaseSummary {
-    pub fn new(r: &CaseRecord, catalogue: &CatalogueView) -> Self {
-        let item_name = u32::try_from(r.item_version)
-            .ok()
-            .and_then(|v| catalogue.item_version(&r.item_code, v))
-            .map(|i| i.name.clone())
-            .unwrap_or_default();
+impl From<QueueLine> for CaseSummary {
+    fn from(l: QueueLine) -> Self {
         CaseSummary {
-            case_no: r.case_no.clone(),
-            item_code: r.item_code.clone(),
-            item_name,
-            item_version: r.item_version,
-            department: r.department.clone(),
-            window: r.window_code.clone(),
-            status: r.status.clone(),
-            version: r.version,
-            received_at: from_millis(r.received_at),
-            acceptance_deadline: r.acceptance_due.map(from_millis),
-            promised_deadline: r.promised_due.map(from_millis),
-            legal_deadline: r.legal_due.map(from_millis),
-            applicant: serde_json::from_str::<ApplicantOnly>(&r.data)
-                .ok()
-                .map(|a| a.applicant),
+            case_no: l.case_no,
+            item_code: l.item_code,
+            item_name: l.item_name,
+            item_version: l.item_version,
+            department: l.department,
+            window: l.window,
+            status: l.status,
+            version: l.version,
+            received_at: l.received_at,
+            acceptance_deadline: l.acceptance_deadline,
+            promised_deadline: l.promised_deadline,
+            legal_deadline: l.legal_deadline,
+            applicant: l.applicant,
         }
     }
 }
@@ -120,34 +105,23 @@ pub struct EventView {
     pub event: serde_json::Value,
 }
 
-impl From<&EventRecord> for EventView {
-    fn from(r: &EventRecord) -> Self {
+impl From<Event> for EventView {
+    fn from(e: Event) -> Self {
         EventView {
-            seq: r.seq,
-            id: r.id,
-            at: from_millis(r.at),
-            kind: r.kind.clone(),
-            actor: r.actor.clone(),
-            window: r.window_code.clone(),
-            grant_id: r.grant_id,
-            event: serde_json::from_str(&r.data).unwrap_or(serde_json::Value::Null),
+            seq: e.seq,
+            id: e.id,
+            at: e.at,
+            kind: e.kind,
+            actor: e.actor,
+            window: e.window,
+            grant_id: e.grant_id,
+            event: e.event,
         }
     }
 }
 
-/// Decodes the stored case; a row that does not decode is the server's problem, not the
-/// caller's.
-pub fn decode_case(r: &CaseRecord) -> Result<Case, crate::problem::Problem> {
-    let mut case: Case = serde_json::from_str(&r.data).map_err(|e| {
-        tracing::error!(case_no = %r.case_no, error = %e, "stored case does not decode");
-        crate::problem::Problem::internal()
-    })?;
-    // The store owns the version column.
-    case.version = u64::try_from(r.version).unwrap_or(case.version);
-    Ok(case)
-}
-
-/// Whether a status name of a query is a real status.
-pub fn parse_status(s: &str) -> Option<CaseStatus> {
-    CaseStatus::ALL.into_iter().find(|c| c.as_str() == s)
+/// Decodes a stored case (for the supervision routes, until they read cases through a use
+/// case of their own).
+pub fn decode_case(r: &tongban_app::cases::view::CaseRow) -> Result<Case, crate::problem::Problem> {
+    Ok(tongban_app::cases::view::decode_case(r)?)
 }

@@ -2,18 +2,17 @@
 //! due dates, the next step, what is missing, the stages and the timeline.
 
 use maud::{html, Markup};
+use tongban_app::cases::attachments::Attachment;
+use tongban_app::cases::view::Event;
 use tongban_core::case::{Case, CaseStatus, Outcome, StageStatus};
 use tongban_core::item::Item;
-use tongban_store::attachments::AttachmentRecord;
-use tongban_store::EventRecord;
 
 use super::ctx::Ctx;
 use super::names;
 use crate::casework::view::CaseView;
-use tongban_app::catalogue_view::CatalogueView;
 use crate::lang::Lang;
-use tongban_app::records::from_millis;
 use crate::state::AppState;
+use tongban_app::catalogue_view::CatalogueView;
 
 /// The case as the JSON view lifts it, with the item version it was taken under (`None` when
 /// the catalogue lost it).
@@ -168,18 +167,18 @@ pub fn missing(ctx: &Ctx, case: &Case, item: Option<&Item>) -> Markup {
 }
 
 /// The timeline, oldest first. `staff` adds who acted and where.
-pub fn timeline(ctx: &Ctx, state: &AppState, events: &[EventRecord], staff: bool) -> Markup {
+pub fn timeline(ctx: &Ctx, state: &AppState, events: &[Event], staff: bool) -> Markup {
     html! {
         ol.timeline {
             @for e in events {
                 li {
-                    time datetime=(from_millis(e.at).to_rfc3339()) {
-                        (names::time(from_millis(e.at), state.hall, ctx.lang))
+                    time datetime=(e.at.to_rfc3339()) {
+                        (names::time(e.at, state.hall, ctx.lang))
                     }
                     strong { (names::event(&e.kind, ctx.lang)) }
                     @if staff {
                         " — " (e.actor)
-                        @if let Some(w) = &e.window_code { " · " (ctx.t("窗口", "window")) " " (w) }
+                        @if let Some(w) = &e.window { " · " (ctx.t("窗口", "window")) " " (w) }
                     }
                 }
             }
@@ -228,7 +227,7 @@ fn size(bytes: i64) -> String {
 pub fn attachments(
     ctx: &Ctx,
     state: &AppState,
-    files: &[AttachmentRecord],
+    files: &[Attachment],
     item: Option<&Item>,
 ) -> Markup {
     html! {
@@ -252,7 +251,7 @@ pub fn attachments(
                             }
                             td data-label=(ctx.t("大小", "Size")) { (size(f.size)) }
                             td data-label=(ctx.t("上传时间", "Uploaded")) {
-                                (names::time(from_millis(f.uploaded_at), state.hall, ctx.lang))
+                                (names::time(f.uploaded_at, state.hall, ctx.lang))
                             }
                         }
                     }

@@ -107,6 +107,12 @@ impl From<Problem> for PageErr {
     }
 }
 
+impl From<tongban_app::Error> for PageErr {
+    fn from(e: tongban_app::Error) -> Self {
+        PageErr::Problem(e.into())
+    }
+}
+
 pub type PageResult = Result<Out, PageErr>;
 
 fn digest_hex(parts: &[&str]) -> String {

@@ -5,8 +5,10 @@
 use actix_web::{get, web, HttpResponse};
 
 use super::ctx::Ctx;
-use crate::casework::attachments::{self, attachment_not_found};
+use crate::problem::Problem;
+use crate::routes::attachments::file_response;
 use crate::state::AppState;
+use tongban_app::cases::attachments::{self, attachment_not_found};
 
 /// `GET /files/{case_no}/{id}`.
 #[get("/files/{case_no}/{id}")]
@@ -16,11 +18,11 @@ pub async fn download(
     path: web::Path<(String, String)>,
 ) -> HttpResponse {
     let (case_no, id) = path.into_inner();
-    let (Some(staff), Ok(id)) = (ctx.staff.as_ref(), id.parse::<i64>()) else {
-        return ctx.problem(&attachment_not_found());
+    let Some(staff) = ctx.staff.as_ref() else {
+        return ctx.problem(&attachment_not_found().into());
     };
-    match attachments::file(&state, &staff.caller, &case_no, id).await {
-        Ok((record, bytes)) => attachments::download(&record, bytes),
-        Err(p) => ctx.problem(&p),
+    match attachments::file(&state, &staff.caller.0, &case_no, &id).await {
+        Ok((file, bytes)) => file_response(&file, bytes),
+        Err(e) => ctx.problem(&Problem::from(e)),
     }
 }

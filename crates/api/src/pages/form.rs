@@ -49,3 +49,8 @@ impl Form {
         self.all(name).contains(&value)
     }
 }
+
+/// The 422 of one bad field of a form, shown next to it.
+pub fn invalid(field: &str, zh: &str, en: &str) -> Problem {
+    tongban_app::validate::Fields::invalid(field, zh, en).into()
+}

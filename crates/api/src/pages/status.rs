@@ -4,18 +4,16 @@
 
 use actix_web::{get, http::StatusCode, post, web, HttpResponse};
 use maud::{html, Markup};
-use tongban_core::case::Case;
-use tongban_store::{cases, events, EventRecord};
+use tongban_app::cases::public::{self, PublicCase};
+use tongban_app::Code;
 
 use super::case_parts;
 use super::ctx::{Ctx, Out, PageResult};
 use super::form::{Form, Posted};
 use super::names;
-use crate::casework::view::{decode_case, CaseView};
-use tongban_app::mask;
+use crate::casework::view::CaseView;
 use crate::problem::Problem;
 use crate::state::AppState;
-use crate::store_problem;
 
 fn query_form(ctx: &Ctx, case_no: &str, error: Option<&str>) -> Markup {
     html! {
@@ -54,35 +52,13 @@ pub async fn show_form(ctx: Ctx) -> HttpResponse {
     ctx.respond(Ok(Out::ok(title, body)))
 }
 
-/// The case and its timeline when `code` is its query code; `None` otherwise.
-async fn load(
-    state: &AppState,
-    case_no: &str,
-    code: &str,
-) -> Result<Option<(Case, Vec<EventRecord>)>, Problem> {
-    let plausible =
-        |s: &str| !s.is_empty() && s.len() <= 64 && s.bytes().all(|b| b.is_ascii_graphic());
-    if !plausible(case_no) || !plausible(code) {
-        return Ok(None);
-    }
-    let (no, code) = (case_no.to_owned(), code.to_owned());
-    let found = state
-        .store
-        .read(move |conn| {
-            let Some(record) = cases::get_case(conn, &no)? else {
-                return Ok(None);
-            };
-            if !cases::query_code_matches(&record.query_code, &code) {
-                return Ok(None);
-            }
-            let timeline = events::for_case(conn, &no)?;
-            Ok(Some((record, timeline)))
-        })
-        .await
-        .map_err(store_problem)?;
-    match found {
-        Some((record, timeline)) => Ok(Some((decode_case(&record)?, timeline))),
-        None => Ok(None),
+/// The case behind the number and code, masked; `None` for the one answer of a wrong code
+/// and an unknown case.
+async fn load(state: &AppState, case_no: &str, code: &str) -> Result<Option<PublicCase>, Problem> {
+    match public::status(state, case_no, code).await {
+        Ok(found) => Ok(Some(found)),
+        Err(e) if e.code == Code::CaseNotFound => Ok(None),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -93,7 +69,7 @@ async fn query_page(ctx: &Ctx, state: &AppState, posted: Posted) -> PageResult {
     // Codes are printed in capitals without look-alikes; people type them as they like.
     let code = form.get("query_code").to_uppercase();
     let title = ctx.t("办件查询", "Case status");
-    let Some((case, timeline)) = load(state, &case_no, &code).await? else {
+    let Some(found) = load(state, &case_no, &code).await? else {
         let body = html! {
             h1 { (title) }
             (query_form(ctx, &case_no, Some(ctx.t(
@@ -107,6 +83,8 @@ async fn query_page(ctx: &Ctx, state: &AppState, posted: Posted) -> PageResult {
             body,
         });
     };
+    let applicant = found.applicant();
+    let PublicCase { case, timeline } = found;
     let catalogue = state.catalogue();
     let item = catalogue
         .item_version(&case.item_code, case.item_version)
@@ -119,8 +97,8 @@ async fn query_page(ctx: &Ctx, state: &AppState, posted: Posted) -> PageResult {
         dl.facts {
             dt { (ctx.t("办件编号", "Case number")) } dd { (case.case_no) }
             dt { (ctx.t("办理事项", "Item")) } dd { (view.item_name) }
-            dt { (ctx.t("申请人", "Applicant")) } dd { (mask::name(&case.applicant)) }
-            dt { (ctx.t("证件号码", "ID number")) } dd { (mask::id_number(&case.applicant.id_number)) }
+            dt { (ctx.t("申请人", "Applicant")) } dd { (applicant.name) }
+            dt { (ctx.t("证件号码", "ID number")) } dd { (applicant.id_number) }
             dt { (ctx.t("当前状态", "Status")) } dd { strong { (names::status(case.status, l)) } }
             dt { (ctx.t("收件时间", "Received")) } dd { (names::time(case.received_at, state.hall, l)) }
             (case_parts::dues(ctx, &view))

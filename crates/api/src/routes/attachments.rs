@@ -3,19 +3,19 @@
 //! lists and downloads; everyone else gets the same 404 as for an unknown file.
 
 use actix_multipart::Multipart;
-use actix_web::{get, post, web, HttpResponse};
+use actix_web::{get, http::header, post, web, HttpResponse};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
+use tongban_app::cases::attachments::{
+    self, check_material, may_attach, no_file, Attach, Attachment,
+};
 use tongban_core::case::Case;
 use tongban_core::item::Item;
-use tongban_store::attachments::AttachmentRecord;
 use utoipa::ToSchema;
 
 use crate::auth::caller::Caller;
-use crate::casework::attachments::{self, attachment_not_found, may_attach, Attach};
 use crate::pages::case_parts::material_name;
-use crate::problem::{Problem, Text};
-use tongban_app::records::from_millis;
+use crate::problem::Problem;
 use crate::routes::cases::visible_case;
 use crate::state::AppState;
 use crate::uploads;
@@ -42,7 +42,7 @@ pub struct AttachmentView {
 }
 
 impl AttachmentView {
-    pub fn new(r: &AttachmentRecord, item: Option<&Item>) -> Self {
+    pub fn new(r: &Attachment, item: Option<&Item>) -> Self {
         AttachmentView {
             id: r.id,
             case_no: r.case_no.clone(),
@@ -53,13 +53,13 @@ impl AttachmentView {
             size: r.size,
             sha256: r.sha256.clone(),
             uploaded_by: r.uploaded_by.clone(),
-            uploaded_at: from_millis(r.uploaded_at),
+            uploaded_at: r.uploaded_at,
             href: format!("/api/v1/cases/{}/attachments/{}", r.case_no, r.id),
         }
     }
 }
 
-fn views(state: &AppState, case: &Case, rows: &[AttachmentRecord]) -> Vec<AttachmentView> {
+fn views(state: &AppState, case: &Case, rows: &[Attachment]) -> Vec<AttachmentView> {
     let catalogue = state.catalogue();
     let item = catalogue.item_version(&case.item_code, case.item_version);
     rows.iter().map(|r| AttachmentView::new(r, item)).collect()
@@ -104,10 +104,10 @@ pub async fn upload(
 ) -> Result<HttpResponse, Problem> {
     let case = visible_case(&state, &caller, &case_no).await?;
     // Refused before the body is read: no reason to take in files that cannot be kept.
-    may_attach(&caller, &case)?;
+    may_attach(&caller.0, &case)?;
     let body = uploads::read(body, &state.uploads)
         .await
-        .map_err(|e| e.problem(None))?;
+        .map_err(|e| Problem::from(e.error(None)))?;
     if let Some(p) = body.first_refusal() {
         return Err(p);
     }
@@ -117,7 +117,7 @@ pub async fn upload(
         .find(|(k, _)| k == "material")
         .map(|(_, v)| v.trim().to_owned())
         .unwrap_or_default();
-    attachments::check_material(&state, &case, &material, "material")?;
+    check_material(&state, &case, &material, "material")?;
     let files: Vec<Attach> = body
         .files
         .into_iter()
@@ -129,18 +129,9 @@ pub async fn upload(
         })
         .collect();
     if files.is_empty() {
-        return Err(Problem::new(
-            actix_web::http::StatusCode::UNPROCESSABLE_ENTITY,
-            "validation_failed",
-            Text::new("请求内容有误", "Invalid request"),
-            Text::new(
-                "请在名为 file 的部分中上传至少一个文件。",
-                "Upload at least one file, in a part named `file`.",
-            ),
-        )
-        .with_field("file", Text::new("缺少文件", "no file")));
+        return Err(no_file().into());
     }
-    let stored = attachments::attach(&state, &caller, &case, files).await?;
+    let stored = attachments::attach(&state, &caller.0, &case, files).await?;
     Ok(HttpResponse::Created().json(views(&state, &case, &stored)))
 }
 
@@ -160,8 +151,7 @@ pub async fn list(
     caller: Caller,
     case_no: web::Path<String>,
 ) -> Result<web::Json<Vec<AttachmentView>>, Problem> {
-    let case = visible_case(&state, &caller, &case_no).await?;
-    let rows = attachments::list(&state, &case.case_no).await?;
+    let (case, rows) = attachments::list(&state, &caller.0, &case_no).await?;
     Ok(web::Json(views(&state, &case, &rows)))
 }
 
@@ -186,9 +176,27 @@ pub async fn download(
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, Problem> {
     let (case_no, id) = path.into_inner();
-    let id = id.parse::<i64>().map_err(|_| attachment_not_found())?;
-    let (record, bytes) = attachments::file(&state, &caller, &case_no, id).await?;
-    Ok(attachments::download(&record, bytes))
+    let (file, bytes) = attachments::file(&state, &caller.0, &case_no, &id).await?;
+    Ok(file_response(&file, bytes))
+}
+
+/// The file as a download: the type found at upload, a name the server makes (never the
+/// client's), and headers that keep a browser from running or sniffing it.
+pub fn file_response(file: &Attachment, bytes: Vec<u8>) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type(file.content_type.clone())
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{}\"", file.download_name()),
+        ))
+        .insert_header((header::CACHE_CONTROL, "private, no-store"))
+        .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .insert_header((
+            header::CONTENT_SECURITY_POLICY,
+            "sandbox; default-src 'none'",
+        ))
+        .insert_header(("X-Content-SHA256", file.sha256.clone()))
+        .body(bytes)
 }
 
 /// Mounts this module's routes.

@@ -2,32 +2,23 @@
 //! the rating of a concluded case, and complaints. Rate-limited per client; personal data
 //! masked; a wrong query code and an unknown case number get the very same 404.
 
-use actix_web::{get, http::StatusCode, post, web, HttpRequest, HttpResponse};
+use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
-use tongban_core::case::{ApplicantKind, Case};
-use tongban_core::role::Role;
-use tongban_core::supervision::{evaluation_follow_up_due, AlertKey, AlertLevel, AlertRule};
-use tongban_store::complaints::{self, ComplaintRecord, NewComplaint};
-use tongban_store::evaluations::{self, EvaluationRecord};
-use tongban_store::{alerts, audit, cases, events, EventRecord, NewAudit, StoreError};
+use tongban_app::cases::complaint::{self, NewComplaintAsk};
+use tongban_app::cases::evaluation::{self, Evaluation, Rating};
+use tongban_app::cases::public::{self, PublicCase as Found};
+use tongban_core::case::ApplicantKind;
 use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::caller::Caller;
-use crate::casework::view::{decode_case, CaseView};
+use crate::casework::view::CaseView;
 use crate::lang::Lang;
-use tongban_app::mask;
 use crate::pages::case_parts::{material_name, next_step_text};
 use crate::pages::names;
 use crate::paging::{Page, PageQuery, Paged};
-use crate::problem::{Problem, Text};
-use tongban_app::records::{from_millis, millis, to_json};
+use crate::problem::Problem;
 use crate::state::AppState;
-use crate::store_problem;
-use tongban_app::validate::{Fields, MAX_TEXT};
-
-/// Working days a department has to follow up a bad rating (差评).
-const FOLLOW_UP_DAYS: u32 = 3;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -88,49 +79,9 @@ pub struct PublicCase {
     pub can_evaluate: bool,
 }
 
-/// The one answer for an unknown case number and a wrong query code.
-fn not_found() -> Problem {
-    Problem::not_found(
-        "case_not_found",
-        Text::new(
-            "没有找到该办件，请核对办件编号和查询码。",
-            "No case matches this case number and query code.",
-        ),
-    )
-}
-
-fn plausible(s: &str) -> bool {
-    !s.is_empty() && s.len() <= 64 && s.bytes().all(|b| b.is_ascii_graphic())
-}
-
-/// The case and its timeline when `code` is its query code; the same 404 otherwise.
-async fn case_by_code(
-    state: &AppState,
-    case_no: &str,
-    code: &str,
-) -> Result<(Case, Vec<EventRecord>), Problem> {
-    if !plausible(case_no) || !plausible(code) {
-        return Err(not_found());
-    }
-    let (no, code) = (case_no.to_owned(), code.to_owned());
-    let found = state
-        .store
-        .read(move |conn| {
-            let Some(record) = cases::get_case(conn, &no)? else {
-                return Ok(None);
-            };
-            if !cases::query_code_matches(&record.query_code, &code) {
-                return Ok(None);
-            }
-            Ok(Some((record, events::for_case(conn, &no)?)))
-        })
-        .await
-        .map_err(store_problem)?;
-    let (record, timeline) = found.ok_or_else(not_found)?;
-    Ok((decode_case(&record)?, timeline))
-}
-
-fn public_case(state: &AppState, case: Case, timeline: &[EventRecord], lang: Lang) -> PublicCase {
+fn public_case(state: &AppState, found: Found, lang: Lang) -> PublicCase {
+    let a = found.applicant();
+    let Found { case, timeline } = found;
     let catalogue = state.catalogue();
     let item = catalogue.item_version(&case.item_code, case.item_version);
     let view = CaseView::new(case, &catalogue);
@@ -155,10 +106,10 @@ fn public_case(state: &AppState, case: Case, timeline: &[EventRecord], lang: Lan
         status: case.status.as_str().to_owned(),
         status_name: names::status(case.status, lang).to_owned(),
         applicant: MaskedApplicant {
-            kind: case.applicant.kind,
-            name: mask::name(&case.applicant),
-            id_number: mask::id_number(&case.applicant.id_number),
-            phone: case.applicant.phone.as_deref().map(mask::phone),
+            kind: a.kind,
+            name: a.name,
+            id_number: a.id_number,
+            phone: a.phone,
         },
         received_at: case.received_at,
         acceptance_due: view.acceptance_due,
@@ -175,7 +126,7 @@ fn public_case(state: &AppState, case: Case, timeline: &[EventRecord], lang: Lan
         timeline: timeline
             .iter()
             .map(|e| TimelineEntry {
-                at: from_millis(e.at),
+                at: e.at,
                 kind: e.kind.clone(),
                 title: names::event(&e.kind, lang),
             })
@@ -204,13 +155,8 @@ pub async fn public_status(
     query: web::Query<CodeQuery>,
 ) -> Result<web::Json<PublicCase>, Problem> {
     state.public_limit.check(&req)?;
-    let (case, timeline) = case_by_code(&state, &case_no, &query.query_code).await?;
-    Ok(web::Json(public_case(
-        &state,
-        case,
-        &timeline,
-        Lang::of(&req),
-    )))
+    let found = public::status(&state, &case_no, &query.query_code).await?;
+    Ok(web::Json(public_case(&state, found, Lang::of(&req))))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -254,98 +200,24 @@ pub async fn evaluate(
 ) -> Result<HttpResponse, Problem> {
     state.public_limit.check(&req)?;
     let body = body.into_inner();
-    let evaluated = rate(
-        &state,
-        &case_no,
-        &body.query_code,
-        body.score,
-        body.comment,
-        "public",
-    )
-    .await?;
-    Ok(HttpResponse::Created().json(evaluated))
+    let rating = Rating {
+        query_code: body.query_code,
+        score: body.score,
+        comment: body.comment,
+    };
+    let evaluated = evaluation::rate(&state, &case_no, rating, "public").await?;
+    Ok(HttpResponse::Created().json(Evaluated::from(evaluated)))
 }
 
-/// The checks and the insert of [`evaluate`] (the applicant's case page shares it, with the
-/// query code of the case it owns); `actor` goes into the audit record.
-pub(crate) async fn rate(
-    state: &AppState,
-    case_no: &str,
-    query_code: &str,
-    score: i64,
-    comment: Option<String>,
-    actor: &str,
-) -> Result<Evaluated, Problem> {
-    let mut f = Fields::default();
-    if !(1..=5).contains(&score) {
-        f.error("score", "评分须为 1 到 5", "must be 1 to 5");
+impl From<Evaluation> for Evaluated {
+    fn from(e: Evaluation) -> Self {
+        Evaluated {
+            case_no: e.case_no,
+            score: e.score,
+            at: e.at,
+            follow_up_due: e.follow_up_due,
+        }
     }
-    if let Some(c) = &comment {
-        f.text("comment", c, 0, MAX_TEXT);
-    }
-    f.finish()?;
-    let (case, _) = case_by_code(state, case_no, query_code).await?;
-    if !case.status.is_terminal() {
-        return Err(Problem::new(
-            StatusCode::CONFLICT,
-            "case_not_concluded",
-            Text::new("尚不能评价", "Not yet"),
-            Text::new(
-                "办件办结后才能评价。",
-                "A case can be rated once it has ended.",
-            ),
-        ));
-    }
-    let now = state.clock.now();
-    let follow_up_due = if score <= 2 {
-        let due = evaluation_follow_up_due(&state.calendar(), state.hall, now, FOLLOW_UP_DAYS)
-            .map_err(|e| {
-                tracing::warn!(error = %e, "follow-up due outside the calendar");
-                Problem::internal()
-            })?;
-        Some(due.deadline)
-    } else {
-        None
-    };
-    let record = EvaluationRecord {
-        case_no: case.case_no.clone(),
-        score,
-        comment: comment.filter(|c| !c.trim().is_empty()),
-        at: millis(now),
-        follow_up_due: follow_up_due.map(millis),
-        followed_up_at: None,
-        follow_up_note: None,
-    };
-    let audit_record = NewAudit {
-        at: millis(now),
-        actor: actor.to_owned(),
-        action: "case.evaluated".into(),
-        subject: case.case_no.clone(),
-        detail: to_json(&serde_json::json!({"score": score})),
-    };
-    state
-        .store
-        .write(move |conn| {
-            evaluations::insert(conn, &record)?;
-            audit::append(conn, &audit_record)?;
-            Ok(())
-        })
-        .await
-        .map_err(|e| match e {
-            StoreError::Duplicate(_) => Problem::new(
-                StatusCode::CONFLICT,
-                "already_evaluated",
-                Text::new("已评价", "Already rated"),
-                Text::new("每个办件只能评价一次。", "A case can be rated once."),
-            ),
-            other => store_problem(other),
-        })?;
-    Ok(Evaluated {
-        case_no: case.case_no,
-        score,
-        at: now,
-        follow_up_due,
-    })
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -373,18 +245,18 @@ pub struct Complaint {
     pub response: Option<String>,
 }
 
-impl From<ComplaintRecord> for Complaint {
-    fn from(r: ComplaintRecord) -> Self {
+impl From<complaint::Complaint> for Complaint {
+    fn from(c: complaint::Complaint) -> Self {
         Complaint {
-            id: r.id,
-            case_no: r.case_no,
-            window: r.window_code,
-            text: r.text,
-            contact: r.contact,
-            received_at: from_millis(r.at),
-            status: r.status,
-            handled_at: r.handled_at.map(from_millis),
-            response: r.response,
+            id: c.id,
+            case_no: c.case_no,
+            window: c.window,
+            text: c.text,
+            contact: c.contact,
+            received_at: c.received_at,
+            status: c.status,
+            handled_at: c.handled_at,
+            response: c.response,
         }
     }
 }
@@ -408,73 +280,13 @@ pub async fn complain(
 ) -> Result<HttpResponse, Problem> {
     state.public_limit.check(&req)?;
     let body = body.into_inner();
-    let mut f = Fields::default();
-    f.text("text", &body.text, 1, MAX_TEXT);
-    if let Some(c) = &body.contact {
-        f.text("contact", c, 1, 200);
-    }
-    if let Some(w) = &body.window {
-        if state.catalogue().window(w).is_none() {
-            f.error("window", "没有该窗口", "is not a window of the hall");
-        }
-    }
-    let case = match &body.case_no {
-        Some(no) if plausible(no) => {
-            let no = no.clone();
-            state
-                .store
-                .read(move |c| cases::get_case(c, &no))
-                .await
-                .map_err(store_problem)?
-        }
-        _ => None,
+    let ask = NewComplaintAsk {
+        case_no: body.case_no,
+        window: body.window,
+        text: body.text,
+        contact: body.contact,
     };
-    // Whether a case exists is not told to the public beyond this one generic message.
-    if body.case_no.is_some() && case.is_none() {
-        f.error("case_no", "办件编号无效", "is not a valid case number");
-    }
-    f.finish()?;
-    let now = state.clock.now();
-    let alert = match &case {
-        Some(record) => Some(tongban_supervision::new_alert(
-            &decode_case(record)?,
-            &AlertKey::case(AlertRule::Complaint, AlertLevel::Red),
-            now,
-        )),
-        None => None,
-    };
-    let new = NewComplaint {
-        case_no: body.case_no.clone(),
-        window_code: body.window.clone(),
-        text: body.text.trim().to_owned(),
-        contact: body.contact.clone(),
-        at: millis(now),
-        status: "open".into(),
-    };
-    let stored = state
-        .store
-        .write(move |conn| {
-            let stored = complaints::insert(conn, &new)?;
-            if let Some(a) = &alert {
-                alerts::raise(conn, a)?;
-            }
-            audit::append(
-                conn,
-                &NewAudit {
-                    at: stored.at,
-                    actor: "public".into(),
-                    action: "complaint.received".into(),
-                    subject: format!("complaint:{}", stored.id),
-                    detail: to_json(&serde_json::json!({
-                        "case_no": stored.case_no,
-                        "window": stored.window_code,
-                    })),
-                },
-            )?;
-            Ok(stored)
-        })
-        .await
-        .map_err(store_problem)?;
+    let stored = complaint::complain(&state, ask).await?;
     Ok(HttpResponse::Created().json(Complaint::from(stored)))
 }
 
@@ -504,29 +316,12 @@ pub async fn list_complaints(
     caller: Caller,
     query: web::Query<ComplaintQuery>,
 ) -> Result<web::Json<Paged<Complaint>>, Problem> {
-    caller.require_any(&[Role::Supervisor, Role::Admin])?;
+    // Who may list comes first: a caller who may not gets 403 whatever they asked.
+    let rows = complaint::list(&state, &caller.0, query.status.as_deref()).await?;
     let page = Page::try_from(PageQuery {
         page: query.page,
         per_page: query.per_page,
     })?;
-    let status = match query.status.as_deref() {
-        None | Some("") => None,
-        Some(s @ ("open" | "handled")) => Some(s.to_owned()),
-        Some(_) => {
-            return Err(Problem::bad_request(
-                "invalid_query",
-                Text::new(
-                    "status 只能是 open 或 handled。",
-                    "`status` is `open` or `handled`.",
-                ),
-            ))
-        }
-    };
-    let rows = state
-        .store
-        .read(move |c| complaints::list(c, status.as_deref(), 100_000))
-        .await
-        .map_err(store_problem)?;
     Ok(web::Json(Paged::of(
         rows.into_iter().map(Complaint::from).collect(),
         page,

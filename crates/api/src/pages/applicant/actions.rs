@@ -5,25 +5,19 @@
 
 use actix_multipart::Multipart;
 use actix_web::{post, web, HttpResponse};
-use tongban_core::case::Command;
+use tongban_app::cases::act::item_of;
+use tongban_app::cases::evaluation::{rate, Rating};
+use tongban_app::cases::{act, attachments};
+use tongban_core::case::{Command, SubmittedMaterial};
 use tongban_core::item::Material;
 
 use super::cases::{case_page, Failed};
 use super::upload_form;
-use crate::casework::attachments;
 use crate::pages::ctx::{Ctx, Out, PageResult};
-use crate::pages::form::{Form, Posted};
+use crate::pages::form::{invalid, Form, Posted};
 use crate::problem::Problem;
-use crate::routes::cases::{act_at, check_materials, visible_case, MaterialBody};
-use crate::routes::public::rate;
+use crate::routes::cases::visible_case;
 use crate::state::AppState;
-use tongban_app::validate::Fields;
-
-fn invalid(field: &str, zh: &str, en: &str) -> Problem {
-    let mut f = Fields::default();
-    f.error(field, zh, en);
-    f.finish().err().map(Problem::from).unwrap_or_else(Problem::internal)
-}
 
 async fn supplement_page(
     ctx: &Ctx,
@@ -46,10 +40,8 @@ async fn supplement_page(
         )
         .await
     };
-    let catalogue = state.catalogue();
-    let Some(item) = catalogue.item_version(&case.item_code, case.item_version) else {
-        return Err(Problem::internal().into());
-    };
+    let config = state.cached();
+    let item = item_of(&config, &case)?;
     let listed: Vec<&Material> = case
         .supplement_notices
         .last()
@@ -84,32 +76,21 @@ async fn supplement_page(
         ))
         .await;
     };
-    let bodies: Vec<MaterialBody> = listed
+    let materials: Vec<SubmittedMaterial> = listed
         .iter()
         .filter(|m| files.iter().any(|f| f.material == m.code))
-        .map(|m| MaterialBody {
+        .map(|m| SubmittedMaterial {
             code: m.code.clone(),
-            copies: Some(m.copies.max(1)),
+            copies: m.copies.max(1),
         })
         .collect();
-    let materials = match check_materials(&bodies) {
-        Ok(m) => m,
-        Err(p) => return failed(p).await,
-    };
     // The action first: a stale form or a case no longer waiting stores no file.
-    let case = match act_at(
-        state,
-        caller,
-        case_no,
-        version,
-        Command::Supplement { materials },
-    )
-    .await
-    {
+    let cmd = Command::Supplement { materials };
+    let case = match act(state, &caller.0, case_no, version, cmd).await {
         Ok(c) => c,
-        Err(p) => return failed(p).await,
+        Err(e) => return failed(e.into()).await,
     };
-    attachments::attach(state, caller, &case, files).await?;
+    attachments::attach(state, &caller.0, &case, files).await?;
     Ok(Out::Redirect(format!(
         "/my/cases/{}?done=supplemented",
         case.case_no
@@ -135,16 +116,14 @@ async fn evaluation_page(ctx: &Ctx, state: &AppState, case_no: &str, posted: Pos
     let case = visible_case(state, caller, case_no).await?;
     let result = match form.get("score").parse::<i64>() {
         Ok(score) => {
-            let comment = Some(form.get("comment").to_owned()).filter(|c| !c.is_empty());
-            rate(
-                state,
-                &case.case_no,
-                &case.query_code,
+            let rating = Rating {
+                query_code: case.query_code.clone(),
                 score,
-                comment,
-                caller.username(),
-            )
-            .await
+                comment: Some(form.get("comment").to_owned()).filter(|c| !c.is_empty()),
+            };
+            rate(state, &case.case_no, rating, caller.username())
+                .await
+                .map_err(Problem::from)
         }
         Err(_) => Err(invalid(
             "score",

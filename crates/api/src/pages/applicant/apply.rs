@@ -8,29 +8,29 @@ use actix_multipart::Multipart;
 use actix_web::{get, http::StatusCode, post, web, HttpResponse};
 use maud::html;
 use tongban_core::item::{Item, Material};
-use tongban_store::users as user_store;
 
 use super::upload_form::material_field;
 use super::upload_form::{self, file_input};
-use crate::casework::attachments;
 use crate::pages::application::{
     applicant_body, applicant_field, applicant_fields, error_summary_linked, key_of,
 };
 use crate::pages::ctx::{Ctx, Out, PageResult};
 use crate::pages::form::Form;
 use crate::problem::{Problem, Text};
-use crate::routes::cases::{intake, IntakeRequest, MaterialBody};
+use crate::routes::cases::{IntakeRequest, MaterialBody};
 use crate::state::AppState;
-use crate::store_problem;
+use tongban_app::cases::{attachments, intake};
+use tongban_app::{Code, Error};
 
 fn item_not_found() -> Problem {
-    Problem::not_found(
-        "item_not_found",
+    Error::not_found(
+        Code::ItemNotFound,
         Text::new(
             "没有这个事项。请从办事指南中查找。",
             "There is no such item. Please look it up in the service guide.",
         ),
     )
+    .into()
 }
 
 /// Materials that must come with the application: required and not tolerated missing.
@@ -52,12 +52,7 @@ async fn form_page(
     let caller = ctx.applicant()?;
     let catalogue = state.catalogue();
     let item = catalogue.item(code).ok_or_else(item_not_found)?;
-    let username = caller.username().to_owned();
-    let user = state
-        .store
-        .read(move |conn| user_store::get(conn, &username))
-        .await
-        .map_err(store_problem)?;
+    let user = intake::applicant_defaults(state, &caller.0).await?;
     let defaults: Vec<(&str, &str)> = user
         .as_ref()
         .map(|u| {
@@ -120,13 +115,14 @@ async fn submit_page(ctx: &Ctx, state: &AppState, code: &str, body: Multipart) -
     }
     let key = form.get("key").to_owned();
     if key.is_empty() {
-        let p = Problem::bad_request(
-            "idempotency_key_required",
+        let p = Error::bad_request(
+            Code::IdempotencyKeyRequired,
             Text::new(
                 "表单缺少申请编号，请刷新后重试。",
                 "The form lacks its key; reload and retry.",
             ),
-        );
+        )
+        .into();
         return form_page(ctx, state, code, Some(&form), Some(&p)).await;
     }
     let uploaded: Vec<&str> = files.iter().map(|f| f.material.as_str()).collect();
@@ -144,11 +140,11 @@ async fn submit_page(ctx: &Ctx, state: &AppState, code: &str, body: Multipart) -
             .collect(),
         form: None,
     };
-    let case = match intake(state, caller, key, request).await {
-        Ok((_, case)) => case,
-        Err(p) => return form_page(ctx, state, code, Some(&form), Some(&p)).await,
+    let case = match intake::intake(state, &caller.0, &key, request.into()).await {
+        Ok(taken) => taken.case,
+        Err(e) => return form_page(ctx, state, code, Some(&form), Some(&e.into())).await,
     };
-    attachments::attach(state, caller, &case, files).await?;
+    attachments::attach(state, &caller.0, &case, files).await?;
     Ok(Out::Redirect(format!(
         "/my/cases/{}?done=submitted",
         case.case_no

@@ -6,16 +6,16 @@
 use actix_web::{get, http::StatusCode, web, HttpResponse};
 use maud::{html, Markup};
 use serde::Deserialize;
+use tongban_app::cases::act::item_of;
+use tongban_app::cases::evaluation::{self, Evaluation};
+use tongban_app::cases::queue::{self, Ask, Paging};
+use tongban_app::cases::{attachments, events};
 use tongban_core::case::{Case, CaseStatus};
 use tongban_core::item::Item;
-use tongban_store::evaluations::{self, EvaluationRecord};
-use tongban_store::{cases, events, CaseFilter, Page};
 
 use super::upload_form::{file_input, material_field};
 use crate::auth::caller::Caller;
-use crate::casework::attachments;
-use crate::casework::scope::queue_filter;
-use crate::casework::view::{decode_case, CaseView};
+use crate::casework::view::CaseView;
 use crate::pages::application::{error_summary, error_summary_linked, field_error};
 use crate::pages::case_parts;
 use crate::pages::ctx::{Ctx, Out, PageResult};
@@ -25,33 +25,21 @@ use crate::pages::staff::queue::next_due;
 use crate::problem::Problem;
 use crate::routes::cases::visible_case;
 use crate::state::AppState;
-use crate::store_problem;
 
 /// Most cases shown on one page of "my cases".
-const PER_PAGE: i64 = 100;
+const PER_PAGE: u32 = 100;
 
 async fn list_page(ctx: &Ctx, state: &AppState) -> PageResult {
     let caller = ctx.applicant()?;
-    let filter = queue_filter(caller, &[], CaseFilter::default())?;
-    let (rows, total) = state
-        .store
-        .read(move |conn| {
-            cases::list_cases(
-                conn,
-                &filter,
-                Page {
-                    page: 1,
-                    per_page: PER_PAGE,
-                },
-            )
-        })
-        .await
-        .map_err(store_problem)?;
+    let paging = Paging {
+        page: 1,
+        per_page: PER_PAGE,
+    };
+    let (cases, total) = queue::cases(state, &caller.0, Ask::default(), paging).await?;
     let catalogue = state.catalogue();
     let l = ctx.lang;
-    let views: Vec<CaseView> = rows
-        .iter()
-        .filter_map(|r| decode_case(r).ok())
+    let views: Vec<CaseView> = cases
+        .into_iter()
         .map(|c| CaseView::new(c, &catalogue))
         .collect();
     let title = ctx.t("我的办件", "My cases");
@@ -152,7 +140,7 @@ fn supplement_form(
 fn evaluation_form(
     ctx: &Ctx,
     case: &Case,
-    done: Option<&EvaluationRecord>,
+    done: Option<&Evaluation>,
     failed: Option<(&Problem, &Form)>,
 ) -> Markup {
     let error = failed.map(|f| f.0);
@@ -213,19 +201,10 @@ pub async fn case_page(
 ) -> PageResult {
     let case = visible_case(state, caller, case_no).await?;
     let catalogue = state.catalogue();
-    let Some(item) = catalogue
-        .item_version(&case.item_code, case.item_version)
-        .cloned()
-    else {
-        return Err(Problem::internal().into());
-    };
-    let no = case.case_no.clone();
-    let (timeline, evaluation) = state
-        .store
-        .read(move |conn| Ok((events::for_case(conn, &no)?, evaluations::get(conn, &no)?)))
-        .await
-        .map_err(store_problem)?;
-    let files = attachments::list(state, &case.case_no).await?;
+    let item = item_of(&state.cached(), &case)?.clone();
+    let timeline = events::of_case(state, &case.case_no).await?;
+    let evaluation = evaluation::of_case(state, &case.case_no).await?;
+    let files = attachments::of_case(state, &case.case_no).await?;
     let view = CaseView::new(case, &catalogue);
     let case = &view.case;
     let l = ctx.lang;

@@ -3,17 +3,17 @@
 //! material, with every refused or missing file named next to its field.
 
 use actix_multipart::Multipart;
-use actix_web::http::StatusCode;
 use maud::{html, Markup};
 use tongban_core::item::{Item, Material};
 
-use crate::casework::attachments::Attach;
 use crate::pages::application::{field_error, has_error, requirement_tag};
 use crate::pages::ctx::{Ctx, PageErr};
 use crate::pages::form::Form;
 use crate::pages::names;
 use crate::problem::{Problem, Text};
 use crate::uploads::{self, FilePart, UploadLimits};
+use tongban_app::cases::attachments::Attach;
+use tongban_app::{Code, Error};
 
 /// The file field of a material.
 pub fn file_field(code: &str) -> String {
@@ -35,7 +35,7 @@ pub async fn read(
 ) -> Result<(Form, Vec<FilePart>), PageErr> {
     let body = uploads::read(body, limits)
         .await
-        .map_err(|e| PageErr::Problem(e.problem(None)))?;
+        .map_err(|e| PageErr::Problem(e.error(None).into()))?;
     let form = Form(body.fields);
     ctx.check_csrf(&form)?;
     Ok((form, body.files))
@@ -96,7 +96,7 @@ pub fn by_material(
             }),
             Err(e) => {
                 problem = Some(match problem {
-                    None => e.problem(Some(&part.field)),
+                    None => e.error(Some(&part.field)).into(),
                     Some(p) => p.with_field(part.field.clone(), e.message()),
                 });
             }
@@ -113,15 +113,14 @@ pub fn by_material(
         let message = Text::new("请上传此项材料", "upload a file for this material");
         problem = Some(match problem {
             Some(p) => p.with_field(field, message),
-            None => Problem::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "validation_failed",
+            None => Problem::from(Error::new(
+                Code::ValidationFailed,
                 Text::new("材料不全", "Materials missing"),
                 Text::new(
                     "请为标明的每项材料上传文件。",
                     "Upload a file for every material marked.",
                 ),
-            )
+            ))
             .with_field(field, message),
         });
     }

@@ -1,52 +1,28 @@
 //! The case actions of a window clerk and of the back office (approvers, heads), as forms with
 //! a confirmation step: form → `POST` (checked, shown back for confirmation) →
-//! `POST confirm=yes` → the same code path as `POST /api/v1/cases/{no}/{action}`. Only the
-//! actions the case's state, the caller's roles and the window's grants allow are offered;
+//! `POST confirm=yes` → the same use case as `POST /api/v1/cases/{no}/{action}`. The actions
+//! and their path segments come from the one action table; only those the case's state, the
+//! caller's roles and the window's grants allow are offered (`tongban_app::cases::act::offered`);
 //! the core decides again on confirmation.
-
-use std::collections::HashMap;
 
 use actix_web::{post, web, HttpResponse};
 use maud::{html, Markup};
+use tongban_app::cases::act::{item_of, Offer};
+use tongban_app::cases::actions::{check_command, ActionSpec};
+use tongban_app::{Code, Error};
 use tongban_core::case::{
-    decide, Action, Case, CaseError, CaseErrorKind, Command, DeliveryMethod, GrantRef,
-    MissingMaterial, Procedure, StageStatus,
+    Action, Case, Command, DeliveryMethod, MissingMaterial, Procedure, SubmittedMaterial,
 };
-use tongban_core::grant::WindowAction;
 use tongban_core::item::{Item, Yuan};
-use tongban_core::role::Role;
 
 use super::case::{case_page, ActionError};
-use crate::auth::caller::Caller;
-use crate::casework::actor::{acting_roles, actor, needed, window_grant};
-use crate::errors::case_problem;
 use crate::pages::case_parts::material_name;
 use crate::pages::ctx::{Ctx, Out, PageErr, PageResult, CASE_WORKERS};
-use crate::pages::form::{Form, Posted};
+use crate::pages::form::{invalid, Form, Posted};
 use crate::pages::names;
 use crate::problem::{Problem, Text};
-use crate::routes::cases::{act_at, check_materials, check_texts, MaterialBody};
 use crate::state::AppState;
 use tongban_app::validate::{Fields, MAX_TEXT};
-
-/// The case actions of the console, in the order the case page shows them. Which of them a
-/// staff member is offered depends on the case's state, their roles (a clerk's window grants,
-/// an approver's or head's department and stages) and the core's dry run.
-pub const ACTIONS: [Action; 13] = [
-    Action::Accept,
-    Action::RequestSupplement,
-    Action::Refuse,
-    Action::Supplement,
-    Action::CompleteStage,
-    Action::Approve,
-    Action::Deny,
-    Action::Suspend,
-    Action::Resume,
-    Action::Extend,
-    Action::Deliver,
-    Action::Withdraw,
-    Action::Terminate,
-];
 
 /// The special procedures (特别程序) a case may be suspended for.
 const PROCEDURES: [Procedure; 7] = [
@@ -60,243 +36,45 @@ const PROCEDURES: [Procedure; 7] = [
 ];
 
 /// The action's path segment: `request-supplement`, as in api.md.
-pub fn slug(a: Action) -> String {
-    a.as_str().replace('_', "-")
-}
-
-fn parse_slug(s: &str) -> Option<Action> {
-    ACTIONS.into_iter().find(|a| slug(*a) == s)
-}
-
-/// A command of the right shape with placeholder data, to ask the core whether the actor
-/// may take the action at all (its data is checked when the staff member confirms).
-/// `stage`: the stage a `complete_stage` is asked for.
-fn probe(a: Action, item: &Item, stage: &str) -> Command {
-    let text = || "-".to_owned();
-    let first = item
-        .materials
-        .first()
-        .map(|m| m.code.clone())
-        .unwrap_or_default();
-    match a {
-        Action::Refuse => Command::Refuse {
-            reason: text(),
-            legal_basis: text(),
-        },
-        Action::RequestSupplement => Command::RequestSupplement {
-            missing: vec![MissingMaterial {
-                code: first,
-                note: String::new(),
-            }],
-        },
-        Action::Supplement => Command::Supplement {
-            materials: vec![tongban_core::case::SubmittedMaterial {
-                code: first,
-                copies: 1,
-            }],
-        },
-        Action::CompleteStage => Command::CompleteStage {
-            stage: stage.to_owned(),
-            opinion: text(),
-        },
-        Action::Approve => Command::Approve { opinion: text() },
-        Action::Deny => Command::Deny {
-            reason: text(),
-            legal_basis: text(),
-        },
-        Action::Suspend => Command::Suspend {
-            procedure: Procedure::Hearing,
-            note: text(),
-        },
-        Action::Resume => Command::Resume,
-        Action::Extend => Command::Extend {
-            working_days: 1,
-            reason: text(),
-        },
-        Action::Deliver => Command::Deliver {
-            method: DeliveryMethod::Window,
-            fee: None,
-        },
-        Action::Withdraw => Command::Withdraw { reason: text() },
-        Action::Terminate => Command::Terminate { reason: text() },
-        Action::Accept => Command::Accept,
-    }
-}
-
-/// An action the staff member may take; `blocked` when the core already says why it cannot
-/// succeed whatever is entered (accepting with a required material missing, approving
-/// before the stages are done, a second extension): the page shows the reason instead of a
-/// form. `stages`: for `complete_stage`, the active stages they may complete.
-pub struct Offer {
-    pub action: Action,
-    pub blocked: Option<Problem>,
-    pub stages: Vec<String>,
-}
-
-impl Offer {
-    pub fn form(action: Action) -> Offer {
-        Offer {
-            action,
-            blocked: None,
-            stages: Vec::new(),
-        }
-    }
-}
-
-/// The grant in force for each kind of window action, looked up once per page.
-type Grants = HashMap<WindowAction, Option<GrantRef>>;
-
-/// What the core says of `cmd` for the caller, trying each role they may act in, in the
-/// order `act_at` does: `None` when no role may take it, `Some(Ok)` when one may, else the
-/// first reason that is not a refusal of the role (the case's state, the data).
-async fn dry_run(
-    state: &AppState,
-    caller: &Caller,
-    case: &Case,
-    item: &Item,
-    cmd: &Command,
-    grants: &mut Grants,
-) -> Option<Result<(), CaseError>> {
-    let now = state.clock.now();
-    let calendar = state.calendar();
-    for role in acting_roles(caller) {
-        let mut acting = actor(caller, role);
-        if role == Role::Clerk {
-            if let Some(w) = needed(Some(cmd.action())) {
-                let grant = match grants.get(&w) {
-                    Some(g) => g.clone(),
-                    None => {
-                        let g = window_grant(state, &acting, item, w, now).await.ok();
-                        grants.insert(w, g.clone());
-                        g
-                    }
-                };
-                match grant {
-                    Some(g) => acting.grant = Some(g),
-                    None => continue,
-                }
-            }
-        }
-        match decide(case, item, cmd.clone(), &acting, now, &calendar, state.hall) {
-            Ok(_) => return Some(Ok(())),
-            Err(e) if e.kind() == CaseErrorKind::Forbidden => {}
-            Err(e) => return Some(Err(e)),
-        }
-    }
-    None
-}
-
-/// Whether a refusal of the probe stands whatever the form says: the probe of these actions
-/// carries no material of the case, so a conflict comes from the case's state.
-fn blocks(a: Action, e: &CaseError) -> bool {
-    a == Action::Accept
-        || (e.kind() == CaseErrorKind::Conflict
-            && !matches!(a, Action::Supplement | Action::RequestSupplement))
-}
-
-/// The actions the case's state, the caller's roles (window grants in force, department,
-/// stages) and the core's role rules allow now.
-pub async fn offered(
-    state: &AppState,
-    caller: &Caller,
-    case: &Case,
-    item: &Item,
-) -> Result<Vec<Offer>, Problem> {
-    let mut grants = Grants::new();
-    let mut out = Vec::new();
-    for a in ACTIONS {
-        if !a.allowed_in(case.status) {
-            continue;
-        }
-        if a == Action::CompleteStage {
-            let mut stages = Vec::new();
-            for s in case
-                .stages
-                .iter()
-                .filter(|s| s.status == StageStatus::Active)
-            {
-                let cmd = probe(a, item, &s.code);
-                if let Some(Ok(())) = dry_run(state, caller, case, item, &cmd, &mut grants).await {
-                    stages.push(s.code.clone());
-                }
-            }
-            if !stages.is_empty() {
-                out.push(Offer {
-                    stages,
-                    ..Offer::form(a)
-                });
-            }
-            continue;
-        }
-        let cmd = probe(a, item, "");
-        match dry_run(state, caller, case, item, &cmd, &mut grants).await {
-            None => {}
-            Some(Err(e)) if blocks(a, &e) => out.push(Offer {
-                blocked: Some(case_problem(&e)),
-                ..Offer::form(a)
-            }),
-            Some(_) => out.push(Offer::form(a)),
-        }
-    }
-    Ok(out)
-}
-
-fn invalid(field: &str, zh: &str, en: &str) -> Problem {
-    let mut f = Fields::default();
-    f.error(field, zh, en);
-    f.finish().err().map(Problem::from).unwrap_or_else(Problem::internal)
+pub fn slug(a: Action) -> &'static str {
+    ActionSpec::of(a).slug
 }
 
 /// The command the form asks for, checked as the JSON route checks its body.
 fn command(a: Action, form: &Form) -> Result<Command, Problem> {
+    let cmd = form_command(a, form)?;
+    check_command(&cmd)?;
+    Ok(cmd)
+}
+
+/// The command of the form's fields.
+fn form_command(a: Action, form: &Form) -> Result<Command, Problem> {
     let reason = || form.get("reason").to_owned();
     let basis = || form.get("legal_basis").to_owned();
     Ok(match a {
         Action::Accept => Command::Accept,
-        Action::Refuse => {
-            check_texts(&[
-                ("reason", form.get("reason")),
-                ("legal_basis", form.get("legal_basis")),
-            ])?;
-            Command::Refuse {
-                reason: reason(),
-                legal_basis: basis(),
-            }
-        }
-        Action::Deny => {
-            check_texts(&[
-                ("reason", form.get("reason")),
-                ("legal_basis", form.get("legal_basis")),
-            ])?;
-            Command::Deny {
-                reason: reason(),
-                legal_basis: basis(),
-            }
-        }
-        Action::Approve => {
-            check_texts(&[("opinion", form.get("opinion"))])?;
-            Command::Approve {
-                opinion: form.get("opinion").to_owned(),
-            }
-        }
+        Action::Refuse => Command::Refuse {
+            reason: reason(),
+            legal_basis: basis(),
+        },
+        Action::Deny => Command::Deny {
+            reason: reason(),
+            legal_basis: basis(),
+        },
+        Action::Approve => Command::Approve {
+            opinion: form.get("opinion").to_owned(),
+        },
         Action::Withdraw | Action::Terminate => {
-            check_texts(&[("reason", form.get("reason"))])?;
             if a == Action::Withdraw {
                 Command::Withdraw { reason: reason() }
             } else {
                 Command::Terminate { reason: reason() }
             }
         }
-        Action::CompleteStage => {
-            check_texts(&[
-                ("stage", form.get("stage")),
-                ("opinion", form.get("opinion")),
-            ])?;
-            Command::CompleteStage {
-                stage: form.get("stage").to_owned(),
-                opinion: form.get("opinion").to_owned(),
-            }
-        }
+        Action::CompleteStage => Command::CompleteStage {
+            stage: form.get("stage").to_owned(),
+            opinion: form.get("opinion").to_owned(),
+        },
         Action::Suspend => {
             let Some(procedure) = PROCEDURES
                 .into_iter()
@@ -308,7 +86,6 @@ fn command(a: Action, form: &Form) -> Result<Command, Problem> {
                     "choose the special procedure",
                 ));
             };
-            check_texts(&[("note", form.get("note"))])?;
             Command::Suspend {
                 procedure,
                 note: form.get("note").to_owned(),
@@ -328,7 +105,6 @@ fn command(a: Action, form: &Form) -> Result<Command, Problem> {
                     "the extension is a whole number of working days",
                 ));
             };
-            check_texts(&[("reason", form.get("reason"))])?;
             Command::Extend {
                 working_days,
                 reason: reason(),
@@ -386,14 +162,12 @@ fn command(a: Action, form: &Form) -> Result<Command, Problem> {
                         )
                     })?)
                 };
-                bodies.push(MaterialBody {
+                bodies.push(SubmittedMaterial {
                     code: code.to_owned(),
-                    copies,
+                    copies: copies.unwrap_or(1),
                 });
             }
-            Command::Supplement {
-                materials: check_materials(&bodies)?,
-            }
+            Command::Supplement { materials: bodies }
         }
         Action::Deliver => {
             let method = match form.get("method") {
@@ -469,7 +243,7 @@ pub fn action_form(
     values: Option<&Form>,
     error: Option<&Problem>,
 ) -> Markup {
-    let a = offer.action;
+    let a = offer.spec.action;
     let s = slug(a);
     let id = |f: &str| format!("{s}-{f}");
     let l = ctx.lang;
@@ -602,7 +376,7 @@ pub fn action_form(
 }
 
 /// An action that cannot succeed now, with the reason.
-pub fn blocked_box(ctx: &Ctx, a: Action, why: &Problem) -> Markup {
+pub fn blocked_box(ctx: &Ctx, a: Action, why: &Error) -> Markup {
     let s = slug(a);
     html! {
         section.action-box aria-labelledby={ "h-" (s) } {
@@ -714,17 +488,18 @@ async fn act_page(
     let caller = ctx.staff_in(CASE_WORKERS)?;
     let form = Form::read(posted)?;
     ctx.check_csrf(&form)?;
-    let Some(a) = parse_slug(action) else {
-        return Err(PageErr::Problem(Problem::not_found(
-            "no_such_action",
-            Text::new("没有此操作", "There is no such action"),
-        )));
+    let Some(a) = ActionSpec::by_slug(action).map(|s| s.action) else {
+        return Err(PageErr::Problem(
+            Error::not_found(
+                Code::NoSuchAction,
+                Text::new("没有此操作", "There is no such action"),
+            )
+            .into(),
+        ));
     };
     let case = crate::routes::cases::visible_case(state, caller, case_no).await?;
-    let catalogue = state.catalogue();
-    let Some(item) = catalogue.item_version(&case.item_code, case.item_version) else {
-        return Err(Problem::internal().into());
-    };
+    let config = state.cached();
+    let item = item_of(&config, &case)?;
     let failed = |problem: Problem| ActionError {
         action: a,
         problem,
@@ -745,13 +520,14 @@ async fn act_page(
         );
         return case_page(ctx, state, caller, case, None, Some(failed(p))).await;
     };
-    match act_at(state, caller, &case.case_no, version, cmd).await {
+    match tongban_app::cases::act(state, &caller.0, &case.case_no, version, cmd).await {
         Ok(done) => Ok(Out::Redirect(format!(
             "/staff/cases/{}?done={}",
             done.case_no,
             slug(a)
         ))),
-        Err(p) => {
+        Err(e) => {
+            let p = Problem::from(e);
             // Shown with the case as it is now, so that a stale form comes back fresh.
             let now = crate::routes::cases::visible_case(state, caller, case_no).await?;
             case_page(ctx, state, caller, now, None, Some(failed(p))).await

@@ -5,13 +5,14 @@
 use actix_web::{get, http::StatusCode, web, HttpResponse};
 use maud::html;
 use serde::Deserialize;
+use tongban_app::cases::act::{item_of, offered, Offer};
+use tongban_app::cases::actions::ActionSpec;
+use tongban_app::cases::{attachments, events};
 use tongban_core::case::{Action, Case, StageStatus};
 use tongban_core::role::Role;
-use tongban_store::events;
 
-use super::actions::{action_form, blocked_box, offered, slug, Offer, ACTIONS};
+use super::actions::{action_form, blocked_box, slug};
 use crate::auth::caller::Caller;
-use crate::casework::attachments;
 use crate::casework::view::CaseView;
 use crate::pages::case_parts;
 use crate::pages::ctx::{Ctx, Out, PageResult, CASE_WORKERS};
@@ -20,7 +21,6 @@ use crate::pages::names;
 use crate::problem::Problem;
 use crate::routes::cases::visible_case;
 use crate::state::AppState;
-use crate::store_problem;
 
 /// A failed attempt at an action: shown next to its form with what was entered.
 pub struct ActionError {
@@ -38,24 +38,14 @@ pub async fn case_page(
     error: Option<ActionError>,
 ) -> PageResult {
     let catalogue = state.catalogue();
-    let Some(item) = catalogue
-        .item_version(&case.item_code, case.item_version)
-        .cloned()
-    else {
-        return Err(Problem::internal().into());
-    };
-    let no = case.case_no.clone();
-    let timeline = state
-        .store
-        .read(move |conn| events::for_case(conn, &no))
-        .await
-        .map_err(store_problem)?;
-    let files = attachments::list(state, &case.case_no).await?;
-    let mut actions = offered(state, caller, &case, &item).await?;
+    let item = item_of(&state.cached(), &case)?.clone();
+    let timeline = events::of_case(state, &case.case_no).await?;
+    let files = attachments::of_case(state, &case.case_no).await?;
+    let mut actions = offered(state, &caller.0, &case).await?;
     // An action that just failed keeps its form, with the reason, even if it is no longer
     // offered.
     if let Some(e) = &error {
-        let index = match actions.iter().position(|o| o.action == e.action) {
+        let index = match actions.iter().position(|o| o.spec.action == e.action) {
             Some(i) => i,
             None => {
                 actions.push(Offer::form(e.action));
@@ -64,7 +54,7 @@ pub async fn case_page(
         };
         let o = &mut actions[index];
         o.blocked = None;
-        if o.action == Action::CompleteStage && o.stages.is_empty() {
+        if o.spec.action == Action::CompleteStage && o.stages.is_empty() {
             o.stages = case
                 .stages
                 .iter()
@@ -155,9 +145,9 @@ pub async fn case_page(
         }
         @for offer in &actions {
             @if let Some(why) = &offer.blocked {
-                (blocked_box(ctx, offer.action, why))
+                (blocked_box(ctx, offer.spec.action, why))
             } @else {
-                @let failed = error.as_ref().filter(|e| e.action == offer.action);
+                @let failed = error.as_ref().filter(|e| e.action == offer.spec.action);
                 (action_form(ctx, case, &item, offer, failed.map(|e| &e.values), failed.map(|e| &e.problem)))
             }
         }
@@ -188,7 +178,7 @@ async fn show_page(ctx: &Ctx, state: &AppState, case_no: &str, done: Option<Stri
             )
             .to_owned(),
         ),
-        Some(d) => ACTIONS.into_iter().find(|a| slug(*a) == d).map(|a| {
+        Some(d) => ActionSpec::by_slug(d).map(|s| s.action).map(|a| {
             format!(
                 "{}{}",
                 ctx.t("已完成：", "Done: "),

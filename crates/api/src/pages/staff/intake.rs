@@ -6,11 +6,9 @@
 use actix_web::{get, post, web, HttpResponse};
 use maud::{html, Markup};
 use serde::Deserialize;
-use tongban_core::grant::{authorise, ItemRef, WindowAction, WindowRequest};
+use tongban_app::cases::intake::{self, granted_items};
 use tongban_core::item::Item;
-use tongban_store::grants;
 
-use crate::auth::caller::Caller;
 use crate::pages::application::{
     applicant_body, applicant_field, applicant_fields, error_summary_linked, field_error, key_of,
     requirement_tag,
@@ -18,49 +16,10 @@ use crate::pages::application::{
 use crate::pages::ctx::{Ctx, Out, PageResult};
 use crate::pages::form::{Form, Posted};
 use crate::pages::names;
-use crate::problem::Problem;
-use tongban_app::records::grant_from_record;
-use crate::routes::cases::{intake, IntakeRequest, MaterialBody};
+use crate::problem::{Problem, Text};
+use crate::routes::cases::{IntakeRequest, MaterialBody};
 use crate::state::AppState;
-use crate::store_problem;
-
-/// The current items the clerk's window may accept now, by the grants in force (the check
-/// `window_grant` makes for one item, made here for the whole catalogue with one read).
-async fn granted_items(state: &AppState, caller: &Caller) -> Result<Vec<Item>, Problem> {
-    let catalogue = state.catalogue();
-    let Some(window) = caller.window().and_then(|w| catalogue.window(w)) else {
-        return Ok(Vec::new());
-    };
-    let code = window.code.clone();
-    let records = state
-        .store
-        .read(move |conn| grants::for_window(conn, &code))
-        .await
-        .map_err(store_problem)?;
-    let hall = state.hall;
-    let in_force: Vec<_> = records
-        .iter()
-        .filter_map(|r| grant_from_record(r, hall).ok())
-        .collect();
-    let now = state.clock.now();
-    Ok(catalogue
-        .items()
-        .filter(|i| {
-            let request = WindowRequest {
-                window,
-                clerk: caller.username(),
-                item: ItemRef {
-                    code: &i.code,
-                    department: &i.department,
-                },
-                action: WindowAction::Accept,
-                at: now,
-            };
-            authorise(&in_force, &request, hall).is_ok()
-        })
-        .cloned()
-        .collect())
-}
+use tongban_app::{Code, Error};
 
 fn application_form(
     ctx: &Ctx,
@@ -108,7 +67,7 @@ async fn intake_page(
     error: Option<&Problem>,
 ) -> PageResult {
     let caller = ctx.clerk()?;
-    let items = granted_items(state, caller).await?;
+    let items = granted_items(state, &caller.0).await?;
     let chosen = chosen.and_then(|c| items.iter().find(|i| i.code == c));
     let title = ctx.t("窗口收件", "Intake at the window");
     let body = html! {
@@ -165,15 +124,13 @@ fn request(form: &Form) -> Result<IntakeRequest, Problem> {
         let copies = match copies {
             "" => None,
             c => Some(c.parse::<u32>().map_err(|_| {
-                Problem::new(
-                    actix_web::http::StatusCode::UNPROCESSABLE_ENTITY,
-                    "validation_failed",
-                    crate::problem::Text::new("请求内容有误", "Invalid request"),
-                    crate::problem::Text::new("份数应为正整数。", "Copies must be a whole number."),
-                )
+                Problem::from(Error::of(
+                    Code::ValidationFailed,
+                    Text::new("份数应为正整数。", "Copies must be a whole number."),
+                ))
                 .with_field(
                     "materials",
-                    crate::problem::Text::new("份数应为正整数", "copies must be a whole number"),
+                    Text::new("份数应为正整数", "copies must be a whole number"),
                 )
             })?),
         };
@@ -197,18 +154,22 @@ async fn submit_page(ctx: &Ctx, state: &AppState, posted: Posted) -> PageResult 
     let chosen = form.get("item").to_owned();
     let key = form.get("key").to_owned();
     let result = match request(&form) {
-        Ok(body) if !key.is_empty() => intake(state, caller, key, body).await,
-        Ok(_) => Err(Problem::bad_request(
-            "idempotency_key_required",
-            crate::problem::Text::new(
+        Ok(body) if !key.is_empty() => intake::intake(state, &caller.0, &key, body.into())
+            .await
+            .map(|taken| taken.case)
+            .map_err(Problem::from),
+        Ok(_) => Err(Error::bad_request(
+            Code::IdempotencyKeyRequired,
+            Text::new(
                 "表单缺少收件编号，请刷新后重试。",
                 "The form lacks its key; reload and retry.",
             ),
-        )),
+        )
+        .into()),
         Err(p) => Err(p),
     };
     match result {
-        Ok((_, case)) => Ok(Out::Redirect(format!(
+        Ok(case) => Ok(Out::Redirect(format!(
             "/staff/cases/{}?done=intake",
             case.case_no
         ))),

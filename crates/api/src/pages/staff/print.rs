@@ -2,16 +2,17 @@
 //! query code, and the one-time supplement notice (补正材料一次性告知书). Print CSS hides
 //! the site around them.
 
-use actix_web::{get, http::StatusCode, web, HttpResponse};
+use actix_web::{get, web, HttpResponse};
 use maud::html;
 
-use tongban_app::mask;
 use crate::pages::case_parts::{self, material_name};
 use crate::pages::ctx::{Ctx, Out, PageResult};
 use crate::pages::names;
 use crate::problem::{Problem, Text};
 use crate::routes::cases::visible_case;
 use crate::state::AppState;
+use tongban_app::mask;
+use tongban_app::{Code, Error};
 
 async fn receipt_page(ctx: &Ctx, state: &AppState, case_no: &str) -> PageResult {
     let caller = ctx.clerk()?;
@@ -86,15 +87,14 @@ async fn notice_page(ctx: &Ctx, state: &AppState, case_no: &str) -> PageResult {
     let caller = ctx.clerk()?;
     let case = visible_case(state, caller, case_no).await?;
     let Some(notice) = case.supplement_notices.last().cloned() else {
-        return Err(Problem::new(
-            StatusCode::NOT_FOUND,
-            "no_supplement_notice",
+        return Err(Problem::from(Error::new(
+            Code::NoSupplementNotice,
             Text::new("没有一次性告知书", "No supplement notice"),
             Text::new(
                 format!("办件 {} 没有发出过一次性告知。", case.case_no),
                 format!("No supplement notice was issued for case {}.", case.case_no),
             ),
-        )
+        ))
         .into());
     };
     let catalogue = state.catalogue();

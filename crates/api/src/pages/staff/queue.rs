@@ -5,21 +5,19 @@ use actix_web::{get, web, HttpResponse};
 use chrono::NaiveDate;
 use maud::{html, Markup};
 use serde::Deserialize;
-use tongban_core::case::CaseStatus;
+use tongban_app::cases::queue::{cases, Ask, Paging};
+use tongban_app::catalogue_view::CatalogueView;
+use tongban_core::case::{Case, CaseStatus};
 use tongban_core::role::Role;
 use tongban_core::supervision::{time_alerts, AlertLevel};
-use tongban_store::{cases, CaseFilter, CaseRecord, Page};
 
-use crate::casework::scope::{queue_filter, window_departments};
-use crate::casework::view::{decode_case, CaseView};
-use tongban_app::catalogue_view::CatalogueView;
+use crate::casework::view::CaseView;
 use crate::pages::ctx::{Ctx, Out, PageResult, CASE_WORKERS};
 use crate::pages::names;
 use crate::pages::pager::pager;
 use crate::state::AppState;
-use crate::store_problem;
 
-const PER_PAGE: i64 = 50;
+const PER_PAGE: u32 = 50;
 
 #[derive(Deserialize)]
 pub struct QueueQuery {
@@ -34,8 +32,7 @@ struct Line {
     level: Option<AlertLevel>,
 }
 
-fn line(state: &AppState, catalogue: &CatalogueView, record: &CaseRecord) -> Option<Line> {
-    let case = decode_case(record).ok()?;
+fn line(state: &AppState, catalogue: &CatalogueView, case: Case) -> Line {
     let level = catalogue
         .item_version(&case.item_code, case.item_version)
         .and_then(|item| {
@@ -50,10 +47,10 @@ fn line(state: &AppState, catalogue: &CatalogueView, record: &CaseRecord) -> Opt
             .map(|k| k.level)
             .max()
         });
-    Some(Line {
+    Line {
         view: CaseView::new(case, catalogue),
         level,
-    })
+    }
 }
 
 /// The due date that matters next for the case.
@@ -84,39 +81,24 @@ async fn queue_page(ctx: &Ctx, state: &AppState, query: QueueQuery) -> PageResul
         Some(s) if s == "all" || s.parse::<CaseStatus>().is_ok() => s.to_owned(),
         _ => "open".to_owned(),
     };
-    let statuses: Vec<String> = match wanted.as_str() {
+    let statuses: Vec<CaseStatus> = match wanted.as_str() {
         "all" => Vec::new(),
         "open" => CaseStatus::ALL
             .into_iter()
             .filter(|s| !s.is_terminal())
-            .map(|s| s.as_str().to_owned())
             .collect(),
-        s => vec![s.to_owned()],
+        s => s.parse::<CaseStatus>().into_iter().collect(),
     };
-    let page = query.page.unwrap_or(1).clamp(1, 10_000);
-    let served = window_departments(state, caller).await?;
-    let filter = queue_filter(
-        caller,
-        &served,
-        CaseFilter {
-            statuses,
-            ..CaseFilter::default()
-        },
-    )?;
-    let (rows, total) = state
-        .store
-        .read(move |conn| {
-            cases::list_cases(
-                conn,
-                &filter,
-                Page {
-                    page,
-                    per_page: PER_PAGE,
-                },
-            )
-        })
-        .await
-        .map_err(store_problem)?;
+    let page = u32::try_from(query.page.unwrap_or(1).clamp(1, 10_000)).unwrap_or(1);
+    let ask = Ask {
+        statuses,
+        ..Ask::default()
+    };
+    let paging = Paging {
+        page,
+        per_page: PER_PAGE,
+    };
+    let (rows, total) = cases(state, &caller.0, ask, paging).await?;
     let catalogue = state.catalogue();
     let l = ctx.lang;
     let title = match (at_window, caller.window()) {
@@ -135,7 +117,7 @@ async fn queue_page(ctx: &Ctx, state: &AppState, query: QueueQuery) -> PageResul
             }
         }
     };
-    let pages = (total + PER_PAGE - 1) / PER_PAGE;
+    let pages = total.div_ceil(u64::from(PER_PAGE));
     let link = |p: u64| format!("/staff/queue?status={wanted}&page={p}");
     let body = html! {
         h1 { (title) }
@@ -178,7 +160,7 @@ async fn queue_page(ctx: &Ctx, state: &AppState, query: QueueQuery) -> PageResul
                     }
                 }
                 tbody {
-                    @for line in rows.iter().filter_map(|r| line(state, &catalogue, r)) {
+                    @for line in rows.into_iter().map(|c| line(state, &catalogue, c)) {
                         @let (v, level) = (&line.view, line.level);
                         tr class=[match level { Some(AlertLevel::Red) => Some("row-red"), Some(AlertLevel::Yellow) => Some("row-yellow"), None => None }] {
                             td data-label=(ctx.t("办件编号", "Case number")) {
@@ -201,7 +183,7 @@ async fn queue_page(ctx: &Ctx, state: &AppState, query: QueueQuery) -> PageResul
                     }
                 }
             }
-            (pager(ctx, u64::try_from(page).unwrap_or(1), u64::try_from(pages).unwrap_or(1), link))
+            (pager(ctx, u64::from(page), pages, link))
         }
     };
     Ok(Out::ok(title, body))

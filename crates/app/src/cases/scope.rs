@@ -1,36 +1,36 @@
-//! Which cases a caller may see: object-level checks on every case route, and the work
+//! Which cases a caller may see: object-level checks on every case use case, and the work
 //! queue's filter. A case outside the caller's scope is answered like a missing one, so that
 //! guessing case numbers reveals nothing.
 
 use tongban_core::case::Case;
 use tongban_core::role::Role;
-use tongban_store::{grants, CaseFilter};
+use tongban_store::{cases, grants, CaseFilter};
 
-use crate::auth::caller::Caller;
-use crate::problem::{Problem, Text};
-use crate::state::AppState;
+use super::view::decode_case;
+use super::{has, plausible_code, Who};
+use crate::app::{App, Config};
+use crate::error::{AppResult, Code, Error, Text};
 
 /// The departments whose cases a clerk's window works on: the window's own, and those its
 /// grants in force reach for casework (accept, decide on the spot, deliver). A general
 /// window has no department of its own — 一窗受理 and 综合出件 work by grant alone — so
 /// without this it could never see an online application or a case to hand out.
 /// Empty for a caller who is not a clerk at a window.
-pub async fn window_departments(state: &AppState, caller: &Caller) -> Result<Vec<String>, Problem> {
-    let Some(window) = caller.window().filter(|_| caller.has(Role::Clerk)) else {
+pub async fn window_departments(app: &App, config: &Config, who: &Who) -> AppResult<Vec<String>> {
+    let Some(window) = who.window.as_deref().filter(|_| has(who, Role::Clerk)) else {
         return Ok(Vec::new());
     };
-    let catalogue = state.catalogue();
+    let catalogue = &config.catalogue;
     let mut departments = catalogue
         .window(window)
         .map(|w| w.departments.clone())
         .unwrap_or_default();
     let code = window.to_owned();
-    let at = tongban_app::records::millis(state.clock.now());
-    let in_force = state
+    let at = crate::records::millis(app.clock.now());
+    let in_force = app
         .store
         .read(move |conn| grants::in_force(conn, &code, at))
-        .await
-        .map_err(crate::store_problem)?;
+        .await?;
     for g in in_force {
         let actions: Vec<String> = serde_json::from_str(&g.actions).unwrap_or_default();
         if actions.iter().all(|a| a == "consult") {
@@ -54,25 +54,25 @@ pub async fn window_departments(state: &AppState, caller: &Caller) -> Result<Vec
     Ok(departments)
 }
 
-/// Whether `caller` may read `case`, in any of their roles (`window_departments`: see
+/// Whether `who` may read `case`, in any of their roles (`window_departments`: see
 /// [`window_departments`]).
-pub fn may_see(caller: &Caller, case: &Case, window_departments: &[String]) -> bool {
-    if caller.has(Role::Supervisor) || caller.has(Role::Admin) {
+pub fn may_see(who: &Who, case: &Case, window_departments: &[String]) -> bool {
+    if has(who, Role::Supervisor) || has(who, Role::Admin) {
         return true;
     }
-    if caller.has(Role::Applicant) && case.owner.as_deref() == Some(caller.username()) {
+    if has(who, Role::Applicant) && case.owner.as_deref() == Some(who.sub.as_str()) {
         return true;
     }
-    if caller.has(Role::Clerk) {
-        if let Some(w) = caller.window() {
+    if has(who, Role::Clerk) {
+        if let Some(w) = who.window.as_deref() {
             let serves = window_departments.contains(&case.department);
             if case.window.as_deref() == Some(w) || serves {
                 return true;
             }
         }
     }
-    if caller.has(Role::Approver) || caller.has(Role::Head) {
-        if let Some(d) = caller.0.department.as_deref() {
+    if has(who, Role::Approver) || has(who, Role::Head) {
+        if let Some(d) = who.department.as_deref() {
             if case.department == d || case.stages.iter().any(|s| s.department == d) {
                 return true;
             }
@@ -81,9 +81,10 @@ pub fn may_see(caller: &Caller, case: &Case, window_departments: &[String]) -> b
     false
 }
 
-pub fn case_not_found(case_no: &str) -> Problem {
-    Problem::not_found(
-        "case_not_found",
+/// The one answer for a case that does not exist or that the caller may not see.
+pub fn case_not_found(case_no: &str) -> Error {
+    Error::not_found(
+        Code::CaseNotFound,
         Text::new(
             format!("没有办件 {case_no}，或您无权查看。"),
             format!("There is no case {case_no}, or you may not see it."),
@@ -95,36 +96,67 @@ pub fn case_not_found(case_no: &str) -> Problem {
 /// broadest role wins: a supervisor sees everything, a clerk their window's queue, an
 /// approver their department's, an applicant their own cases.
 pub fn queue_filter(
-    caller: &Caller,
+    who: &Who,
     window_departments: &[String],
     mut asked: CaseFilter,
-) -> Result<CaseFilter, Problem> {
-    if caller.has(Role::Supervisor) || caller.has(Role::Admin) {
+) -> AppResult<CaseFilter> {
+    if has(who, Role::Supervisor) || has(who, Role::Admin) {
         return Ok(asked);
     }
-    if caller.has(Role::Approver) || caller.has(Role::Head) {
-        if let Some(d) = caller.0.department.clone() {
+    if has(who, Role::Approver) || has(who, Role::Head) {
+        if let Some(d) = who.department.clone() {
             asked.in_department = Some(d);
             return Ok(asked);
         }
     }
-    if caller.has(Role::Clerk) {
-        if let Some(w) = caller.window() {
+    if has(who, Role::Clerk) {
+        if let Some(w) = who.window.as_deref() {
             asked.at_window = Some((w.to_owned(), window_departments.to_vec()));
             return Ok(asked);
         }
     }
-    if caller.has(Role::Applicant) {
-        asked.owner = Some(caller.username().to_owned());
+    if has(who, Role::Applicant) {
+        asked.owner = Some(who.sub.clone());
         return Ok(asked);
     }
-    Err(Problem::new(
-        actix_web::http::StatusCode::FORBIDDEN,
-        "no_queue",
+    Err(Error::new(
+        Code::NoQueue,
         Text::new("无工作队列", "No work queue"),
         Text::new(
             "您的角色没有办件队列；窗口人员须在窗口登录，审批人员须属于某个部门。",
             "Your role has no case queue: clerks sign in at a window, approvers belong to a department.",
         ),
     ))
+}
+
+/// Loads a case the caller may see, under the configuration `config`; anything else is the
+/// same 404.
+pub async fn visible_case_in(
+    app: &App,
+    config: &Config,
+    who: &Who,
+    case_no: &str,
+) -> AppResult<Case> {
+    if !plausible_code(case_no) {
+        return Err(case_not_found(
+            &case_no.chars().take(64).collect::<String>(),
+        ));
+    }
+    let no = case_no.to_owned();
+    let record = app
+        .store
+        .read(move |conn| cases::get_case(conn, &no))
+        .await?
+        .ok_or_else(|| case_not_found(case_no))?;
+    let case = decode_case(&record)?;
+    if !may_see(who, &case, &window_departments(app, config, who).await?) {
+        return Err(case_not_found(case_no));
+    }
+    Ok(case)
+}
+
+/// Loads a case the caller may see (the window's scope as the database holds it now).
+pub async fn visible_case(app: &App, who: &Who, case_no: &str) -> AppResult<Case> {
+    let config = app.config().await?;
+    visible_case_in(app, &config, who, case_no).await
 }

@@ -1,0 +1,312 @@
+//! Acting on a case: one use case for every action of the table. The version check, the
+//! role and window grant, the core's decision, and one transaction with the case row, the
+//! event, the audit record, the outbox messages and the procedure alerts. The console's
+//! offer of actions asks the same decision with placeholder data ([`offered`]).
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use tongban_core::case::{
+    decide, Action, Case, CaseError, CaseErrorKind, Command, DeliveryMethod, GrantRef,
+    MissingMaterial, Procedure, StageStatus, SubmittedMaterial, Transition,
+};
+use tongban_core::grant::WindowAction;
+use tongban_core::item::Item;
+use tongban_core::role::Role;
+use tongban_core::supervision::procedure_alerts;
+use tongban_store::{alerts, cases, CaseChange, StoreError};
+
+use super::actions::{check_command, ActionSpec, ACTIONS};
+use super::actor::{acting_roles, actor, window_grant};
+use super::records::{audit, case_record, new_alert, new_event, outbox, stage_tasks};
+use super::scope::visible_case_in;
+use super::Who;
+use crate::app::{App, Config};
+use crate::error::{AppResult, Error};
+use crate::records::{millis, to_json};
+
+/// The item version a case runs under. Not in the configuration even after its revision
+/// check: the database holds a case of an item version it does not have.
+pub fn item_of<'c>(config: &'c Config, case: &Case) -> AppResult<&'c Item> {
+    config
+        .catalogue
+        .item_version(&case.item_code, case.item_version)
+        .ok_or_else(|| {
+            Error::corrupt(format!(
+                "case {} runs under item {} version {}, which is not in the catalogue",
+                case.case_no, case.item_code, case.item_version
+            ))
+        })
+}
+
+/// The window grants looked up for one request, by the kind of window action.
+type Grants = HashMap<WindowAction, AppResult<GrantRef>>;
+
+/// Why no role of the caller could take a command.
+enum Declined {
+    /// Every role was refused (role rules, window grants); the first reason.
+    Refused(Option<Error>),
+    /// A rule on the case's state or the data refused it.
+    Rule(CaseError),
+}
+
+/// The core's decision on `cmd` for the caller, trying each of their roles in the order of
+/// [`acting_roles`]; a clerk's role only with the window grant the action's entry names.
+#[allow(clippy::too_many_arguments)]
+async fn decide_as(
+    app: &App,
+    config: &Config,
+    who: &Who,
+    case: &Case,
+    item: &Item,
+    cmd: &Command,
+    now: DateTime<Utc>,
+    grants: &mut Grants,
+) -> Result<Transition, Declined> {
+    let spec = ActionSpec::of(cmd.action());
+    let calendar = config.calendar();
+    let mut refused: Option<Error> = None;
+    for role in acting_roles(who) {
+        let mut acting = actor(who, role);
+        if role == Role::Clerk {
+            if let Some(w) = spec.grant {
+                let grant = match grants.get(&w) {
+                    Some(g) => g.clone(),
+                    None => {
+                        let g = window_grant(app, config, &acting, item, w, now).await;
+                        grants.insert(w, g.clone());
+                        g
+                    }
+                };
+                match grant {
+                    Ok(g) => acting.grant = Some(g),
+                    Err(e) => {
+                        refused.get_or_insert(e);
+                        continue;
+                    }
+                }
+            }
+        }
+        match decide(case, item, cmd.clone(), &acting, now, &calendar, app.hall) {
+            Ok(t) => return Ok(t),
+            Err(e) if e.kind() == CaseErrorKind::Forbidden => {
+                refused.get_or_insert_with(|| Error::from(&e));
+            }
+            Err(e) => return Err(Declined::Rule(e)),
+        }
+    }
+    Err(Declined::Refused(refused))
+}
+
+/// Runs `cmd` on the case `case_no` at version `expected` and answers the case after it.
+pub async fn act(
+    app: &App,
+    who: &Who,
+    case_no: &str,
+    expected: i64,
+    cmd: Command,
+) -> AppResult<Case> {
+    check_command(&cmd)?;
+    let config = app.config().await?;
+    let case = visible_case_in(app, &config, who, case_no).await?;
+    let current = i64::try_from(case.version).unwrap_or(i64::MAX);
+    if current != expected {
+        return Err(StoreError::StaleVersion { current }.into());
+    }
+    let item = item_of(&config, &case)?;
+    let now = app.clock.now();
+    let t = match decide_as(
+        app,
+        &config,
+        who,
+        &case,
+        item,
+        &cmd,
+        now,
+        &mut Grants::new(),
+    )
+    .await
+    {
+        Ok(t) => t,
+        Err(Declined::Rule(e)) => return Err(e.into()),
+        Err(Declined::Refused(first)) => {
+            let roles = ActionSpec::of(cmd.action()).roles;
+            return Err(first.unwrap_or_else(|| Error::role_not_allowed(roles)));
+        }
+    };
+    let raised: Vec<_> = procedure_alerts(&case, &t.event, item)
+        .iter()
+        .map(|k| new_alert(&t.case, k, now))
+        .collect();
+    let ended = t.case.status.is_terminal().then(|| {
+        (
+            t.case.case_no.clone(),
+            millis(now),
+            to_json(&serde_json::json!({
+                "resolution": format!("办件已{}，预警自动关闭", t.case.status.name_zh()),
+                "auto": true,
+            })),
+        )
+    });
+    let calendar = config.calendar();
+    let change = CaseChange {
+        case: case_record(&t.case, item, &calendar, app.hall, now),
+        expected_version: expected,
+        event: new_event(&t.event),
+        audit: audit(&t.event),
+        outbox: outbox(&t.notifications, now),
+        stage_tasks: stage_tasks(&t.case, now),
+    };
+    app.store
+        .write(move |conn| {
+            let stored = cases::apply_change(conn, &change)?;
+            // Alerts of a case that ended have nothing left to watch; a breach of procedure
+            // in the very action that ended it is raised after, and stays open.
+            if let Some((case_no, at, reason)) = &ended {
+                alerts::close_for_case(conn, case_no, *at, reason)?;
+            }
+            for alert in &raised {
+                alerts::raise(conn, alert)?;
+            }
+            Ok(stored)
+        })
+        .await?;
+    Ok(t.case)
+}
+
+/// An action the caller may take on a case now; `blocked` when the core already says why it
+/// cannot succeed whatever is entered (accepting with a required material missing, approving
+/// before the stages are done, a second extension). `stages`: for `complete_stage`, the
+/// active stages they may complete.
+#[derive(Debug, Clone)]
+pub struct Offer {
+    pub spec: &'static ActionSpec,
+    pub blocked: Option<Error>,
+    pub stages: Vec<String>,
+}
+
+impl Offer {
+    /// The form of `action`, whatever the case allows.
+    pub fn form(action: Action) -> Offer {
+        Offer {
+            spec: ActionSpec::of(action),
+            blocked: None,
+            stages: Vec::new(),
+        }
+    }
+}
+
+/// A command of the right shape with placeholder data, to ask the core whether the actor
+/// may take the action at all (its data is checked when the staff member confirms).
+/// `stage`: the stage a `complete_stage` is asked for.
+fn probe(a: Action, item: &Item, stage: &str) -> Command {
+    let text = || "-".to_owned();
+    let first = item
+        .materials
+        .first()
+        .map(|m| m.code.clone())
+        .unwrap_or_default();
+    match a {
+        Action::Refuse => Command::Refuse {
+            reason: text(),
+            legal_basis: text(),
+        },
+        Action::RequestSupplement => Command::RequestSupplement {
+            missing: vec![MissingMaterial {
+                code: first,
+                note: String::new(),
+            }],
+        },
+        Action::Supplement => Command::Supplement {
+            materials: vec![SubmittedMaterial {
+                code: first,
+                copies: 1,
+            }],
+        },
+        Action::CompleteStage => Command::CompleteStage {
+            stage: stage.to_owned(),
+            opinion: text(),
+        },
+        Action::Approve => Command::Approve { opinion: text() },
+        Action::Deny => Command::Deny {
+            reason: text(),
+            legal_basis: text(),
+        },
+        Action::Suspend => Command::Suspend {
+            procedure: Procedure::Hearing,
+            note: text(),
+        },
+        Action::Resume => Command::Resume,
+        Action::Extend => Command::Extend {
+            working_days: 1,
+            reason: text(),
+        },
+        Action::Deliver => Command::Deliver {
+            method: DeliveryMethod::Window,
+            fee: None,
+        },
+        Action::Withdraw => Command::Withdraw { reason: text() },
+        Action::Terminate => Command::Terminate { reason: text() },
+        Action::Accept => Command::Accept,
+    }
+}
+
+/// Whether a refusal of the probe stands whatever the form says: the probe of these actions
+/// carries no material of the case, so a conflict comes from the case's state.
+fn blocks(a: Action, e: &CaseError) -> bool {
+    a == Action::Accept
+        || (e.kind() == CaseErrorKind::Conflict
+            && !matches!(a, Action::Supplement | Action::RequestSupplement))
+}
+
+/// The actions the case's state, the caller's roles (window grants in force, department,
+/// stages) and the core's role rules allow now, in the order of the table.
+pub async fn offered(app: &App, who: &Who, case: &Case) -> AppResult<Vec<Offer>> {
+    let config = app.config().await?;
+    let item = item_of(&config, case)?;
+    let now = app.clock.now();
+    let mut grants = Grants::new();
+    let mut out = Vec::new();
+    for spec in &ACTIONS {
+        let a = spec.action;
+        if !a.allowed_in(case.status) {
+            continue;
+        }
+        if a == Action::CompleteStage {
+            let mut stages = Vec::new();
+            for s in case
+                .stages
+                .iter()
+                .filter(|s| s.status == StageStatus::Active)
+            {
+                let cmd = probe(a, item, &s.code);
+                if decide_as(app, &config, who, case, item, &cmd, now, &mut grants)
+                    .await
+                    .is_ok()
+                {
+                    stages.push(s.code.clone());
+                }
+            }
+            if !stages.is_empty() {
+                out.push(Offer {
+                    spec,
+                    blocked: None,
+                    stages,
+                });
+            }
+            continue;
+        }
+        let cmd = probe(a, item, "");
+        let blocked = match decide_as(app, &config, who, case, item, &cmd, now, &mut grants).await {
+            Err(Declined::Refused(_)) => continue,
+            Err(Declined::Rule(e)) if blocks(a, &e) => Some(Error::from(&e)),
+            _ => None,
+        };
+        out.push(Offer {
+            spec,
+            blocked,
+            stages: Vec::new(),
+        });
+    }
+    Ok(out)
+}

@@ -1,0 +1,134 @@
+//! The work queue of the caller's scope (a clerk's window, an approver's department with the
+//! parallel stages it takes part in, an applicant's own cases, everything for a supervisor),
+//! narrowed by what the caller asks for. Oldest receipt first.
+
+use tongban_core::case::{Case, CaseStatus};
+use tongban_store::{cases, CaseFilter, CaseRecord, Page};
+
+use super::scope::{queue_filter, window_departments};
+use super::view::{decode_case, parse_status, QueueLine};
+use super::{plausible_code, Who};
+use crate::app::App;
+use crate::error::{AppResult, Code, Error, Text};
+
+/// What the caller asks the queue for.
+#[derive(Debug, Clone, Default)]
+pub struct Ask {
+    /// Any of these statuses (empty: any).
+    pub statuses: Vec<CaseStatus>,
+    pub department: Option<String>,
+    pub window: Option<String>,
+    /// Only cases with an unresolved alert of this level: `yellow` or `red`.
+    pub alert: Option<String>,
+}
+
+fn invalid_query(zh: String, en: String) -> Error {
+    Error::bad_request(Code::InvalidQuery, Text::new(zh, en))
+}
+
+impl Ask {
+    /// The ask of a query string: `status` one name or several separated by commas, `alert`
+    /// `yellow` or `red`, `department` and `window` codes; empty values ask for nothing.
+    pub fn parse(
+        status: Option<&str>,
+        department: Option<&str>,
+        window: Option<&str>,
+        alert: Option<&str>,
+    ) -> AppResult<Ask> {
+        let mut statuses = Vec::new();
+        for s in status.unwrap_or("").split(',').map(str::trim) {
+            if s.is_empty() {
+                continue;
+            }
+            let status = parse_status(s).ok_or_else(|| {
+                invalid_query(
+                    format!("未知的办件状态：{s}"),
+                    format!("Unknown case status: {s}"),
+                )
+                .with_field("status", Text::new("未知状态", "unknown status"))
+            })?;
+            statuses.push(status);
+        }
+        let alert = match alert {
+            None | Some("") => None,
+            Some(l @ ("yellow" | "red")) => Some(l.to_owned()),
+            Some(_) => {
+                return Err(invalid_query(
+                    "alert 只能是 yellow 或 red。".into(),
+                    "`alert` is `yellow` or `red`.".into(),
+                ))
+            }
+        };
+        for (field, value) in [("department", department), ("window", window)] {
+            if value.is_some_and(|v| !v.is_empty() && !plausible_code(v)) {
+                return Err(invalid_query(
+                    format!("{field} 应为部门或窗口的编码。"),
+                    format!("`{field}` must be a department or window code."),
+                )
+                .with_field(field, Text::new("编码无效", "invalid code")));
+            }
+        }
+        let code = |v: Option<&str>| v.filter(|v| !v.is_empty()).map(str::to_owned);
+        Ok(Ask {
+            statuses,
+            department: code(department),
+            window: code(window),
+            alert,
+        })
+    }
+}
+
+/// A page of a queue, 1-based.
+#[derive(Debug, Clone, Copy)]
+pub struct Paging {
+    pub page: u32,
+    pub per_page: u32,
+}
+
+async fn rows(app: &App, who: &Who, ask: Ask, paging: Paging) -> AppResult<(Vec<CaseRecord>, u64)> {
+    let config = app.config().await?;
+    let served = window_departments(app, &config, who).await?;
+    let asked = CaseFilter {
+        statuses: ask.statuses.iter().map(|s| s.as_str().to_owned()).collect(),
+        department: ask.department,
+        window_code: ask.window,
+        alert_level: ask.alert,
+        ..CaseFilter::default()
+    };
+    let filter = queue_filter(who, &served, asked)?;
+    let page = Page {
+        page: i64::from(paging.page),
+        per_page: i64::from(paging.per_page),
+    };
+    let (rows, total) = app
+        .store
+        .read(move |conn| cases::list_cases(conn, &filter, page))
+        .await?;
+    Ok((rows, u64::try_from(total).unwrap_or(0)))
+}
+
+/// The queue's lines and how many cases it has in all.
+pub async fn lines(
+    app: &App,
+    who: &Who,
+    ask: Ask,
+    paging: Paging,
+) -> AppResult<(Vec<QueueLine>, u64)> {
+    let (rows, total) = rows(app, who, ask, paging).await?;
+    let config = app.cached();
+    let lines = rows
+        .iter()
+        .map(|r| QueueLine::new(r, &config.catalogue))
+        .collect();
+    Ok((lines, total))
+}
+
+/// The queue's whole cases (a row that does not decode is logged and left out) and how
+/// many cases it has in all.
+pub async fn cases(app: &App, who: &Who, ask: Ask, paging: Paging) -> AppResult<(Vec<Case>, u64)> {
+    let (rows, total) = rows(app, who, ask, paging).await?;
+    Ok((
+        rows.iter().filter_map(|r| decode_case(r).ok()).collect(),
+        total,
+    ))
+}
