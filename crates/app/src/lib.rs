@@ -19,6 +19,7 @@ pub mod hall;
 pub mod mask;
 pub mod numbers;
 pub mod records;
+pub mod supervision;
 pub mod users;
 pub mod validate;
 

@@ -7,9 +7,15 @@
 //! merges the sources by time, always taking the earliest head of the three lists, so every
 //! page takes a prefix of each source and the cursor can move each id to the last one taken.
 
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 
-use crate::problem::{Problem, Text};
+use chrono::{DateTime, Utc};
+use tongban_store::{alert_steps, alerts, events};
+
+use super::alerts::{bad_query, Alert, Step};
+use crate::error::{AppResult, Code, Error, Text};
+use crate::records::from_millis;
+use crate::App;
 
 /// Where a client stands in each source: the last id it has seen (0: nothing yet).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -28,10 +34,10 @@ impl std::fmt::Display for Cursor {
 impl Cursor {
     /// Parses `e<n>.a<n>.s<n>`; the step part may be left out (`e<n>.a<n>`), which reads as
     /// `s0`.
-    pub fn parse(s: &str) -> Result<Cursor, Problem> {
+    pub fn parse(s: &str) -> AppResult<Cursor> {
         let bad = || {
-            Problem::bad_request(
-                "invalid_cursor",
+            Error::bad_request(
+                Code::InvalidCursor,
                 Text::new(
                     "after 应为上一页返回的 next 游标，例如 e120.a7.s3。",
                     "`after` must be the `next` cursor of a previous page, e.g. e120.a7.s3.",
@@ -40,7 +46,7 @@ impl Cursor {
             .with_field("after", Text::new("游标无效", "invalid cursor"))
         };
         let mut parts = s.split('.');
-        let mut number = |prefix: char| -> Result<Option<i64>, Problem> {
+        let mut number = |prefix: char| -> AppResult<Option<i64>> {
             let Some(part) = parts.next() else {
                 return Ok(None);
             };
@@ -145,6 +151,159 @@ pub fn merge<E, A, S>(
     }
 }
 
+/// A case event in the feed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FeedEvent {
+    pub id: i64,
+    pub case_no: String,
+    /// Position in the case's timeline.
+    pub seq: i64,
+    /// What happened, e.g. `received`, `accepted`.
+    pub kind: String,
+    pub actor: String,
+    pub window: Option<String>,
+    pub grant_id: Option<i64>,
+    /// The event as the core recorded it.
+    pub data: serde_json::Value,
+}
+
+/// What one entry of the feed is.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FeedEntry {
+    Event(FeedEvent),
+    /// An alert raised (with its status as of now).
+    Alert(Alert),
+    /// A step of an alert's lifecycle, with the alert's case.
+    Step(Step, Option<String>),
+}
+
+/// One entry with when it happened and the cursor that resumes right after it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FeedItem {
+    pub at: DateTime<Utc>,
+    pub cursor: Cursor,
+    pub entry: FeedEntry,
+}
+
+/// A page of the feed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FeedPage {
+    pub items: Vec<FeedItem>,
+    /// Resume from here; `after` again when nothing was new.
+    pub next: Cursor,
+    /// The page is full: ask again at once with `next`.
+    pub more: bool,
+}
+
+/// What a monitor asks for: the `next` cursor of its previous page (from the beginning when
+/// left out or empty) and at most `limit` entries (1–500, default 100).
+#[derive(Debug, Clone, Default)]
+pub struct FeedQuery {
+    pub after: Option<String>,
+    pub limit: Option<i64>,
+}
+
+/// Case events, alerts and alert steps in one order (by time), for higher-level monitors;
+/// resumable with the `next` cursor, never skipping an entry.
+pub async fn page(app: &App, query: &FeedQuery) -> AppResult<FeedPage> {
+    let after = match query.after.as_deref().filter(|s| !s.is_empty()) {
+        Some(s) => Cursor::parse(s)?,
+        None => Cursor::default(),
+    };
+    let limit = query.limit.unwrap_or(100);
+    if !(1..=500).contains(&limit) {
+        return Err(bad_query(
+            "limit",
+            "limit 须在 1 到 500 之间。".into(),
+            "`limit` must be 1 to 500.".into(),
+        ));
+    }
+    let (events, raised, steps, step_alerts) = app
+        .store
+        .read(move |conn| {
+            let events = events::after(conn, after.event, limit)?;
+            let raised = alerts::after(conn, after.alert, limit)?;
+            let steps = alert_steps::after(conn, after.step, limit)?;
+            let ids: Vec<i64> = steps.iter().map(|s| s.alert_id).collect();
+            let step_alerts = alerts::get_many(conn, &ids)?;
+            Ok((events, raised, steps, step_alerts))
+        })
+        .await?;
+    let case_of: HashMap<i64, Option<String>> =
+        step_alerts.into_iter().map(|a| (a.id, a.case_no)).collect();
+    let limit = usize::try_from(limit).unwrap_or(100);
+    let merged = merge(
+        after,
+        events
+            .into_iter()
+            .map(|e| Entry {
+                id: e.id,
+                at: e.at,
+                value: e,
+            })
+            .collect(),
+        raised
+            .into_iter()
+            .map(|a| Entry {
+                id: a.id,
+                at: a.raised_at,
+                value: a,
+            })
+            .collect(),
+        steps
+            .into_iter()
+            .map(|s| Entry {
+                id: s.id,
+                at: s.at,
+                value: s,
+            })
+            .collect(),
+        limit,
+    );
+    let more = merged.items.len() == limit;
+    let items = merged
+        .items
+        .into_iter()
+        .map(|(cursor, m)| match m {
+            Merged::Event(e) => FeedItem {
+                at: from_millis(e.at),
+                cursor,
+                entry: FeedEntry::Event(FeedEvent {
+                    id: e.id,
+                    data: serde_json::from_str(&e.value.data).unwrap_or_else(|err| {
+                        tracing::error!(event = e.id, error = %err, "stored event data does not decode");
+                        serde_json::Value::Null
+                    }),
+                    case_no: e.value.case_no,
+                    seq: e.value.seq,
+                    kind: e.value.kind,
+                    actor: e.value.actor,
+                    window: e.value.window_code,
+                    grant_id: e.value.grant_id,
+                }),
+            },
+            Merged::Alert(a) => FeedItem {
+                at: from_millis(a.at),
+                cursor,
+                entry: FeedEntry::Alert(Alert::from(&a.value)),
+            },
+            Merged::Step(s) => FeedItem {
+                at: from_millis(s.at),
+                cursor,
+                entry: FeedEntry::Step(
+                    Step::from(&s.value),
+                    case_of.get(&s.value.alert_id).cloned().flatten(),
+                ),
+            },
+        })
+        .collect();
+    Ok(FeedPage {
+        items,
+        next: merged.next,
+        more,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -161,9 +320,9 @@ mod tests {
             step: 3,
         };
         assert_eq!(c.to_string(), "e120.a7.s3");
-        assert_eq!(Cursor::parse("e120.a7.s3").map_err(|p| p.code), Ok(c));
+        assert_eq!(Cursor::parse("e120.a7.s3").map_err(|p| p.code.as_str()), Ok(c));
         assert_eq!(
-            Cursor::parse("e5.a2").map_err(|p| p.code),
+            Cursor::parse("e5.a2").map_err(|p| p.code.as_str()),
             Ok(Cursor {
                 event: 5,
                 alert: 2,
@@ -183,7 +342,7 @@ mod tests {
             "e 1.a2",
         ] {
             assert_eq!(
-                Cursor::parse(bad).map_err(|p| p.code),
+                Cursor::parse(bad).map_err(|p| p.code.as_str()),
                 Err("invalid_cursor"),
                 "{bad}"
             );
