@@ -19,7 +19,8 @@ use tongban_core::item::Item;
 use tongban_core::role::Role;
 use tongban_store::baseline::{self, BulkCases};
 use tongban_store::{Store, StoreOptions};
-use tongban_supervision::{case_record, sweep, ItemVersions};
+use tongban_app::supervision::case_record;
+use tongban_app::supervision::sweep::{sweep, ItemVersions};
 
 use crate::bench_cmd::Scratch;
 
@@ -165,7 +166,7 @@ fn measure(
 ) -> anyhow::Result<Row> {
     let calendar = Calendar::china();
     let start = Instant::now();
-    let report = sweep(store, item, &calendar, HallTime::shanghai(), at)?;
+    let report = sweep(store, &mut &*item, &calendar, HallTime::shanghai(), at)?;
     Ok(Row {
         what,
         due: report.cases,

@@ -33,6 +33,13 @@ pub trait ItemVersions {
     fn refresh(&mut self) {}
 }
 
+/// A shared list cannot be reread: a miss stays a miss.
+impl<T: ItemVersions + ?Sized> ItemVersions for &T {
+    fn item_version(&self, code: &str, version: u32) -> Option<&Item> {
+        (**self).item_version(code, version)
+    }
+}
+
 impl ItemVersions for crate::catalogue_view::CatalogueView {
     fn item_version(&self, code: &str, version: u32) -> Option<&Item> {
         crate::catalogue_view::CatalogueView::item_version(self, code, version)
