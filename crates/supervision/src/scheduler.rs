@@ -60,10 +60,7 @@ pub async fn supervise_once(app: &App) {
 }
 
 /// Sweeps (and queues the digest) every `every` on the application's clock.
-pub async fn schedule_sweeps(
-    app: App,
-    every: Duration,
-) -> Result<JobScheduler, JobSchedulerError> {
+pub async fn schedule_sweeps(app: App, every: Duration) -> Result<JobScheduler, JobSchedulerError> {
     start_every(every.max(Duration::from_secs(1)), move || {
         let app = app.clone();
         Box::pin(async move { supervise_once(&app).await })
@@ -87,21 +84,19 @@ pub async fn schedule_mail(
     every: Duration,
 ) -> Result<JobScheduler, ScheduleError> {
     let mailer = Arc::new(Mailer::new(smtp_url, from)?);
-    Ok(
-        start_every(every.max(Duration::from_secs(1)), move || {
-            let (app, mailer) = (app.clone(), mailer.clone());
-            Box::pin(async move {
-                let now = app.clock.now();
-                match tokio::task::spawn_blocking(move || mailer.deliver_due(&app, now)).await {
-                    Ok(Ok(r)) if r.sent + r.failed > 0 => {
-                        tracing::info!(sent = r.sent, failed = r.failed, "outbox")
-                    }
-                    Ok(Ok(_)) => {}
-                    Ok(Err(e)) => tracing::warn!(error = %e, "outbox round failed"),
-                    Err(e) => tracing::warn!(error = %e, "outbox round failed"),
+    Ok(start_every(every.max(Duration::from_secs(1)), move || {
+        let (app, mailer) = (app.clone(), mailer.clone());
+        Box::pin(async move {
+            let now = app.clock.now();
+            match tokio::task::spawn_blocking(move || mailer.deliver_due(&app, now)).await {
+                Ok(Ok(r)) if r.sent + r.failed > 0 => {
+                    tracing::info!(sent = r.sent, failed = r.failed, "outbox")
                 }
-            })
+                Ok(Ok(_)) => {}
+                Ok(Err(e)) => tracing::warn!(error = %e, "outbox round failed"),
+                Err(e) => tracing::warn!(error = %e, "outbox round failed"),
+            }
         })
-        .await?,
-    )
+    })
+    .await?)
 }

@@ -5,6 +5,8 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
+use tongban_app::supervision::case_record;
+use tongban_app::supervision::sweep::{sweep, ItemVersions, SweepReport};
 use tongban_core::calendar::Calendar;
 use tongban_core::case::{
     decide, open_case, Actor, Applicant, ApplicantKind, Command, GrantRef, NewCase,
@@ -15,8 +17,6 @@ use tongban_core::item::Item;
 use tongban_core::role::Role;
 use tongban_store::alerts::{self, AlertFilter};
 use tongban_store::{cases, CaseChange, CaseIntake, NewAudit, NewEvent, Page, Store, StoreOptions};
-use tongban_app::supervision::case_record;
-use tongban_app::supervision::sweep::{sweep, ItemVersions, SweepReport};
 
 const PG_VAR: &str = "TONGBAN_TEST_DATABASE_URL_PG";
 
@@ -186,7 +186,14 @@ fn alert_keys(store: &Store, no: &str) -> Vec<(String, String, String)> {
 }
 
 fn sweep_at(store: &Store, items: &Items, now: DateTime<Utc>) -> SweepReport {
-    sweep(store, &mut &*items, &Calendar::china(), HallTime::shanghai(), now).expect("sweep")
+    sweep(
+        store,
+        &mut &*items,
+        &Calendar::china(),
+        HallTime::shanghai(),
+        now,
+    )
+    .expect("sweep")
 }
 
 fn alerts_come_once_when_due(url: &str) {
@@ -276,7 +283,10 @@ fn unknown_item_version_stays_supervised(url: &str) {
     };
     let report = sweep(&store, &mut unknown, &calendar, hall, late).expect("sweep");
     assert_eq!((report.cases, report.raised, report.skipped), (1, 0, 1));
-    assert_eq!(unknown.refreshed, 1, "the catalogue is read again on a miss");
+    assert_eq!(
+        unknown.refreshed, 1,
+        "the catalogue is read again on a miss"
+    );
     assert!(alert_keys(&store, "U1").is_empty());
     let kept = next_check(&store, "U1").expect("the case stays under supervision");
     assert!(

@@ -21,7 +21,6 @@ pub fn wants_csv(accept: &str) -> bool {
     csv > 0.0 && csv > json
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -37,5 +36,4 @@ mod tests {
         assert!(!wants_csv("*/*"));
         assert!(!wants_csv(""));
     }
-
 }

@@ -264,7 +264,10 @@ pub async fn supervision_stats(
         Some(_) => {
             return Err(Problem::bad_request(
                 "invalid_query",
-                Text::new("format 只能是 csv 或 json。", "`format` is `csv` or `json`."),
+                Text::new(
+                    "format 只能是 csv 或 json。",
+                    "`format` is `csv` or `json`.",
+                ),
             )
             .with_field("format", Text::new("取值无效", "invalid value")))
         }

@@ -320,7 +320,10 @@ mod tests {
             step: 3,
         };
         assert_eq!(c.to_string(), "e120.a7.s3");
-        assert_eq!(Cursor::parse("e120.a7.s3").map_err(|p| p.code.as_str()), Ok(c));
+        assert_eq!(
+            Cursor::parse("e120.a7.s3").map_err(|p| p.code.as_str()),
+            Ok(c)
+        );
         assert_eq!(
             Cursor::parse("e5.a2").map_err(|p| p.code.as_str()),
             Ok(Cursor {

@@ -52,7 +52,11 @@ enum Refused {
 
 /// Takes `action` on alert `id` for `actor`; answers the alert with its steps.
 pub async fn take(app: &App, actor: &str, step: TakeStep) -> AppResult<AlertDetail> {
-    let TakeStep { alert: id, action, note } = step;
+    let TakeStep {
+        alert: id,
+        action,
+        note,
+    } = step;
     let note = check_note(note, action)?;
     let now = app.clock.now();
     let at = millis(now);

@@ -56,7 +56,9 @@ pub fn claim(app: &App, mail: &Mail, now: DateTime<Utc>) -> AppResult<bool> {
 
 pub fn mark_sent(app: &App, id: i64, now: DateTime<Utc>) -> AppResult<()> {
     let at = millis(now);
-    Ok(app.store.write_blocking(move |c| outbox::mark_sent(c, id, at))?)
+    Ok(app
+        .store
+        .write_blocking(move |c| outbox::mark_sent(c, id, at))?)
 }
 
 /// Records a failed attempt; the message is tried again at `next_attempt_at` (unix ms).

@@ -4,11 +4,11 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use chrono::{DateTime, Datelike, NaiveDate, Utc};
-use serde::{Deserialize, Serialize};
 use crate::calendar::{Calendar, DateSpan};
 use crate::case::{Case, CaseStatus};
 use crate::clock::{excluded_span, Due, HallTime};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
 
 /// The key that groups online cases, which no window took, when grouping by window.
 pub const ONLINE: &str = "online";

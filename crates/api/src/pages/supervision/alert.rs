@@ -13,10 +13,6 @@ use tongban_store::events;
 use super::words;
 use crate::auth::caller::Caller;
 use crate::lang::Lang;
-use tongban_app::supervision::alerts::{self, AlertDetail};
-use tongban_app::supervision::handle::{self, check_note, TakeStep};
-use tongban_app::{Code, Error};
-use tongban_core::supervision::lifecycle::{self, AlertAction, AlertStatus};
 use crate::pages::case_parts;
 use crate::pages::ctx::{Ctx, Out, PageErr, PageResult, OVERSEERS};
 use crate::pages::form::{Form, Posted};
@@ -26,6 +22,10 @@ use crate::problem::{Problem, Text};
 use crate::routes::cases::visible_case;
 use crate::state::AppState;
 use crate::store_problem;
+use tongban_app::supervision::alerts::{self, AlertDetail};
+use tongban_app::supervision::handle::{self, check_note, TakeStep};
+use tongban_app::{Code, Error};
+use tongban_core::supervision::lifecycle::{self, AlertAction, AlertStatus};
 
 /// A step that failed: shown next to its form with what was entered.
 struct StepError {
