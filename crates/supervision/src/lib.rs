@@ -3,6 +3,10 @@
 //! mailer that drains the outbox over SMTP. The use cases themselves live in
 //! [`tongban_app::supervision`]; this crate only decides when they run.
 
+// The application's error carries its texts in both languages; it is only built on the rare
+// error path, where its size costs nothing measurable.
+#![allow(clippy::result_large_err)]
+
 pub mod mailer;
 pub mod scheduler;
 
