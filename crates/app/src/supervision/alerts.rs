@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use tongban_core::supervision::{AlertRule, AlertStatus};
 use tongban_store::alert_steps::{self, AlertStepRecord};
 use tongban_store::alerts::{self, AlertFilter, AlertRecord};
-use tongban_store::Page as StorePage;
+use tongban_store::{events, EventRecord, Page as StorePage};
 
 use crate::error::{AppResult, Code, Error, Text};
 use crate::records::from_millis;
@@ -239,4 +239,14 @@ pub fn not_found(id: i64) -> Error {
             format!("No alert {id}."),
         ),
     )
+}
+
+/// The timeline of the case an alert is about, oldest first, for the alert's page (the
+/// caller has checked that the case is in its scope).
+pub async fn case_timeline(app: &App, case_no: &str) -> AppResult<Vec<EventRecord>> {
+    let no = case_no.to_owned();
+    Ok(app
+        .store
+        .read(move |conn| events::for_case(conn, &no))
+        .await?)
 }

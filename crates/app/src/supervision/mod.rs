@@ -12,6 +12,7 @@ mod export;
 pub mod feed;
 pub mod handle;
 pub mod mail;
+pub mod outbox;
 mod record;
 pub mod stats;
 pub mod sweep;

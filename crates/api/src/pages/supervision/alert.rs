@@ -8,7 +8,6 @@ use actix_web::{get, http::StatusCode, post, web, HttpResponse};
 use maud::{html, Markup};
 use serde::Deserialize;
 use tongban_core::case::CaseStatus;
-use tongban_store::events;
 
 use super::words;
 use crate::auth::caller::Caller;
@@ -21,7 +20,6 @@ use crate::pages::staff::alert_badge;
 use crate::problem::{Problem, Text};
 use crate::routes::cases::visible_case;
 use crate::state::AppState;
-use crate::store_problem;
 use tongban_app::supervision::alerts::{self, AlertDetail};
 use tongban_app::supervision::handle::{self, check_note, TakeStep};
 use tongban_app::{Code, Error};
@@ -222,12 +220,7 @@ async fn case_section(
     case_no: &str,
 ) -> Result<Markup, Problem> {
     let case = visible_case(state, caller, case_no).await?;
-    let no = case.case_no.clone();
-    let timeline = state
-        .store
-        .read(move |conn| events::for_case(conn, &no))
-        .await
-        .map_err(store_problem)?;
+    let timeline = alerts::case_timeline(&state.app, &case.case_no).await?;
     let catalogue = state.catalogue();
     let (view, item) = case_parts::view_with_item(&catalogue, case);
     let case = &view.case;
