@@ -167,8 +167,8 @@ codes! {
     AlertAlreadyAcknowledged => "alert_already_acknowledged", Conflict;
     AlertClosed => "alert_closed", Conflict;
     AlertChanged => "alert_changed", Conflict;
-    AlertStatusUnknown => "alert_status_unknown", Unprocessable;
-    NoSuchStep => "no_such_step", Conflict;
+    AlertStatusUnknown => "alert_status_unknown", Conflict;
+    NoSuchStep => "no_such_step", NotFound;
     // Generic
     NotFound => "not_found", NotFound;
     AlreadyExists => "already_exists", Conflict;

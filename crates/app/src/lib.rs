@@ -23,6 +23,7 @@ pub mod mask;
 pub mod numbers;
 pub mod readiness;
 pub mod records;
+pub mod supervision;
 pub mod users;
 pub mod validate;
 

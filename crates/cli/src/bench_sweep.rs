@@ -9,6 +9,8 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use chrono::{DateTime, TimeZone, Utc};
+use tongban_app::supervision::case_record;
+use tongban_app::supervision::sweep::{sweep, ItemVersions};
 use tongban_core::calendar::Calendar;
 use tongban_core::case::{
     decide, open_case, Actor, Applicant, ApplicantKind, Command, GrantRef, NewCase,
@@ -19,7 +21,6 @@ use tongban_core::item::Item;
 use tongban_core::role::Role;
 use tongban_store::baseline::{self, BulkCases};
 use tongban_store::{Store, StoreOptions};
-use tongban_supervision::{case_record, sweep, ItemVersions};
 
 use crate::bench_cmd::Scratch;
 
@@ -165,7 +166,7 @@ fn measure(
 ) -> anyhow::Result<Row> {
     let calendar = Calendar::china();
     let start = Instant::now();
-    let report = sweep(store, item, &calendar, HallTime::shanghai(), at)?;
+    let report = sweep(store, &mut &*item, &calendar, HallTime::shanghai(), at)?;
     Ok(Row {
         what,
         due: report.cases,

@@ -116,9 +116,9 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         // Kept alive for as long as the server runs.
         let _scheduler = match sweep_every {
             0 => None,
-            secs => Some(crate::supervise_cmd::schedule_sweeps(state.clone(), secs).await?),
+            secs => Some(crate::supervise_cmd::schedule_sweeps(state.app.clone(), secs).await?),
         };
-        let _mail = crate::supervise_cmd::schedule_mail(state.clone(), &args.mail).await?;
+        let _mail = crate::supervise_cmd::schedule_mail(state.app.clone(), &args.mail).await?;
         tongban_api::server::run(state, auth, &args.bind, |addrs| {
             for addr in addrs {
                 println!("Tongban 通办 listening on http://{addr}/");

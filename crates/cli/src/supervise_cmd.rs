@@ -4,13 +4,12 @@
 use std::process::ExitCode;
 use std::time::Duration;
 
-use actix_web::web;
 use tokio_cron_scheduler::JobScheduler;
 use tongban_app::clock::Clock;
-use tongban_api::routes::supervision::run_sweep;
-use tongban_api::state::AppState;
+use tongban_app::supervision::sweep;
+use tongban_app::App;
 use tongban_core::clock::HallTime;
-use tongban_supervision::mailer::Mailer;
+use tongban_supervision::scheduler;
 
 use crate::db_args::{redact, DbArgs};
 
@@ -48,100 +47,43 @@ pub struct MailArgs {
 }
 
 /// Sends the outbox every `mail_every` seconds when an SMTP server is configured.
-pub async fn schedule_mail(
-    state: web::Data<AppState>,
-    args: &MailArgs,
-) -> anyhow::Result<Option<JobScheduler>> {
+pub async fn schedule_mail(app: App, args: &MailArgs) -> anyhow::Result<Option<JobScheduler>> {
     let Some(url) = &args.smtp_url else {
         println!("E-mail is off: set TONGBAN_SMTP_URL (or --smtp-url) to send notices.");
         return Ok(None);
     };
-    let mailer = std::sync::Arc::new(Mailer::new(url, &args.mail_from)?);
-    let scheduler = tongban_supervision::scheduler::start_every(
-        Duration::from_secs(args.mail_every.max(1)),
-        move || {
-            let (state, mailer) = (state.clone(), mailer.clone());
-            Box::pin(async move {
-                let now = state.clock.now();
-                let store = state.store.clone();
-                match web::block(move || mailer.deliver_due(&store, now)).await {
-                    Ok(Ok(r)) if r.sent + r.failed > 0 => {
-                        tracing::info!(sent = r.sent, failed = r.failed, "outbox")
-                    }
-                    Ok(Ok(_)) => {}
-                    Ok(Err(e)) => tracing::warn!(error = %e, "outbox round failed"),
-                    Err(e) => tracing::warn!(error = %e, "outbox round failed"),
-                }
-            })
-        },
-    )
-    .await?;
-    Ok(Some(scheduler))
+    let every = Duration::from_secs(args.mail_every);
+    Ok(Some(
+        scheduler::schedule_mail(app, url, &args.mail_from, every).await?,
+    ))
 }
 
-/// Sweeps every `secs` seconds on the state's clock; failures are logged and retried at the
-/// next tick (a sweep catches up on everything due).
-pub async fn schedule_sweeps(
-    state: web::Data<AppState>,
-    secs: u64,
-) -> anyhow::Result<JobScheduler> {
-    Ok(
-        tongban_supervision::scheduler::start_every(Duration::from_secs(secs.max(1)), move || {
-            let state = state.clone();
-            Box::pin(async move {
-                match run_sweep(&state).await {
-                    Ok(r) if r.cases > 0 => {
-                        tracing::info!(cases = r.cases, raised = r.raised, "supervision sweep")
-                    }
-                    Ok(_) => {}
-                    Err(p) => tracing::warn!(error = %p, "supervision sweep failed"),
-                }
-                queue_digest(&state).await;
-            })
-        })
-        .await?,
-    )
+/// Sweeps (and queues the daily digest) every `secs` seconds on the application's clock.
+pub async fn schedule_sweeps(app: App, secs: u64) -> anyhow::Result<JobScheduler> {
+    Ok(scheduler::schedule_sweeps(app, Duration::from_secs(secs)).await?)
 }
-
-/// From 08:00 hall time on, the day's digest for supervisors is queued (once per day across
-/// instances; after downtime it goes out as soon as the scheduler runs again).
-async fn queue_digest(state: &web::Data<AppState>) {
-    let now = state.clock.now();
-    let hall = state.hall;
-    if chrono::Timelike::hour(&now.with_timezone(&hall.offset())) < DIGEST_HOUR {
-        return;
-    }
-    let store = state.store.clone();
-    match web::block(move || tongban_supervision::digest::queue_daily_digest(&store, hall, now))
-        .await
-    {
-        Ok(Ok(0)) => {}
-        Ok(Ok(n)) => tracing::info!(messages = n, "daily supervision digest queued"),
-        Ok(Err(e)) => tracing::warn!(error = %e, "daily digest failed"),
-        Err(e) => tracing::warn!(error = %e, "daily digest failed"),
-    }
-}
-
-/// Local hour from which the daily digest is sent.
-const DIGEST_HOUR: u32 = 8;
 
 pub fn run(args: SuperviseArgs) -> anyhow::Result<ExitCode> {
     crate::serve_cmd::init_logs();
     let url = args.db.url()?;
     let store = args.db.open()?;
-    let app = tongban_app::App::open(store, Clock::System, HallTime::shanghai())?;
-    let state = web::Data::new(AppState::new(app));
+    let app = App::open(store, Clock::System, HallTime::shanghai())?;
     println!("Supervising {}", redact(&url));
-    actix_web::rt::System::new().block_on(async move {
-        if args.once {
-            let r = run_sweep(&state)
-                .await
-                .map_err(|p| anyhow::anyhow!("{p}"))?;
-            println!("swept {} cases, raised {} alerts", r.cases, r.raised);
-            return anyhow::Ok(());
+    if args.once {
+        let r = sweep::run_blocking(&app)?.report;
+        println!("swept {} cases, raised {} alerts", r.cases, r.raised);
+        if r.skipped > 0 {
+            println!(
+                "{} cases were skipped: their item version is not in the catalogue (see the log)",
+                r.skipped
+            );
         }
-        let _mail = schedule_mail(state.clone(), &args.mail).await?;
-        let _scheduler = schedule_sweeps(state, args.sweep_every).await?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let runtime = tokio::runtime::Runtime::new()?;
+    runtime.block_on(async move {
+        let _mail = schedule_mail(app.clone(), &args.mail).await?;
+        let _scheduler = schedule_sweeps(app, args.sweep_every).await?;
         println!("Sweeping every {} s; stop with Ctrl-C.", args.sweep_every);
         tokio::signal::ctrl_c().await?;
         anyhow::Ok(())

@@ -7,14 +7,20 @@
 //!   delivery. Nothing runs while a case is suspended or after it ended.
 //! - procedure ([`procedure_alerts`]): checked on each event against the state before it.
 //!
+//! - lifecycle ([`lifecycle::next`]): which step a supervisor may take from which status.
+//! - statistics ([`stats::tally`]): what each column of the supervision statistics counts.
+//!
 //! An alert is identified by its [`AlertKey`] (scope, rule, level): the store inserts keys
 //! idempotently, so returning a key that was raised before is harmless and intended.
 
+pub mod lifecycle;
 mod procedure;
+pub mod stats;
 mod time;
 
 use serde::{Deserialize, Serialize};
 
+pub use lifecycle::{AlertAction, AlertStatus, MoveRefused};
 pub use procedure::procedure_alerts;
 pub use time::{
     evaluation_follow_up_due, next_check_at, threshold_days, time_alerts, time_checkpoints,

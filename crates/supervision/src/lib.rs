@@ -1,17 +1,14 @@
-//! E-supervision (电子监察): turns the core's pure supervision rules into alert rows.
-//!
-//! [`sweep`] reads the cases whose `next_check_at` has come (through the partial index), raises
-//! their time alerts idempotently and stores their next check. [`new_alert`] is the one
-//! mapping of an alert key to its row, used by the sweep and by case transactions (procedure
-//! alerts). Both api and cli use this crate; it uses only core and store.
+//! E-supervision (电子监察) drivers: the scheduler that runs the application's sweep and
+//! daily digest at a fixed interval (inside `serve`, or alone in `tongban supervise`), and the
+//! mailer that drains the outbox over SMTP. The use cases themselves live in
+//! [`tongban_app::supervision`]; this crate only decides when they run.
 
-mod alert;
-pub mod digest;
+// The application's error carries its texts in both languages; it is only built on the rare
+// error path, where its size costs nothing measurable.
+#![allow(clippy::result_large_err)]
+
 pub mod mailer;
-mod record;
 pub mod scheduler;
-mod sweep;
 
-pub use alert::new_alert;
-pub use record::case_record;
-pub use sweep::{sweep, ItemVersions, SweepError, SweepReport};
+// The case transactions of the api crate still name these here; they live in the app.
+pub use tongban_app::supervision::{case_record, new_alert};

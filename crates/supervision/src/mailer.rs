@@ -12,12 +12,8 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use lettre::message::{header::ContentType, Mailbox};
 use lettre::{Message, SmtpTransport, Transport};
-use tongban_store::{outbox, OutboxRecord, Store, StoreError};
-
-/// Messages taken per round.
-const BATCH: i64 = 100;
-/// How long a claimed message is reserved for the sender that took it.
-const LEASE_MS: i64 = 5 * 60 * 1000;
+use tongban_app::supervision::mail::{self, Mail};
+use tongban_app::App;
 /// After this many failed attempts a message is parked for the administrator.
 pub const MAX_ATTEMPTS: i64 = 8;
 
@@ -28,7 +24,7 @@ pub enum MailError {
     #[error("invalid sender address `{0}`")]
     From(String),
     #[error(transparent)]
-    Store(#[from] StoreError),
+    App(#[from] tongban_app::Error),
 }
 
 /// Where and as whom to send.
@@ -57,7 +53,7 @@ impl Mailer {
         Ok(Mailer { transport, from })
     }
 
-    fn send(&self, m: &OutboxRecord) -> Result<(), String> {
+    fn send(&self, m: &Mail) -> Result<(), String> {
         let to = m
             .recipient
             .parse::<Mailbox>()
@@ -76,27 +72,22 @@ impl Mailer {
     }
 
     /// Sends what is due at `now`; blocking (run it off the async runtime).
-    pub fn deliver_due(&self, store: &Store, now: DateTime<Utc>) -> Result<MailReport, MailError> {
-        let now_ms = now.timestamp_millis();
-        let due = store.read_blocking(|c| outbox::due(c, now_ms, BATCH))?;
+    pub fn deliver_due(&self, app: &App, now: DateTime<Utc>) -> Result<MailReport, MailError> {
         let mut report = MailReport::default();
-        for m in due.into_iter().filter(|m| m.kind == "email") {
-            let (id, expected) = (m.id, m.next_attempt_at);
-            let claimed =
-                store.write_blocking(move |c| outbox::claim(c, id, expected, now_ms + LEASE_MS))?;
-            if !claimed {
+        for m in mail::due(app, now)? {
+            if !mail::claim(app, &m, now)? {
                 continue;
             }
             match self.send(&m) {
                 Ok(()) => {
-                    store.write_blocking(move |c| outbox::mark_sent(c, id, now_ms))?;
+                    mail::mark_sent(app, m.id, now)?;
                     report.sent += 1;
                 }
                 Err(error) => {
                     let attempts = m.attempts + 1;
-                    let next = retry_at(now_ms, attempts);
-                    tracing::warn!(outbox_id = id, attempts, %error, "e-mail not sent");
-                    store.write_blocking(move |c| outbox::mark_failed(c, id, &error, next))?;
+                    let next = retry_at(now.timestamp_millis(), attempts);
+                    tracing::warn!(outbox_id = m.id, attempts, %error, "e-mail not sent");
+                    mail::mark_failed(app, m.id, &error, next)?;
                     report.failed += 1;
                 }
             }

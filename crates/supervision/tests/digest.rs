@@ -2,10 +2,10 @@
 //! SQLite and (when configured) PostgreSQL.
 
 use chrono::{TimeZone, Utc};
+use tongban_app::supervision::digest::queue_daily_digest;
 use tongban_core::clock::HallTime;
 use tongban_store::users::{self, UserRecord};
 use tongban_store::{outbox, Store, StoreOptions};
-use tongban_supervision::digest::queue_daily_digest;
 
 fn user(name: &str, roles: &str, email: Option<&str>) -> UserRecord {
     UserRecord {

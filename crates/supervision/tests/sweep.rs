@@ -5,6 +5,8 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
+use tongban_app::supervision::case_record;
+use tongban_app::supervision::sweep::{sweep, ItemVersions, SweepReport};
 use tongban_core::calendar::Calendar;
 use tongban_core::case::{
     decide, open_case, Actor, Applicant, ApplicantKind, Command, GrantRef, NewCase,
@@ -15,7 +17,6 @@ use tongban_core::item::Item;
 use tongban_core::role::Role;
 use tongban_store::alerts::{self, AlertFilter};
 use tongban_store::{cases, CaseChange, CaseIntake, NewAudit, NewEvent, Page, Store, StoreOptions};
-use tongban_supervision::{case_record, sweep, ItemVersions, SweepReport};
 
 const PG_VAR: &str = "TONGBAN_TEST_DATABASE_URL_PG";
 
@@ -185,7 +186,14 @@ fn alert_keys(store: &Store, no: &str) -> Vec<(String, String, String)> {
 }
 
 fn sweep_at(store: &Store, items: &Items, now: DateTime<Utc>) -> SweepReport {
-    sweep(store, items, &Calendar::china(), HallTime::shanghai(), now).expect("sweep")
+    sweep(
+        store,
+        &mut &*items,
+        &Calendar::china(),
+        HallTime::shanghai(),
+        now,
+    )
+    .expect("sweep")
 }
 
 fn alerts_come_once_when_due(url: &str) {
@@ -235,6 +243,80 @@ fn alerts_come_once_when_due(url: &str) {
     }
     assert_eq!(next_check(&store, "S1"), None, "nothing left to watch");
     assert_eq!(sweep_at(&store, &items, late), SweepReport::default());
+}
+
+/// A catalogue that knows the item versions only once it is read again, as a process that
+/// has not yet seen a version another process published.
+struct Later {
+    known: Items,
+    on_refresh: Option<Items>,
+    refreshed: usize,
+}
+
+impl ItemVersions for Later {
+    fn item_version(&self, code: &str, version: u32) -> Option<&Item> {
+        self.known.item_version(code, version)
+    }
+
+    fn refresh(&mut self) {
+        self.refreshed += 1;
+        if let Some(items) = self.on_refresh.take() {
+            self.known = items;
+        }
+    }
+}
+
+fn unknown_item_version_stays_supervised(url: &str) {
+    let store = Store::open(url, StoreOptions::default()).expect("store");
+    let items = items();
+    let t0 = monday();
+    accepted_case(&store, &items, "U1", t0);
+    let late = t0 + Duration::days(70);
+    let calendar = Calendar::china();
+    let hall = HallTime::shanghai();
+
+    // Not known even after reading the catalogue again: skipped, never dropped.
+    let mut unknown = Later {
+        known: Items(Vec::new()),
+        on_refresh: None,
+        refreshed: 0,
+    };
+    let report = sweep(&store, &mut unknown, &calendar, hall, late).expect("sweep");
+    assert_eq!((report.cases, report.raised, report.skipped), (1, 0, 1));
+    assert_eq!(
+        unknown.refreshed, 1,
+        "the catalogue is read again on a miss"
+    );
+    assert!(alert_keys(&store, "U1").is_empty());
+    let kept = next_check(&store, "U1").expect("the case stays under supervision");
+    assert!(
+        kept <= (late + Duration::minutes(1)).timestamp_millis(),
+        "due again at the next sweep"
+    );
+
+    // The next sweep's reread finds the version: every alert comes.
+    let mut learns = Later {
+        known: Items(Vec::new()),
+        on_refresh: Some(items),
+        refreshed: 0,
+    };
+    let next = late + Duration::minutes(1);
+    let report = sweep(&store, &mut learns, &calendar, hall, next).expect("sweep");
+    assert_eq!((report.cases, report.skipped), (1, 0));
+    assert!(report.raised >= 3, "{report:?}");
+    assert_eq!(learns.refreshed, 1);
+    assert_eq!(next_check(&store, "U1"), None, "nothing left to watch");
+}
+
+#[test]
+fn unknown_item_version_stays_supervised_sqlite() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    unknown_item_version_stays_supervised(&sqlite_url(&dir));
+}
+
+#[test]
+fn unknown_item_version_stays_supervised_postgres() {
+    with_pg("uv", unknown_item_version_stays_supervised);
 }
 
 fn two_sweepers_raise_each_alert_once(url: &str) {

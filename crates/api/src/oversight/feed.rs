@@ -1,246 +1,123 @@
-//! The supervision feed (三级联动): case events, alerts and alert steps in one stream for
-//! higher-level monitors, resumable by a cursor that never skips an entry.
-//!
-//! Each source has its own id sequence, and ids follow commit order (every write holds the
-//! audit lock while it inserts, docs/storage.md), so "ids above the last one seen" is exact
-//! per source. The cursor is the last id seen of each: `e<event>.a<alert>.s<step>`. A page
-//! merges the sources by time, always taking the earliest head of the three lists, so every
-//! page takes a prefix of each source and the cursor can move each id to the last one taken.
+//! The supervision feed as the JSON route answers it (and its OpenAPI schemas), from the
+//! application's feed page.
 
-use std::collections::VecDeque;
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use tongban_app::supervision::feed::{self as app_feed, FeedEntry};
+use utoipa::ToSchema;
 
-use crate::problem::{Problem, Text};
+use super::views::{AlertView, StepView};
 
-/// Where a client stands in each source: the last id it has seen (0: nothing yet).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Cursor {
-    pub event: i64,
-    pub alert: i64,
-    pub step: i64,
-}
-
-impl std::fmt::Display for Cursor {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "e{}.a{}.s{}", self.event, self.alert, self.step)
-    }
-}
-
-impl Cursor {
-    /// Parses `e<n>.a<n>.s<n>`; the step part may be left out (`e<n>.a<n>`), which reads as
-    /// `s0`.
-    pub fn parse(s: &str) -> Result<Cursor, Problem> {
-        let bad = || {
-            Problem::bad_request(
-                "invalid_cursor",
-                Text::new(
-                    "after 应为上一页返回的 next 游标，例如 e120.a7.s3。",
-                    "`after` must be the `next` cursor of a previous page, e.g. e120.a7.s3.",
-                ),
-            )
-            .with_field("after", Text::new("游标无效", "invalid cursor"))
-        };
-        let mut parts = s.split('.');
-        let mut number = |prefix: char| -> Result<Option<i64>, Problem> {
-            let Some(part) = parts.next() else {
-                return Ok(None);
-            };
-            let digits = part.strip_prefix(prefix).ok_or_else(bad)?;
-            if digits.is_empty() || digits.len() > 18 || !digits.bytes().all(|b| b.is_ascii_digit())
-            {
-                return Err(bad());
-            }
-            digits.parse::<i64>().map(Some).map_err(|_| bad())
-        };
-        let event = number('e')?.ok_or_else(bad)?;
-        let alert = number('a')?.ok_or_else(bad)?;
-        let step = number('s')?.unwrap_or(0);
-        if parts.next().is_some() {
-            return Err(bad());
-        }
-        Ok(Cursor { event, alert, step })
-    }
-}
-
-/// The source of a feed entry.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Source {
+/// What a feed entry is.
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum FeedKind {
+    /// A case event (the timeline entry), in `event`.
     Event,
+    /// An alert raised, in `alert` (with its status as of now).
     Alert,
-    Step,
+    /// A step of an alert's lifecycle, in `step`.
+    AlertStep,
 }
 
-/// An entry read from one source: its id, its time (unix milliseconds) and what it is.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Entry<T> {
+/// A case event in the feed.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FeedEvent {
+    /// Position in the case's timeline.
+    pub seq: i64,
+    /// What happened, e.g. `received`, `accepted`.
+    pub kind: String,
+    pub actor: String,
+    pub window: Option<String>,
+    pub grant_id: Option<i64>,
+    /// The event as the core recorded it.
+    #[schema(value_type = Object)]
+    pub data: serde_json::Value,
+}
+
+/// One entry of the feed.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FeedItem {
+    #[serde(rename = "type")]
+    pub kind: FeedKind,
+    /// The id in its own sequence (case_events, alerts or alert steps).
     pub id: i64,
-    pub at: i64,
-    pub value: T,
+    /// When it happened (an alert: when raised).
+    pub at: DateTime<Utc>,
+    pub case_no: Option<String>,
+    /// The cursor that resumes right after this entry.
+    pub cursor: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub event: Option<FeedEvent>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub alert: Option<AlertView>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub step: Option<StepView>,
 }
 
-/// One page: the entries taken, each with the cursor that resumes right after it, and the
-/// cursor after the page (`after` itself when nothing was taken).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Page<E, A, S> {
-    pub items: Vec<(Cursor, Merged<E, A, S>)>,
-    pub next: Cursor,
+/// A page of the feed.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FeedPage {
+    pub items: Vec<FeedItem>,
+    /// Pass as `after` to get what follows; the same cursor again when nothing was new.
+    pub next: String,
+    /// True when the page is full: ask again at once with `next`.
+    pub more: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Merged<E, A, S> {
-    Event(Entry<E>),
-    Alert(Entry<A>),
-    Step(Entry<S>),
-}
-
-/// Merges what was read after `after` from each source (each list in id order, at most
-/// `limit` long, as the store returns them) into a page of at most `limit` entries, earliest
-/// first; at equal times events come before alerts, alerts before steps.
-///
-/// Never skips: only a prefix of each list is taken, and a list shorter than `limit` held
-/// everything committed when it was read. Entries committed after the read have higher ids
-/// than any taken, so the next page finds them.
-pub fn merge<E, A, S>(
-    after: Cursor,
-    events: Vec<Entry<E>>,
-    alerts: Vec<Entry<A>>,
-    steps: Vec<Entry<S>>,
-    limit: usize,
-) -> Page<E, A, S> {
-    let mut events = VecDeque::from(events);
-    let mut alerts = VecDeque::from(alerts);
-    let mut steps = VecDeque::from(steps);
-    let mut cursor = after;
-    let mut items = Vec::new();
-    while items.len() < limit {
-        let heads = [
-            events.front().map(|e| (e.at, Source::Event)),
-            alerts.front().map(|a| (a.at, Source::Alert)),
-            steps.front().map(|s| (s.at, Source::Step)),
-        ];
-        let Some((_, source)) = heads.into_iter().flatten().min() else {
-            break;
-        };
-        let merged = match source {
-            Source::Event => events.pop_front().map(|e| {
-                cursor.event = e.id;
-                Merged::Event(e)
-            }),
-            Source::Alert => alerts.pop_front().map(|a| {
-                cursor.alert = a.id;
-                Merged::Alert(a)
-            }),
-            Source::Step => steps.pop_front().map(|s| {
-                cursor.step = s.id;
-                Merged::Step(s)
-            }),
-        };
-        match merged {
-            Some(m) => items.push((cursor, m)),
-            None => break,
-        }
-    }
-    Page {
-        items,
-        next: cursor,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn e(id: i64, at: i64) -> Entry<()> {
-        Entry { id, at, value: () }
-    }
-
-    #[test]
-    fn cursor_round_trips_and_rejects_junk() {
-        let c = Cursor {
-            event: 120,
-            alert: 7,
-            step: 3,
-        };
-        assert_eq!(c.to_string(), "e120.a7.s3");
-        assert_eq!(Cursor::parse("e120.a7.s3").map_err(|p| p.code), Ok(c));
-        assert_eq!(
-            Cursor::parse("e5.a2").map_err(|p| p.code),
-            Ok(Cursor {
-                event: 5,
-                alert: 2,
-                step: 0
-            })
-        );
-        for bad in [
-            "",
-            "e",
-            "e1",
-            "a1.e2",
-            "e1.a2.s3.x",
-            "e-1.a0",
-            "e1.a2.s",
-            "e99999999999999999999.a0",
-            "e1.a2.t3",
-            "e 1.a2",
-        ] {
-            assert_eq!(
-                Cursor::parse(bad).map_err(|p| p.code),
-                Err("invalid_cursor"),
-                "{bad}"
-            );
-        }
-    }
-
-    #[test]
-    fn merges_by_time_and_moves_each_id() {
-        let page = merge(
-            Cursor::default(),
-            vec![e(1, 10), e(2, 30)],
-            vec![e(1, 20)],
-            vec![e(4, 20)],
-            10,
-        );
-        let order: Vec<_> = page
+impl From<app_feed::FeedPage> for FeedPage {
+    fn from(page: app_feed::FeedPage) -> Self {
+        let items = page
             .items
-            .iter()
-            .map(|(_, m)| match m {
-                Merged::Event(x) => ('e', x.id),
-                Merged::Alert(x) => ('a', x.id),
-                Merged::Step(x) => ('s', x.id),
+            .into_iter()
+            .map(|item| {
+                let cursor = item.cursor.to_string();
+                let at = item.at;
+                match item.entry {
+                    FeedEntry::Event(e) => FeedItem {
+                        kind: FeedKind::Event,
+                        id: e.id,
+                        at,
+                        case_no: Some(e.case_no),
+                        cursor,
+                        event: Some(FeedEvent {
+                            seq: e.seq,
+                            kind: e.kind,
+                            actor: e.actor,
+                            window: e.window,
+                            grant_id: e.grant_id,
+                            data: e.data,
+                        }),
+                        alert: None,
+                        step: None,
+                    },
+                    FeedEntry::Alert(a) => FeedItem {
+                        kind: FeedKind::Alert,
+                        id: a.id,
+                        at,
+                        case_no: a.case_no.clone(),
+                        cursor,
+                        event: None,
+                        alert: Some(AlertView::from(&a)),
+                        step: None,
+                    },
+                    FeedEntry::Step(s, case_no) => FeedItem {
+                        kind: FeedKind::AlertStep,
+                        id: s.id,
+                        at,
+                        case_no,
+                        cursor,
+                        event: None,
+                        alert: None,
+                        step: Some(StepView::from(&s)),
+                    },
+                }
             })
             .collect();
-        assert_eq!(order, [('e', 1), ('a', 1), ('s', 4), ('e', 2)]);
-        assert_eq!(page.next.to_string(), "e2.a1.s4");
-        assert_eq!(page.items[1].0.to_string(), "e1.a1.s0");
-    }
-
-    #[test]
-    fn a_full_page_stops_and_the_next_resumes_without_a_gap() {
-        // Alerts read up to the limit; events earlier in time fill the page first.
-        let events: Vec<_> = (1..=3).map(|i| e(i, i)).collect();
-        let alerts: Vec<_> = (1..=3).map(|i| e(i, 100 + i)).collect();
-        let page = merge::<(), (), ()>(Cursor::default(), events, alerts, vec![], 3);
-        assert_eq!(page.items.len(), 3);
-        assert_eq!(page.next.to_string(), "e3.a0.s0");
-        let alerts = (1..=3).map(|i| e(i, 100 + i)).collect();
-        let page = merge::<(), (), ()>(page.next, vec![], alerts, vec![], 3);
-        assert_eq!(page.next.to_string(), "e3.a3.s0");
-        let empty = merge::<(), (), ()>(page.next, vec![], vec![], vec![], 3);
-        assert!(empty.items.is_empty());
-        assert_eq!(empty.next, page.next);
-    }
-
-    #[test]
-    fn a_source_out_of_time_order_is_still_taken_as_a_prefix() {
-        // A later id with an earlier time (a clock set back) waits behind its predecessor
-        // rather than overtaking it, so the cursor never passes an entry not yet sent.
-        let page = merge::<(), (), ()>(
-            Cursor::default(),
-            vec![e(1, 50), e(2, 5)],
-            vec![e(1, 10)],
-            vec![],
-            2,
-        );
-        assert_eq!(page.next.to_string(), "e1.a1.s0");
-        assert_eq!(page.items.len(), 2);
+        FeedPage {
+            items,
+            next: page.next.to_string(),
+            more: page.more,
+        }
     }
 }

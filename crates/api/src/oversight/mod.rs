@@ -1,11 +1,9 @@
-//! Supervision (电子监察) beyond the sweep: the alert lifecycle, statistics and their CSV,
-//! and the feed for higher-level monitors. The rules and formats live here, apart from the
-//! HTTP handlers in `routes::supervision`.
+//! Supervision (电子监察) as HTTP speaks it: the response types of the alert, statistics and
+//! feed routes (with their OpenAPI schemas), the step body and CSV negotiation. The use cases
+//! are `tongban_app::supervision`; the handlers are `routes::supervision`.
 
-pub mod export;
 pub mod feed;
-pub mod lifecycle;
+pub mod negotiate;
 pub mod stats;
-pub mod steps;
-pub mod urge;
+pub mod step_body;
 pub mod views;

@@ -1,13 +1,10 @@
-//! Alerts and their lifecycle steps as the supervision routes show them.
+//! Alerts and their lifecycle steps as the supervision routes answer them (the JSON
+//! contract and its OpenAPI schemas), from the application's alerts.
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
-use tongban_core::supervision::AlertRule;
-use tongban_store::alert_steps::AlertStepRecord;
-use tongban_store::alerts::AlertRecord;
+use tongban_app::supervision::alerts::{self, Alert, Step};
 use utoipa::ToSchema;
-
-use tongban_app::records::from_millis;
 
 /// An alert (预警).
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -33,34 +30,22 @@ pub struct AlertView {
     pub detail: serde_json::Value,
 }
 
-impl From<&AlertRecord> for AlertView {
-    fn from(r: &AlertRecord) -> Self {
+impl From<&Alert> for AlertView {
+    fn from(a: &Alert) -> Self {
         AlertView {
-            id: r.id,
-            case_no: r.case_no.clone(),
-            stage: r.stage.clone(),
-            rule: r.rule.clone(),
-            rule_name: rule_name(&r.rule),
-            level: r.level.clone(),
-            status: r.status.clone(),
-            department: r.department.clone(),
-            raised_at: from_millis(r.raised_at),
-            updated_at: from_millis(r.updated_at),
-            detail: json_or_text(&r.detail),
+            id: a.id,
+            case_no: a.case_no.clone(),
+            stage: a.stage.clone(),
+            rule: a.rule.clone(),
+            rule_name: a.rule_name.clone(),
+            level: a.level.clone(),
+            status: a.status.clone(),
+            department: a.department.clone(),
+            raised_at: a.raised_at,
+            updated_at: a.updated_at,
+            detail: a.detail.clone(),
         }
     }
-}
-
-/// The Chinese name of a rule; a rule this version does not know keeps its identifier.
-pub fn rule_name(rule: &str) -> String {
-    rule.parse::<AlertRule>()
-        .map_or_else(|_| rule.to_owned(), |r| r.name_zh().to_owned())
-}
-
-/// Stored JSON text as a value; text that is not JSON (written by an older version) is
-/// shown as a string rather than lost.
-fn json_or_text(text: &str) -> serde_json::Value {
-    serde_json::from_str(text).unwrap_or_else(|_| serde_json::Value::String(text.to_owned()))
 }
 
 /// One step of an alert's lifecycle.
@@ -81,18 +66,18 @@ pub struct StepView {
     pub notified: Vec<String>,
 }
 
-impl From<&AlertStepRecord> for StepView {
-    fn from(r: &AlertStepRecord) -> Self {
+impl From<&Step> for StepView {
+    fn from(s: &Step) -> Self {
         StepView {
-            id: r.id,
-            alert_id: r.alert_id,
-            action: r.action.clone(),
-            from_status: r.from_status.clone(),
-            to_status: r.to_status.clone(),
-            actor: r.actor.clone(),
-            at: from_millis(r.at),
-            note: r.note.clone(),
-            notified: serde_json::from_str(&r.notified).unwrap_or_default(),
+            id: s.id,
+            alert_id: s.alert_id,
+            action: s.action.clone(),
+            from_status: s.from_status.clone(),
+            to_status: s.to_status.clone(),
+            actor: s.actor.clone(),
+            at: s.at,
+            note: s.note.clone(),
+            notified: s.notified.clone(),
         }
     }
 }
@@ -103,4 +88,13 @@ pub struct AlertDetail {
     #[serde(flatten)]
     pub alert: AlertView,
     pub steps: Vec<StepView>,
+}
+
+impl From<&alerts::AlertDetail> for AlertDetail {
+    fn from(d: &alerts::AlertDetail) -> Self {
+        AlertDetail {
+            alert: AlertView::from(&d.alert),
+            steps: d.steps.iter().map(StepView::from).collect(),
+        }
+    }
 }

@@ -4,13 +4,12 @@
 use actix_web::{get, web};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use tongban_app::supervision::outbox::{self, OutboxMessage as Message};
 use tongban_core::role::Role;
-use tongban_store::{outbox, OutboxRecord};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::caller::Caller;
-use crate::problem::{Problem, Text};
-use tongban_app::records::from_millis;
+use crate::problem::Problem;
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -36,19 +35,18 @@ pub struct OutboxMessage {
     pub last_error: Option<String>,
 }
 
-impl From<OutboxRecord> for OutboxMessage {
-    fn from(r: OutboxRecord) -> Self {
+impl From<Message> for OutboxMessage {
+    fn from(m: Message) -> Self {
         OutboxMessage {
-            id: r.id,
-            kind: r.kind,
-            recipient: r.recipient,
-            subject: r.subject,
-            created_at: from_millis(r.created_at),
-            attempts: r.attempts,
-            next_attempt_at: (r.next_attempt_at != i64::MAX && r.sent_at.is_none())
-                .then(|| from_millis(r.next_attempt_at)),
-            sent_at: r.sent_at.map(from_millis),
-            last_error: r.last_error,
+            id: m.id,
+            kind: m.kind,
+            recipient: m.recipient,
+            subject: m.subject,
+            created_at: m.created_at,
+            attempts: m.attempts,
+            next_attempt_at: m.next_attempt_at,
+            sent_at: m.sent_at,
+            last_error: m.last_error,
         }
     }
 }
@@ -71,39 +69,13 @@ pub async fn list_outbox(
     query: web::Query<OutboxQuery>,
 ) -> Result<web::Json<Vec<OutboxMessage>>, Problem> {
     caller.require_any(&[Role::Admin])?;
-    let limit = query.limit.unwrap_or(100);
-    if !(1..=500).contains(&limit) {
-        return Err(Problem::bad_request(
-            "invalid_query",
-            Text::new("limit 须在 1 到 500 之间。", "`limit` must be 1 to 500."),
-        ));
-    }
-    let failing = match query.state.as_deref() {
-        None | Some("all") => false,
-        Some("failing") => true,
-        Some(_) => {
-            return Err(Problem::bad_request(
-                "invalid_query",
-                Text::new(
-                    "state 只能是 failing 或 all。",
-                    "`state` is `failing` or `all`.",
-                ),
-            ))
-        }
+    let query = outbox::OutboxQuery {
+        state: query.state.clone(),
+        limit: query.limit,
     };
-    let rows = state
-        .store
-        .read(move |c| {
-            if failing {
-                outbox::failing(c, limit)
-            } else {
-                outbox::list(c, limit)
-            }
-        })
-        .await
-        .map_err(crate::store_problem)?;
+    let messages = outbox::list(&state.app, &query).await?;
     Ok(web::Json(
-        rows.into_iter().map(OutboxMessage::from).collect(),
+        messages.into_iter().map(OutboxMessage::from).collect(),
     ))
 }
 

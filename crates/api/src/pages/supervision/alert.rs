@@ -12,9 +12,6 @@ use tongban_core::case::CaseStatus;
 use super::words;
 use crate::auth::caller::Caller;
 use crate::lang::Lang;
-use crate::oversight::lifecycle::{self, AlertAction, AlertStatus};
-use crate::oversight::steps::{self, check_note};
-use crate::oversight::views::AlertDetail;
 use crate::pages::case_parts;
 use crate::pages::ctx::{Ctx, Out, PageErr, PageResult, OVERSEERS};
 use crate::pages::form::{Form, Posted};
@@ -22,8 +19,11 @@ use crate::pages::names;
 use crate::pages::staff::alert_badge;
 use crate::problem::{Problem, Text};
 use crate::routes::cases::visible_case;
-use crate::routes::supervision::alert_detail;
 use crate::state::AppState;
+use tongban_app::supervision::alerts::{self, AlertDetail};
+use tongban_app::supervision::handle::{self, check_note, TakeStep};
+use tongban_app::{Code, Error};
+use tongban_core::supervision::lifecycle::{self, AlertAction, AlertStatus};
 
 /// A step that failed: shown next to its form with what was entered.
 struct StepError {
@@ -34,10 +34,10 @@ struct StepError {
 
 fn parse_id(id: &str) -> Result<i64, Problem> {
     id.parse::<i64>().ok().filter(|i| *i > 0).ok_or_else(|| {
-        Problem::not_found(
-            "alert_not_found",
+        Problem::from(Error::not_found(
+            Code::AlertNotFound,
             Text::new(format!("没有预警 {id}。"), format!("No alert {id}.")),
-        )
+        ))
     })
 }
 
@@ -46,10 +46,10 @@ fn parse_action(s: &str) -> Result<AlertAction, Problem> {
         .into_iter()
         .find(|a| a.as_str() == s)
         .ok_or_else(|| {
-            Problem::not_found(
-                "no_such_step",
+            Problem::from(Error::not_found(
+                Code::NoSuchStep,
                 Text::new("预警没有此操作", "There is no such alert step"),
-            )
+            ))
         })
 }
 
@@ -256,7 +256,7 @@ async fn alert_page(
     done: Option<AlertAction>,
     failed: Option<StepError>,
 ) -> PageResult {
-    let d = alert_detail(state, id).await?;
+    let d = alerts::get(&state.app, id).await.map_err(Problem::from)?;
     let l = ctx.lang;
     let title = match l {
         Lang::Zh => format!("预警 #{id}：{}", words::rule(&d.alert.rule, l)),
@@ -389,13 +389,21 @@ async fn step_page(
     };
     let note = match check_note(Some(entered.clone()), a) {
         Ok(n) => n,
-        Err(p) => return alert_page(ctx, state, caller, id, None, Some(failed(p))).await,
+        Err(e) => return alert_page(ctx, state, caller, id, None, Some(failed(e.into()))).await,
     };
     if form.get("confirm") != "yes" {
-        let d = alert_detail(state, id).await?;
+        let d = alerts::get(&state.app, id).await.map_err(Problem::from)?;
         return Ok(confirm_page(ctx, &d, a, note.as_deref()));
     }
-    match steps::take(state, caller.username(), id, a, note).await {
+    let taken = TakeStep {
+        alert: id,
+        action: a,
+        note,
+    };
+    match handle::take(&state.app, caller.username(), taken)
+        .await
+        .map_err(Problem::from)
+    {
         Ok(_) => Ok(Out::Redirect(format!(
             "/staff/supervision/alerts/{id}?done={}",
             a.as_str()

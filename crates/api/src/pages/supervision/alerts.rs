@@ -5,17 +5,17 @@
 use actix_web::{get, web, HttpResponse};
 use maud::html;
 use serde::Deserialize;
-use tongban_core::supervision::AlertRule;
+use tongban_app::supervision::alerts::{self, AlertQuery};
+use tongban_core::supervision::{AlertRule, AlertStatus};
 
 use super::words;
 use crate::lang::Lang;
-use crate::oversight::lifecycle::AlertStatus;
 use crate::pages::ctx::{Ctx, Out, PageResult, OVERSEERS};
 use crate::pages::lang::encode;
 use crate::pages::names;
 use crate::pages::pager::pager;
 use crate::pages::staff::alert_badge;
-use crate::routes::supervision::{find_alerts, AlertQuery};
+use crate::problem::Problem;
 use crate::state::AppState;
 
 /// Alerts per page.
@@ -53,19 +53,20 @@ impl ListQuery {
 async fn list_page(ctx: &Ctx, state: &AppState, q: ListQuery) -> PageResult {
     ctx.staff_in(OVERSEERS)?;
     let page = q.page.unwrap_or(1).clamp(1, 100_000);
-    let found = find_alerts(
-        state,
+    let found = alerts::list(
+        &state.app,
         &AlertQuery {
             level: q.level.clone(),
             status: q.status.clone(),
             department: q.department.clone(),
             rule: q.rule.clone(),
             case_no: None,
-            page: Some(page),
-            per_page: Some(PER_PAGE),
+            page,
+            per_page: PER_PAGE,
         },
     )
-    .await?;
+    .await
+    .map_err(Problem::from)?;
     let catalogue = state.catalogue();
     let l = ctx.lang;
     let title = ctx.t("预警督办", "Alerts");

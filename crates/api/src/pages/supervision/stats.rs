@@ -9,15 +9,16 @@ use maud::{html, Markup};
 use serde::Deserialize;
 
 use crate::lang::Lang;
-use crate::oversight::stats::{overdue_series, Bucket, GroupBy, StatsRow};
+use tongban_app::supervision::stats::{self, StatsQuery, StatsReport};
+use tongban_app::Code;
+use tongban_core::supervision::stats::{Bucket, GroupBy, StatsRow};
+
 use crate::pages::chart::{self, Bar, Chart};
 use crate::pages::ctx::{Ctx, Out, PageErr, PageResult, OVERSEERS};
 use crate::pages::lang::encode;
 use crate::pages::names;
 use crate::problem::Problem;
-use crate::routes::supervision::{
-    csv_answer, read_period, report, stats_asked, StatsAsked, StatsQuery, StatsReport,
-};
+use crate::routes::supervision::csv_answer;
 use crate::state::AppState;
 
 #[derive(Debug, Default, Deserialize)]
@@ -33,13 +34,8 @@ impl PeriodQuery {
             group_by: self.group_by.clone(),
             from: self.from.clone(),
             to: self.to.clone(),
-            format: None,
         }
     }
-}
-
-fn asked(state: &AppState, q: &PeriodQuery) -> Result<StatsAsked, Problem> {
-    stats_asked(&q.api(), state.hall.local_date(state.clock.now()))
 }
 
 fn group_name(ctx: &Ctx, g: GroupBy) -> &'static str {
@@ -269,9 +265,10 @@ fn charts(
 async fn stats_page(ctx: &Ctx, state: &AppState, q: PeriodQuery) -> PageResult {
     ctx.staff_in(OVERSEERS)?;
     let title = ctx.t("统计分析", "Statistics");
-    let asked = match asked(state, &q) {
-        Ok(a) => a,
-        Err(p) => {
+    let cases = match stats::read_period(&state.app, &q.api()).await {
+        Ok(c) => c,
+        Err(e) if e.code == Code::InvalidQuery => {
+            let p = Problem::from(e);
             let body = html! {
                 h1 { (title) }
                 div.error-summary role="alert" #stats-error { p { (ctx.text(&p.detail)) } }
@@ -283,15 +280,15 @@ async fn stats_page(ctx: &Ctx, state: &AppState, q: PeriodQuery) -> PageResult {
                 body,
             });
         }
+        Err(e) => return Err(Problem::from(e).into()),
     };
-    let now = state.clock.now();
-    let cases = read_period(state, asked.from, asked.to).await?;
-    let main = report(state, asked.group_by, asked.from, asked.to, now, &cases);
-    let by = |g: GroupBy| report(state, g, asked.from, asked.to, now, &cases);
-    let departments = by(GroupBy::Department);
-    let items = by(GroupBy::Item);
+    let asked = cases.asked;
+    let by = |g: GroupBy| stats::report(&state.app, &cases, g);
+    let main = by(asked.group_by).await.map_err(Problem::from)?;
+    let departments = by(GroupBy::Department).await.map_err(Problem::from)?;
+    let items = by(GroupBy::Item).await.map_err(Problem::from)?;
     let bucket = Bucket::for_period(asked.from, asked.to);
-    let series = overdue_series(&cases.facts, asked.from, asked.to, bucket, now);
+    let series = cases.overdue_series(bucket);
     let (from, to) = (asked.from.to_string(), asked.to.to_string());
     let csv_link = format!(
         "/staff/supervision/stats.csv?group_by={}&from={}&to={}",
@@ -335,10 +332,9 @@ async fn csv_download(
     q: PeriodQuery,
 ) -> Result<HttpResponse, PageErr> {
     ctx.staff_in(OVERSEERS)?;
-    let asked = asked(state, &q)?;
-    let now = state.clock.now();
-    let cases = read_period(state, asked.from, asked.to).await?;
-    let table = report(state, asked.group_by, asked.from, asked.to, now, &cases);
+    let table = stats::statistics(&state.app, &q.api())
+        .await
+        .map_err(Problem::from)?;
     let mut res = csv_answer(&table)?;
     res.headers_mut().insert(
         header::CACHE_CONTROL,

@@ -1,10 +1,9 @@
 //! Display names of the supervision office's words in both languages: alert rules,
 //! statuses and steps (the Chinese ones come from the rules and the lifecycle). Display only.
 
-use tongban_core::supervision::{AlertLevel, AlertRule};
+use tongban_core::supervision::{AlertAction, AlertLevel, AlertRule, AlertStatus};
 
 use crate::lang::Lang;
-use crate::oversight::lifecycle::{AlertAction, AlertStatus};
 
 /// A rule's name; a rule this version does not know keeps its identifier.
 pub fn rule(rule: &str, l: Lang) -> String {

@@ -1,35 +1,14 @@
-//! The statistics as CSV (`Accept: text/csv`), for spreadsheets: a header row of stable
+//! The statistics as CSV, for spreadsheets: a header row of stable
 //! column names, one row per group and a last row `total`.
 
-use super::stats::{GroupBy, StatsRow};
+use tongban_core::supervision::stats::{GroupBy, StatsRow};
 
 /// A UTF-8 byte order mark: spreadsheet programs on Chinese Windows read a CSV without it
 /// as GBK and garble the names.
 const BOM: &str = "\u{feff}";
 
-/// Whether the client prefers CSV to JSON: `text/csv` named with a higher quality than
-/// `application/json` (a missing one counts as 0). Anything else answers JSON.
-pub fn wants_csv(accept: &str) -> bool {
-    let mut csv = 0.0_f32;
-    let mut json = 0.0_f32;
-    for range in accept.split(',') {
-        let mut parts = range.split(';');
-        let media = parts.next().unwrap_or("").trim().to_ascii_lowercase();
-        let q = parts
-            .filter_map(|p| p.trim().strip_prefix("q="))
-            .find_map(|q| q.trim().parse::<f32>().ok())
-            .unwrap_or(1.0);
-        match media.as_str() {
-            "text/csv" => csv = csv.max(q),
-            "application/json" => json = json.max(q),
-            _ => {}
-        }
-    }
-    csv > 0.0 && csv > json
-}
-
 /// The CSV text of `rows` and their `total`.
-pub fn to_csv(
+pub(crate) fn to_csv(
     group_by: GroupBy,
     rows: &[StatsRow],
     total: &StatsRow,
@@ -74,18 +53,6 @@ pub fn to_csv(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn negotiates_csv_only_when_preferred() {
-        assert!(wants_csv("text/csv"));
-        assert!(wants_csv("text/csv, application/json;q=0.5"));
-        assert!(wants_csv("TEXT/CSV; charset=utf-8"));
-        assert!(!wants_csv("application/json"));
-        assert!(!wants_csv("application/json, text/csv;q=0.5"));
-        assert!(!wants_csv("text/csv;q=0"));
-        assert!(!wants_csv("*/*"));
-        assert!(!wants_csv(""));
-    }
 
     #[test]
     fn writes_a_header_rows_and_the_total() {

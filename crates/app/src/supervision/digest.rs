@@ -8,7 +8,13 @@ use chrono::{DateTime, Utc};
 use tongban_core::clock::HallTime;
 use tongban_store::{digest, outbox, NewOutbox, Store, StoreError};
 
+use crate::error::{AppResult, Error};
+use crate::App;
+
 const DAY_MS: i64 = 86_400_000;
+
+/// Local hour from which the daily digest is sent.
+pub const DIGEST_HOUR: u32 = 8;
 
 /// The digest's text for the counts given.
 fn body(
@@ -74,6 +80,22 @@ pub fn queue_daily_digest(
         outbox::enqueue(conn, &messages)?;
         Ok(messages.len())
     })
+}
+
+/// From 08:00 hall time on, queues the day's digest for supervisors (once per day across
+/// instances; after downtime it goes out as soon as a scheduler runs again); returns the
+/// messages queued, 0 before the hour or when another run queued it.
+pub async fn queue_due(app: &App) -> AppResult<usize> {
+    let now = app.clock.now();
+    let hall = app.hall;
+    if chrono::Timelike::hour(&now.with_timezone(&hall.offset())) < DIGEST_HOUR {
+        return Ok(0);
+    }
+    let store = app.store.clone();
+    let queued = tokio::task::spawn_blocking(move || queue_daily_digest(&store, hall, now))
+        .await
+        .map_err(|e| Error::corrupt(format!("digest panicked: {e}")))??;
+    Ok(queued)
 }
 
 #[cfg(test)]

@@ -1,12 +1,11 @@
 //! The lifecycle of an alert: open → acknowledged → urged (督办) → resolved (with an
-//! explanation) or escalated. Which move each status allows is decided here, once; the route
-//! turns a refused move into a 409 with a stable code.
+//! explanation) or escalated. Which move each status allows is decided here, once; the
+//! application turns a refused move into its stable error code.
 
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 
 /// Where an alert stands. `resolved` and `escalated` are closed: nothing moves them again.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum AlertStatus {
     Open,
@@ -55,7 +54,7 @@ impl AlertStatus {
 }
 
 /// What a supervisor does to an alert.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum AlertAction {
     /// 确认: the supervisor has seen it and takes it in hand.

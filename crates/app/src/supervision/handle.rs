@@ -1,71 +1,31 @@
-//! Taking a step of an alert's lifecycle: the move is checked against the alert as it is in
-//! the same write that records it, with its audit record and (for an urge) the messages to
-//! the department, so two supervisors acting at once cannot both move it from one status.
+//! Taking a step of an alert's lifecycle (确认, 督办, 办结, 上报): the move is checked against
+//! the alert as it is in the same write that records it, with its audit record and (for an
+//! urge) the messages to the department, so two supervisors acting at once cannot both move
+//! it from one status.
 
-use actix_web::http::StatusCode;
-use actix_web::web;
-use serde::Deserialize;
+use tongban_core::supervision::lifecycle::{self, AlertAction, AlertStatus, MoveRefused};
 use tongban_store::alert_steps::{self, NewAlertStep};
 use tongban_store::{alerts, audit, outbox, NewAudit};
-use utoipa::ToSchema;
 
-use super::lifecycle::{self, AlertAction, AlertStatus, MoveRefused};
+use super::alerts::{not_found, AlertDetail};
 use super::urge;
-use super::views::{AlertDetail, AlertView, StepView};
-use crate::extract::JSON_LIMIT;
-use crate::problem::{Problem, Text};
-use tongban_app::records::{millis, to_json};
-use crate::state::AppState;
-use tongban_app::validate::{Fields, MAX_TEXT};
+use crate::error::{AppResult, Code, Error, Text};
+use crate::records::{millis, to_json};
+use crate::validate::{Fields, MAX_TEXT};
+use crate::App;
 
-/// The body of a step; it may be left out (or be `{}`) where no note is required.
-#[derive(Debug, Default, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct StepRequest {
-    /// The supervisor's note: required to resolve (how it was settled) and to escalate
-    /// (why); for an urge, the message to the department.
+/// A step a supervisor asks for.
+#[derive(Debug, Clone)]
+pub struct TakeStep {
+    pub alert: i64,
+    pub action: AlertAction,
+    /// As entered; checked by [`take`] (required to resolve and to escalate).
     pub note: Option<String>,
-}
-
-/// The note of an optional JSON body, validated for `action`.
-pub fn note_of(
-    body: &Result<web::Bytes, actix_web::Error>,
-    action: AlertAction,
-) -> Result<Option<String>, Problem> {
-    let bytes = match body {
-        Ok(b) => b,
-        Err(e) => return Err(unreadable(e)),
-    };
-    let request = if bytes.iter().all(u8::is_ascii_whitespace) {
-        StepRequest::default()
-    } else {
-        serde_json::from_slice::<StepRequest>(bytes).map_err(|e| {
-            let syntax = e.is_syntax() || e.is_eof();
-            Problem::new(
-                if syntax {
-                    StatusCode::BAD_REQUEST
-                } else {
-                    StatusCode::UNPROCESSABLE_ENTITY
-                },
-                if syntax {
-                    "malformed_json"
-                } else {
-                    "invalid_body"
-                },
-                Text::new("请求内容无效", "Invalid request body"),
-                Text::new(
-                    format!("请求内容应为 {{\"note\": \"…\"}}：{e}"),
-                    format!("The body must be {{\"note\": \"…\"}}: {e}"),
-                ),
-            )
-        })?
-    };
-    check_note(request.note, action)
 }
 
 /// A step's note checked for `action` (required to resolve and to escalate, at most
 /// `MAX_TEXT` characters), trimmed; `None` when empty.
-pub fn check_note(note: Option<String>, action: AlertAction) -> Result<Option<String>, Problem> {
+pub fn check_note(note: Option<String>, action: AlertAction) -> AppResult<Option<String>> {
     let mut f = Fields::default();
     match (&note, action.needs_note()) {
         (Some(note), needed) => f.text("note", note, usize::from(needed), MAX_TEXT),
@@ -80,33 +40,6 @@ pub fn check_note(note: Option<String>, action: AlertAction) -> Result<Option<St
     Ok(note.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty()))
 }
 
-fn unreadable(e: &actix_web::Error) -> Problem {
-    let too_large = matches!(
-        e.as_error::<actix_web::error::PayloadError>(),
-        Some(actix_web::error::PayloadError::Overflow)
-    );
-    if too_large {
-        let limit = JSON_LIMIT / 1024;
-        Problem::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "body_too_large",
-            Text::new("请求体过大", "Body too large"),
-            Text::new(
-                format!("请求体不能超过 {limit} KiB。"),
-                format!("The body must not exceed {limit} KiB."),
-            ),
-        )
-    } else {
-        Problem::bad_request(
-            "malformed_body",
-            Text::new(
-                format!("无法读取请求内容：{e}"),
-                format!("The body could not be read: {e}"),
-            ),
-        )
-    }
-}
-
 /// Why a step was not taken (nothing was written).
 enum Refused {
     NotFound,
@@ -118,18 +51,18 @@ enum Refused {
 }
 
 /// Takes `action` on alert `id` for `actor`; answers the alert with its steps.
-pub async fn take(
-    state: &AppState,
-    actor: &str,
-    id: i64,
-    action: AlertAction,
-    note: Option<String>,
-) -> Result<AlertDetail, Problem> {
-    let now = state.clock.now();
+pub async fn take(app: &App, actor: &str, step: TakeStep) -> AppResult<AlertDetail> {
+    let TakeStep {
+        alert: id,
+        action,
+        note,
+    } = step;
+    let note = check_note(note, action)?;
+    let now = app.clock.now();
     let at = millis(now);
-    let hall = state.hall;
+    let hall = app.hall;
     let actor = actor.to_owned();
-    let outcome = state
+    let outcome = app
         .store
         .write(move |conn| {
             let Some(alert) = alerts::get(conn, id)? else {
@@ -201,27 +134,21 @@ pub async fn take(
             let steps = alert_steps::of_alert(conn, id)?;
             Ok(Ok((alert, steps)))
         })
-        .await
-        .map_err(crate::store_problem)?;
+        .await?;
     match outcome {
-        Ok((alert, steps)) => Ok(AlertDetail {
-            alert: AlertView::from(&alert),
-            steps: steps.iter().map(StepView::from).collect(),
-        }),
+        Ok((alert, steps)) => Ok(AlertDetail::of(&alert, &steps)),
         Err(Refused::NotFound) => Err(not_found(id)),
         Err(Refused::Move(e, action)) => Err(move_refused(e, action)),
-        Err(Refused::Changed) => Err(Problem::new(
-            StatusCode::CONFLICT,
-            "alert_changed",
+        Err(Refused::Changed) => Err(Error::new(
+            Code::AlertChanged,
             Text::new("预警已被他人处理", "The alert has changed"),
             Text::new(
                 "预警状态刚被他人更改，请刷新后重试。",
                 "Someone else just changed the alert; reload it and retry.",
             ),
         )),
-        Err(Refused::UnknownStatus(status)) => Err(Problem::new(
-            StatusCode::CONFLICT,
-            "alert_status_unknown",
+        Err(Refused::UnknownStatus(status)) => Err(Error::new(
+            Code::AlertStatusUnknown,
             Text::new("预警状态未知", "Unknown alert status"),
             Text::new(
                 format!("预警处于本版本不认识的状态“{status}”，未作更改。"),
@@ -231,18 +158,8 @@ pub async fn take(
     }
 }
 
-pub fn not_found(id: i64) -> Problem {
-    Problem::not_found(
-        "alert_not_found",
-        Text::new(
-            format!("没有编号为 {id} 的预警。"),
-            format!("No alert {id}."),
-        ),
-    )
-}
-
-/// A move the lifecycle does not allow: 409 with the rule's code.
-pub fn move_refused(e: MoveRefused, action: AlertAction) -> Problem {
+/// A move the lifecycle does not allow, with the rule's code.
+pub fn move_refused(e: MoveRefused, action: AlertAction) -> Error {
     let (zh, en) = match e {
         MoveRefused::Closed(status) => (
             format!(
@@ -267,9 +184,12 @@ pub fn move_refused(e: MoveRefused, action: AlertAction) -> Problem {
             ),
         ),
     };
-    Problem::new(
-        StatusCode::CONFLICT,
-        e.code(),
+    let code = match e {
+        MoveRefused::Closed(_) => Code::AlertClosed,
+        MoveRefused::AlreadyAcknowledged(_) => Code::AlertAlreadyAcknowledged,
+    };
+    Error::new(
+        code,
         Text::new(
             "预警当前状态不允许此操作",
             "Not allowed in the alert's status",

@@ -5,7 +5,7 @@ use tongban_core::clock::HallTime;
 use tongban_store::alerts::AlertRecord;
 use tongban_store::NewOutbox;
 
-use super::views::rule_name;
+use super::alerts::rule_name;
 
 /// Who in a department receives an urge: its heads (负责人); when none has an e-mail
 /// address, its approvers (承办人).

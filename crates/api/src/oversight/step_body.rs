@@ -1,0 +1,78 @@
+//! The body of an alert step (`{"note": "…"}`, optional): read from the request here, checked
+//! by the application's use case.
+
+use actix_web::http::StatusCode;
+use actix_web::web;
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+use crate::extract::JSON_LIMIT;
+use crate::problem::{Problem, Text};
+
+/// The body of a step; it may be left out (or be `{}`) where no note is required.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StepRequest {
+    /// The supervisor's note: required to resolve (how it was settled) and to escalate
+    /// (why); for an urge, the message to the department.
+    pub note: Option<String>,
+}
+
+/// The note of an optional JSON body, as sent.
+pub fn note_of(body: &Result<web::Bytes, actix_web::Error>) -> Result<Option<String>, Problem> {
+    let bytes = match body {
+        Ok(b) => b,
+        Err(e) => return Err(unreadable(e)),
+    };
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Ok(None);
+    }
+    let request = serde_json::from_slice::<StepRequest>(bytes).map_err(|e| {
+        let syntax = e.is_syntax() || e.is_eof();
+        Problem::new(
+            if syntax {
+                StatusCode::BAD_REQUEST
+            } else {
+                StatusCode::UNPROCESSABLE_ENTITY
+            },
+            if syntax {
+                "malformed_json"
+            } else {
+                "invalid_body"
+            },
+            Text::new("请求内容无效", "Invalid request body"),
+            Text::new(
+                format!("请求内容应为 {{\"note\": \"…\"}}：{e}"),
+                format!("The body must be {{\"note\": \"…\"}}: {e}"),
+            ),
+        )
+    })?;
+    Ok(request.note)
+}
+
+fn unreadable(e: &actix_web::Error) -> Problem {
+    let too_large = matches!(
+        e.as_error::<actix_web::error::PayloadError>(),
+        Some(actix_web::error::PayloadError::Overflow)
+    );
+    if too_large {
+        let limit = JSON_LIMIT / 1024;
+        Problem::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "body_too_large",
+            Text::new("请求体过大", "Body too large"),
+            Text::new(
+                format!("请求体不能超过 {limit} KiB。"),
+                format!("The body must not exceed {limit} KiB."),
+            ),
+        )
+    } else {
+        Problem::bad_request(
+            "malformed_body",
+            Text::new(
+                format!("无法读取请求内容：{e}"),
+                format!("The body could not be read: {e}"),
+            ),
+        )
+    }
+}
