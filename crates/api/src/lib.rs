@@ -6,7 +6,6 @@
 
 pub mod auth;
 pub mod casework;
-pub mod errors;
 pub mod extract;
 pub mod lang;
 pub mod openapi;
@@ -19,5 +18,3 @@ pub mod routes;
 pub mod server;
 pub mod state;
 pub mod uploads;
-
-pub use errors::store_problem;

@@ -15,8 +15,8 @@ use serde::Serialize;
 
 use crate::lang::Lang;
 
-pub use tongban_app::error::{FieldError as FieldProblem, Text};
 use tongban_app::error::{Error, Kind};
+pub use tongban_app::error::{FieldError as FieldProblem, Text};
 
 #[derive(Debug, Clone, thiserror::Error)]
 #[error("{status} {code}: {}", detail.en)]

@@ -430,7 +430,10 @@ mod tests {
             // A wire code may stand for two kinds (a missing window in a path is a 404, at
             // sign-in a 403), never twice for one.
             assert!(seen.insert((s, format!("{:?}", code.kind()))), "{s} twice");
-            assert!(s.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'), "{s}");
+            assert!(
+                s.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'),
+                "{s}"
+            );
         }
     }
 }

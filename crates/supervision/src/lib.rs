@@ -9,6 +9,3 @@
 
 pub mod mailer;
 pub mod scheduler;
-
-// The case transactions of the api crate still name these here; they live in the app.
-pub use tongban_app::supervision::{case_record, new_alert};

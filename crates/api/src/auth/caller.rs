@@ -1,7 +1,7 @@
 //! The authenticated caller of a request, taken from its `Authorization: Bearer` token.
 
-use std::future::{ready, Ready};
 use actix_web::{dev::Payload, http::header, web, FromRequest, HttpRequest};
+use std::future::{ready, Ready};
 use tongban_app::auth::token::{Claims, TokenError};
 use tongban_core::role::Role;
 

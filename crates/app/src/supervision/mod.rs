@@ -5,7 +5,6 @@
 //! [`tongban_core::supervision`]; the drivers (routes, pages, scheduler, mailer, CLI) call
 //! these and nothing below.
 
-mod alert;
 pub mod alerts;
 pub mod digest;
 mod export;
@@ -13,10 +12,8 @@ pub mod feed;
 pub mod handle;
 pub mod mail;
 pub mod outbox;
-mod record;
 pub mod stats;
 pub mod sweep;
 mod urge;
 
-pub use alert::new_alert;
-pub use record::case_record;
+pub use crate::cases::records::{case_record, new_alert};

@@ -15,8 +15,8 @@ use tongban_core::supervision::{next_check_at, time_alerts, AlertKey, AlertLevel
 use tongban_store::alerts::NewAlert;
 use tongban_store::{alerts, cases, evaluations, CaseRecord, NewAudit, Store, StoreError};
 
-use super::alert::new_alert;
 use crate::app::Config;
+use crate::cases::records::new_alert;
 use crate::error::{AppResult, Error};
 use crate::records::{millis, to_json};
 use crate::App;
