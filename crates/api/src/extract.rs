@@ -2,9 +2,9 @@
 
 use actix_web::{
     error::{JsonPayloadError, PathError, QueryPayloadError},
-    http::StatusCode,
     web, HttpRequest,
 };
+use tongban_app::Code;
 
 use crate::problem::{Problem, Text};
 
@@ -20,7 +20,7 @@ pub fn json_config() -> web::JsonConfig {
 pub fn path_config() -> web::PathConfig {
     web::PathConfig::default().error_handler(|err: PathError, _| {
         Problem::bad_request(
-            "invalid_path",
+            Code::InvalidPath,
             Text::new(
                 format!("路径参数无效：{err}"),
                 format!("Invalid path parameter: {err}"),
@@ -33,7 +33,7 @@ pub fn path_config() -> web::PathConfig {
 pub fn query_config() -> web::QueryConfig {
     web::QueryConfig::default().error_handler(|err: QueryPayloadError, _| {
         Problem::bad_request(
-            "invalid_query",
+            Code::InvalidQuery,
             Text::new(
                 format!("查询参数无效：{err}"),
                 format!("Invalid query parameter: {err}"),
@@ -47,8 +47,7 @@ fn json_problem(err: &JsonPayloadError) -> Problem {
     match err {
         JsonPayloadError::OverflowKnownLength { .. } | JsonPayloadError::Overflow { .. } => {
             Problem::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "body_too_large",
+                Code::BodyTooLarge,
                 Text::new("请求体过大", "Body too large"),
                 Text::new(
                     format!("请求体不能超过 {} KiB。", JSON_LIMIT / 1024),
@@ -57,8 +56,7 @@ fn json_problem(err: &JsonPayloadError) -> Problem {
             )
         }
         JsonPayloadError::ContentType => Problem::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "unsupported_media_type",
+            Code::UnsupportedMediaType,
             Text::new("内容类型不支持", "Unsupported media type"),
             Text::new(
                 "请求体必须是 JSON（Content-Type: application/json）。",
@@ -88,21 +86,16 @@ fn json_problem(err: &JsonPayloadError) -> Problem {
             };
             Problem::new(
                 if syntax {
-                    StatusCode::BAD_REQUEST
+                    Code::MalformedJson
                 } else {
-                    StatusCode::UNPROCESSABLE_ENTITY
-                },
-                if syntax {
-                    "malformed_json"
-                } else {
-                    "invalid_body"
+                    Code::InvalidBodyField
                 },
                 Text::new("请求内容无效", "Invalid request body"),
                 Text::new(zh, en),
             )
         }
         other => Problem::bad_request(
-            "invalid_body",
+            Code::InvalidBody,
             Text::new(
                 format!("无法读取请求体：{other}"),
                 format!("The request body could not be read: {other}"),

@@ -1,6 +1,7 @@
 //! Pagination of lists: `?page=&per_page=` (default 50, at most 500) and a `total`.
 
 use serde::{Deserialize, Serialize};
+use tongban_app::Code;
 use utoipa::{IntoParams, ToSchema};
 
 use crate::problem::{Problem, Text};
@@ -36,14 +37,14 @@ impl TryFrom<PageQuery> for Page {
         let per_page = q.per_page.unwrap_or(DEFAULT_PER_PAGE);
         if page == 0 {
             return Err(Problem::bad_request(
-                "invalid_page",
+                Code::InvalidPage,
                 Text::new("page 从 1 开始。", "`page` starts at 1."),
             )
             .with_field("page", Text::new("必须大于 0", "must be at least 1")));
         }
         if per_page == 0 || per_page > MAX_PER_PAGE {
             return Err(Problem::bad_request(
-                "invalid_page",
+                Code::InvalidPage,
                 Text::new(
                     format!("per_page 必须在 1 到 {MAX_PER_PAGE} 之间。"),
                     format!("`per_page` must be between 1 and {MAX_PER_PAGE}."),

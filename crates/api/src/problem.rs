@@ -15,7 +15,7 @@ use serde::Serialize;
 
 use crate::lang::Lang;
 
-use tongban_app::error::{Error, Kind};
+use tongban_app::error::{Code, Error, Kind};
 pub use tongban_app::error::{FieldError as FieldProblem, Text};
 
 #[derive(Debug, Clone, thiserror::Error)]
@@ -56,15 +56,10 @@ pub(crate) struct FieldBody<'a> {
 }
 
 impl Problem {
-    pub fn new(status: StatusCode, code: &'static str, title: Text, detail: Text) -> Self {
-        Problem {
-            status,
-            code,
-            title,
-            detail,
-            errors: Vec::new(),
-            retry_after: None,
-        }
+    /// An error of the HTTP layer itself (extraction, limits); its status comes from the
+    /// code's kind, like every use case's error.
+    pub fn new(code: Code, title: Text, detail: Text) -> Self {
+        Error::new(code, title, detail).into()
     }
 
     pub fn with_field(mut self, field: impl Into<String>, message: Text) -> Self {
@@ -75,34 +70,16 @@ impl Problem {
         self
     }
 
-    pub fn bad_request(code: &'static str, detail: Text) -> Self {
-        Problem::new(
-            StatusCode::BAD_REQUEST,
-            code,
-            Text::new("请求有误", "Bad request"),
-            detail,
-        )
+    pub fn bad_request(code: Code, detail: Text) -> Self {
+        Error::bad_request(code, detail).into()
     }
 
-    pub fn not_found(code: &'static str, detail: Text) -> Self {
-        Problem::new(
-            StatusCode::NOT_FOUND,
-            code,
-            Text::new("未找到", "Not found"),
-            detail,
-        )
+    pub fn not_found(code: Code, detail: Text) -> Self {
+        Error::not_found(code, detail).into()
     }
 
     pub fn internal() -> Self {
-        Problem::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "internal_error",
-            Text::new("服务器内部错误", "Internal server error"),
-            Text::new(
-                "服务器处理请求时出错，请稍后重试。",
-                "The server failed to process the request; please retry later.",
-            ),
-        )
+        Error::internal().into()
     }
 
     pub fn render(&self, lang: Lang) -> HttpResponse {

@@ -5,8 +5,8 @@
 
 use std::net::{IpAddr, Ipv4Addr};
 use std::num::NonZeroU32;
+use tongban_app::Code;
 
-use actix_web::http::StatusCode;
 use actix_web::HttpRequest;
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
@@ -58,8 +58,7 @@ impl RateLimit {
                 .as_secs()
                 .max(1);
             let mut p = Problem::new(
-                StatusCode::TOO_MANY_REQUESTS,
-                "rate_limited",
+                Code::RateLimited,
                 Text::new("请求过于频繁", "Too many requests"),
                 Text::new(
                     format!("查询过于频繁，请 {wait} 秒后再试。"),

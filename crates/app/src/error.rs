@@ -108,6 +108,8 @@ codes! {
     MalformedForm => "malformed_form", BadRequest;
     MalformedMultipart => "malformed_multipart", BadRequest;
     InvalidBody => "invalid_body", BadRequest;
+    // A well-formed body whose fields do not fit the request type.
+    InvalidBodyField => "invalid_body", Unprocessable;
     InvalidQuery => "invalid_query", BadRequest;
     InvalidPath => "invalid_path", BadRequest;
     InvalidPage => "invalid_page", BadRequest;

@@ -3,6 +3,7 @@
 use actix_web::{dev::Payload, http::header, web, FromRequest, HttpRequest};
 use std::future::{ready, Ready};
 use tongban_app::auth::token::{Claims, TokenError};
+use tongban_app::Code;
 use tongban_core::role::Role;
 
 use crate::problem::{Problem, Text};
@@ -44,8 +45,7 @@ pub fn forbidden_role(roles: &[Role]) -> Problem {
         .collect::<Vec<_>>()
         .join(", ");
     Problem::new(
-        actix_web::http::StatusCode::FORBIDDEN,
-        "role_not_allowed",
+        Code::RoleNotAllowed,
         Text::new("无权操作", "Forbidden"),
         Text::new(
             format!("此操作需要以下角色之一：{names}"),
@@ -54,9 +54,8 @@ pub fn forbidden_role(roles: &[Role]) -> Problem {
     )
 }
 
-fn unauthorized(code: &'static str, zh: &str, en: &str) -> Problem {
+fn unauthorized(code: Code, zh: &str, en: &str) -> Problem {
     Problem::new(
-        actix_web::http::StatusCode::UNAUTHORIZED,
         code,
         Text::new("未登录或登录已失效", "Not signed in"),
         Text::new(zh, en),
@@ -82,7 +81,7 @@ fn authenticate(req: &HttpRequest) -> Result<Caller, Problem> {
         .and_then(|v| v.to_str().ok())
         .ok_or_else(|| {
             unauthorized(
-                "missing_token",
+                Code::MissingToken,
                 "请先登录：请求缺少 Authorization: Bearer 令牌。",
                 "Sign in first: the request has no Authorization: Bearer token.",
             )
@@ -92,19 +91,19 @@ fn authenticate(req: &HttpRequest) -> Result<Caller, Problem> {
         .or_else(|| value.strip_prefix("bearer "))
         .ok_or_else(|| {
             unauthorized(
-                "malformed_token",
+                Code::MalformedToken,
                 "Authorization 头应为 “Bearer <令牌>”。",
                 "The Authorization header must be `Bearer <token>`.",
             )
         })?;
     auth.verify(bearer.trim()).map(Caller).map_err(|e| match e {
         TokenError::Expired => unauthorized(
-            "token_expired",
+            Code::TokenExpired,
             "登录已过期，请重新登录。",
             "The token has expired; sign in again.",
         ),
         _ => unauthorized(
-            "invalid_token",
+            Code::InvalidToken,
             "令牌无效，请重新登录。",
             "The token is invalid; sign in again.",
         ),

@@ -1,9 +1,9 @@
 //! The body of an alert step (`{"note": "…"}`, optional): read from the request here, checked
 //! by the application's use case.
 
-use actix_web::http::StatusCode;
 use actix_web::web;
 use serde::Deserialize;
+use tongban_app::Code;
 use utoipa::ToSchema;
 
 use crate::extract::JSON_LIMIT;
@@ -31,14 +31,9 @@ pub fn note_of(body: &Result<web::Bytes, actix_web::Error>) -> Result<Option<Str
         let syntax = e.is_syntax() || e.is_eof();
         Problem::new(
             if syntax {
-                StatusCode::BAD_REQUEST
+                Code::MalformedJson
             } else {
-                StatusCode::UNPROCESSABLE_ENTITY
-            },
-            if syntax {
-                "malformed_json"
-            } else {
-                "invalid_body"
+                Code::InvalidBodyField
             },
             Text::new("请求内容无效", "Invalid request body"),
             Text::new(
@@ -58,8 +53,7 @@ fn unreadable(e: &actix_web::Error) -> Problem {
     if too_large {
         let limit = JSON_LIMIT / 1024;
         Problem::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "body_too_large",
+            Code::BodyTooLarge,
             Text::new("请求体过大", "Body too large"),
             Text::new(
                 format!("请求体不能超过 {limit} KiB。"),
@@ -68,7 +62,7 @@ fn unreadable(e: &actix_web::Error) -> Problem {
         )
     } else {
         Problem::bad_request(
-            "malformed_body",
+            Code::MalformedBody,
             Text::new(
                 format!("无法读取请求内容：{e}"),
                 format!("The body could not be read: {e}"),

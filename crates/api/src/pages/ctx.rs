@@ -3,6 +3,7 @@
 //! becomes the HTTP answer.
 
 use std::future::{ready, Ready};
+use tongban_app::Code;
 
 use actix_web::{
     cookie::{time::Duration, Cookie, SameSite},
@@ -214,8 +215,7 @@ impl Ctx {
             Ok(())
         } else {
             Err(PageErr::Problem(Problem::new(
-                StatusCode::FORBIDDEN,
-                "csrf_failed",
+                Code::CsrfFailed,
                 Text::new("表单已失效", "Form expired"),
                 Text::new(
                     "表单校验失败（可能已过期或来自其他网站）。请返回上一页，刷新后重新提交。",

@@ -1,7 +1,8 @@
 //! A posted HTML form (`application/x-www-form-urlencoded`) as name/value pairs: checkbox
 //! lists repeat a name, which a struct cannot hold.
 
-use actix_web::{http::StatusCode, web};
+use actix_web::web;
+use tongban_app::Code;
 
 use super::ctx::PageErr;
 use crate::problem::{Problem, Text};
@@ -16,8 +17,7 @@ impl Form {
     pub fn read(posted: Posted) -> Result<Form, PageErr> {
         posted.map(|f| Form(f.into_inner())).map_err(|e| {
             PageErr::Problem(Problem::new(
-                StatusCode::BAD_REQUEST,
-                "malformed_form",
+                Code::MalformedForm,
                 Text::new("表单无法读取", "The form could not be read"),
                 Text::new(
                     format!("提交的表单无法读取：{e}"),

@@ -7,6 +7,7 @@ use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use tongban_app::supervision::{alerts, feed, handle, stats, sweep};
+use tongban_app::Code;
 use tongban_core::role::Role;
 use tongban_core::supervision::AlertAction;
 use utoipa::{IntoParams, ToSchema};
@@ -263,7 +264,7 @@ pub async fn supervision_stats(
         Some("json") => false,
         Some(_) => {
             return Err(Problem::bad_request(
-                "invalid_query",
+                Code::InvalidQuery,
                 Text::new(
                     "format 只能是 csv 或 json。",
                     "`format` is `csv` or `json`.",
