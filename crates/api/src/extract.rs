@@ -84,15 +84,7 @@ fn json_problem(err: &JsonPayloadError) -> Problem {
                     format!("Invalid request field: {e}"),
                 )
             };
-            Problem::new(
-                if syntax {
-                    Code::MalformedJson
-                } else {
-                    Code::InvalidBodyField
-                },
-                Text::new("请求内容无效", "Invalid request body"),
-                Text::new(zh, en),
-            )
+            body_problem(e, Text::new(zh, en))
         }
         other => Problem::bad_request(
             Code::InvalidBody,
@@ -102,4 +94,19 @@ fn json_problem(err: &JsonPayloadError) -> Problem {
             ),
         ),
     }
+}
+
+/// A JSON body that does not parse (400 `malformed_json`) or does not fit the request type
+/// (422 `invalid_body`).
+pub fn body_problem(e: &serde_json::Error, detail: Text) -> Problem {
+    let code = if e.is_syntax() || e.is_eof() {
+        Code::MalformedJson
+    } else {
+        Code::InvalidBodyField
+    };
+    Problem::new(
+        code,
+        Text::new("请求内容无效", "Invalid request body"),
+        detail,
+    )
 }

@@ -39,19 +39,7 @@ impl Caller {
 }
 
 pub fn forbidden_role(roles: &[Role]) -> Problem {
-    let names = roles
-        .iter()
-        .map(|r| r.as_str())
-        .collect::<Vec<_>>()
-        .join(", ");
-    Problem::new(
-        Code::RoleNotAllowed,
-        Text::new("无权操作", "Forbidden"),
-        Text::new(
-            format!("此操作需要以下角色之一：{names}"),
-            format!("This action needs one of the roles: {names}"),
-        ),
-    )
+    tongban_app::Error::role_not_allowed(roles).into()
 }
 
 fn unauthorized(code: Code, zh: &str, en: &str) -> Problem {

@@ -28,14 +28,8 @@ pub fn note_of(body: &Result<web::Bytes, actix_web::Error>) -> Result<Option<Str
         return Ok(None);
     }
     let request = serde_json::from_slice::<StepRequest>(bytes).map_err(|e| {
-        let syntax = e.is_syntax() || e.is_eof();
-        Problem::new(
-            if syntax {
-                Code::MalformedJson
-            } else {
-                Code::InvalidBodyField
-            },
-            Text::new("请求内容无效", "Invalid request body"),
+        crate::extract::body_problem(
+            &e,
             Text::new(
                 format!("请求内容应为 {{\"note\": \"…\"}}：{e}"),
                 format!("The body must be {{\"note\": \"…\"}}: {e}"),
