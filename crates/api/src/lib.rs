@@ -15,6 +15,7 @@ pub mod paging;
 pub mod problem;
 pub mod rate_limit;
 pub mod routes;
+pub mod schemas;
 pub mod server;
 pub mod state;
 pub mod uploads;

@@ -66,7 +66,7 @@ impl Default for HallTime {
 }
 
 /// A due date: the last local day of a period and the instant it ends (exclusive).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Due {
     pub date: NaiveDate,
     /// The first instant at which the period has run out (next local day, 00:00).
@@ -87,7 +87,7 @@ impl Due {
 }
 
 /// A single-due clock: acceptance (art. 32), delivery (art. 44), one stage.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Clock {
     /// The day the period starts (not counted).
     pub started_on: NaiveDate,
@@ -103,7 +103,7 @@ impl Clock {
 }
 
 /// The decision clock (art. 42): promised and legal due dates from acceptance.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DecisionClock {
     /// Acceptance day, or the receipt day when the case is deemed accepted on receipt.
     pub started_on: NaiveDate,
@@ -119,7 +119,7 @@ impl DecisionClock {
 }
 
 /// All clocks of a case, stored with it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Clocks {
     /// Restarted when a supplement arrives, since the application is complete only then.
     pub acceptance: Clock,

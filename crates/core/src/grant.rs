@@ -26,7 +26,6 @@ pub use window::{weekday_key, weekday_zh, Rota, Window, WindowKind, WEEK};
     PartialOrd,
     Ord,
     Serialize,
-    utoipa::ToSchema,
     Deserialize,
     schemars::JsonSchema,
 )]
@@ -70,7 +69,7 @@ impl From<WindowPermission> for WindowAction {
 }
 
 /// The items a grant covers: a list of items, or every item of one department.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum GrantScope {
     Items(Vec<String>),
@@ -87,7 +86,7 @@ impl GrantScope {
 }
 
 /// An authorisation (授权书) of a window, or of one clerk at it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Grant {
     pub id: i64,
     pub window: String,
@@ -169,7 +168,7 @@ pub struct WindowRequest<'a> {
 }
 
 /// The grant that authorised an action, recorded on the case event.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GrantUsed {
     pub grant_id: i64,
     pub document_no: String,

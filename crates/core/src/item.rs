@@ -9,18 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::role::Role;
 
 /// 即办件 / 承诺件.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    utoipa::ToSchema,
-    Deserialize,
-    schemars::JsonSchema,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ItemKind {
     /// Decided on the spot by an authorised window.
@@ -30,18 +19,7 @@ pub enum ItemKind {
 }
 
 /// The legal type of the item (事项类型).
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    utoipa::ToSchema,
-    Deserialize,
-    schemars::JsonSchema,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ItemCategory {
     /// 行政许可
@@ -61,18 +39,7 @@ pub enum ItemCategory {
 }
 
 /// How a time limit is counted.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    utoipa::ToSchema,
-    Deserialize,
-    schemars::JsonSchema,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum DayUnit {
     WorkingDays,
@@ -80,7 +47,7 @@ pub enum DayUnit {
 }
 
 /// A period of `days` working or natural days.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, utoipa::ToSchema, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct TimeLimit {
     pub days: u32,
     pub unit: DayUnit,
@@ -104,17 +71,7 @@ impl TimeLimit {
 
 /// The form in which a material is handed in.
 #[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    utoipa::ToSchema,
-    Deserialize,
-    Default,
-    schemars::JsonSchema,
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default, schemars::JsonSchema,
 )]
 #[serde(rename_all = "snake_case")]
 pub enum MaterialForm {
@@ -130,7 +87,7 @@ pub enum MaterialForm {
 }
 
 /// One required or optional material (申请材料).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Material {
     pub code: String,
     pub name: String,
@@ -147,21 +104,6 @@ pub struct Material {
 /// ("12.50") in files and JSON, as api.md fixes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub struct Yuan(pub i64);
-
-impl utoipa::PartialSchema for Yuan {
-    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
-        utoipa::openapi::ObjectBuilder::new()
-            .schema_type(utoipa::openapi::schema::Type::String)
-            .pattern(Some(r"^-?\d+(\.\d{1,2})?$"))
-            .description(Some(
-                "An amount in yuan as a decimal string, e.g. \"12.50\"",
-            ))
-            .examples([serde_json::json!("12.50")])
-            .into()
-    }
-}
-
-impl utoipa::ToSchema for Yuan {}
 
 impl Yuan {
     pub fn fen(self) -> i64 {
@@ -214,7 +156,7 @@ impl<'de> Deserialize<'de> for Yuan {
 }
 
 /// 收费标准及依据.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Fee {
     pub amount: Yuan,
     /// The legal basis of the fee; for free items, the basis of the exemption or "不收费".
@@ -222,7 +164,7 @@ pub struct Fee {
 }
 
 /// One stage of the item's workflow (承办, 审核, 批准, a parallel department review …).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Stage {
     pub code: String,
     pub name: String,
@@ -239,7 +181,7 @@ pub struct Stage {
 
 /// The supervision warning threshold: yellow when the remaining time is at or under
 /// `working_days`, or under `percent` of the limit when that is less (domain.md).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WarningThreshold {
     pub working_days: u32,
     pub percent: u32,
@@ -255,7 +197,7 @@ impl Default for WarningThreshold {
 }
 
 /// The statutory clocks of an item, with the article defaults of domain.md.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StatutoryLimits {
     /// Decide on acceptance or send the one-time supplement notice (art. 32).
     pub acceptance: TimeLimit,
@@ -276,7 +218,7 @@ impl Default for StatutoryLimits {
 }
 
 /// An approval item of the catalogue, at one version.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Item {
     pub code: String,
     pub name: String,

@@ -8,10 +8,13 @@ use tongban_app::catalogue_view::CatalogueView;
 use tongban_core::case::{Applicant, Case};
 use utoipa::ToSchema;
 
+use crate::schemas;
+
 /// A whole case.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CaseView {
     #[serde(flatten)]
+    #[schema(value_type = schemas::Case)]
     pub case: Case,
     pub item_name: String,
     /// The status in Chinese, for display.
@@ -65,6 +68,7 @@ pub struct CaseSummary {
     pub promised_deadline: Option<DateTime<Utc>>,
     pub legal_deadline: Option<DateTime<Utc>>,
     /// Who applied (staff queues show it; an applicant sees only their own cases).
+    #[schema(value_type = Option<schemas::Applicant>)]
     pub applicant: Option<Applicant>,
 }
 

@@ -14,6 +14,7 @@ use utoipa::ToSchema;
 
 use crate::auth::caller::Caller;
 use crate::problem::Problem;
+use crate::schemas;
 use crate::state::AppState;
 
 /// Stores a new version of an item (admin): the whole item, as `GET /api/v1/items/{code}`
@@ -23,10 +24,10 @@ use crate::state::AppState;
 #[utoipa::path(
     tag = "catalogue",
     params(("code" = String, Path, description = "Item code")),
-    request_body = Item,
+    request_body = schemas::Item,
     responses(
-        (status = 200, body = Item, description = "The new version"),
-        (status = 201, body = Item, description = "A new item, version 1"),
+        (status = 200, body = schemas::Item, description = "The new version"),
+        (status = 201, body = schemas::Item, description = "A new item, version 1"),
         (status = 401, description = "Not signed in"),
         (status = 403, description = "Not an administrator"),
         (status = 422, description = "Invalid item (unknown department, stages, limits …), or the body's code is not the path's")
@@ -58,6 +59,7 @@ pub struct NewUserBody {
     pub name: Option<String>,
     pub email: Option<String>,
     pub phone: Option<String>,
+    #[schema(value_type = Vec<schemas::Role>)]
     pub roles: Vec<Role>,
     /// The department of staff (code).
     pub department: Option<String>,
@@ -70,6 +72,7 @@ pub struct NewUserBody {
 pub struct CreatedUser {
     pub username: String,
     pub name: String,
+    #[schema(value_type = Vec<schemas::Role>)]
     pub roles: Vec<Role>,
     pub department: Option<String>,
     pub windows: Vec<String>,

@@ -9,6 +9,7 @@ use utoipa::ToSchema;
 
 use crate::auth::caller::Authenticator;
 use crate::problem::Problem;
+use crate::schemas;
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -27,6 +28,7 @@ pub struct TokenResponse {
     pub token_type: &'static str,
     /// Seconds until the token expires.
     pub expires_in: i64,
+    #[schema(value_type = Vec<schemas::Role>)]
     pub roles: Vec<Role>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub window: Option<String>,
@@ -81,6 +83,7 @@ pub struct RegisterRequest {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Registered {
     pub username: String,
+    #[schema(value_type = Vec<schemas::Role>)]
     pub roles: Vec<Role>,
 }
 

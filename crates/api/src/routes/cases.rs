@@ -23,11 +23,13 @@ use crate::auth::caller::Caller;
 use crate::casework::view::{CaseSummary, CaseView, EventView};
 use crate::paging::{Page, PageQuery, Paged};
 use crate::problem::{Problem, Text};
+use crate::schemas;
 use crate::state::AppState;
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ApplicantBody {
+    #[schema(value_type = schemas::ApplicantKind)]
     pub kind: ApplicantKind,
     pub name: String,
     /// Resident ID number or unified social credit code.
@@ -327,6 +329,7 @@ pub struct OpinionBody {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SuspendBody {
+    #[schema(value_type = schemas::Procedure)]
     pub procedure: Procedure,
     /// The written notice to the applicant.
     pub note: String,
@@ -342,8 +345,10 @@ pub struct ExtendBody {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DeliverBody {
+    #[schema(value_type = schemas::DeliveryMethod)]
     pub method: DeliveryMethod,
     /// The fee charged, when it differs from the item's standard (supervision checks it).
+    #[schema(value_type = Option<schemas::Yuan>)]
     pub fee: Option<Yuan>,
 }
 
@@ -577,7 +582,7 @@ fn action_doc() {}
 #[derive(utoipa::OpenApi)]
 #[openapi(
     paths(create_case, list_cases, get_case, case_events, action_doc),
-    components(schemas(tongban_core::case::CaseEvent))
+    components(schemas(schemas::CaseEvent))
 )]
 struct Routes;
 

@@ -11,6 +11,7 @@ use tongban_app::catalogue::guide;
 
 use crate::paging::{Page, PageQuery, Paged};
 use crate::problem::Problem;
+use crate::schemas;
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -18,6 +19,7 @@ use crate::state::AppState;
 pub struct ItemFilter {
     /// Implementing department code.
     pub department: Option<String>,
+    #[param(value_type = Option<schemas::ItemKind>)]
     pub kind: Option<ItemKind>,
     /// Words to look for in the item's name or code.
     pub q: Option<String>,
@@ -29,7 +31,7 @@ pub struct ItemFilter {
 #[utoipa::path(
     tag = "catalogue",
     params(ItemFilter),
-    responses((status = 200, body = Paged<Item>), (status = 400, description = "Bad filter"))
+    responses((status = 200, body = Paged<schemas::Item>), (status = 400, description = "Bad filter"))
 )]
 #[get("/api/v1/items")]
 pub async fn list_items(
@@ -59,7 +61,7 @@ pub async fn list_items(
 #[utoipa::path(
     tag = "catalogue",
     params(("code" = String, Path, description = "Item code")),
-    responses((status = 200, body = Item), (status = 404, description = "No such item"))
+    responses((status = 200, body = schemas::Item), (status = 404, description = "No such item"))
 )]
 #[get("/api/v1/items/{code}")]
 pub async fn get_item(
@@ -70,7 +72,7 @@ pub async fn get_item(
 }
 
 /// The departments stationed in the hall.
-#[utoipa::path(tag = "catalogue", responses((status = 200, body = Vec<Department>)))]
+#[utoipa::path(tag = "catalogue", responses((status = 200, body = Vec<schemas::Department>)))]
 #[get("/api/v1/departments")]
 pub async fn list_departments(
     state: web::Data<AppState>,
@@ -79,7 +81,7 @@ pub async fn list_departments(
 }
 
 /// The windows of the hall, with their kind, departments and rota.
-#[utoipa::path(tag = "catalogue", responses((status = 200, body = Vec<Window>)))]
+#[utoipa::path(tag = "catalogue", responses((status = 200, body = Vec<schemas::Window>)))]
 #[get("/api/v1/windows")]
 pub async fn list_windows(state: web::Data<AppState>) -> Result<web::Json<Vec<Window>>, Problem> {
     Ok(web::Json(guide::windows(&state).await?))

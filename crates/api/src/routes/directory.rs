@@ -6,13 +6,13 @@ use actix_web::{delete, get, post, web, HttpResponse};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use tongban_app::hall::{departments, grants, staff, windows};
-use tongban_core::catalogue::Department;
-use tongban_core::grant::{GrantScope, Rota, Window, WindowAction, WindowKind};
+use tongban_core::grant::{GrantScope, Rota, WindowAction, WindowKind};
 use tongban_core::role::Role;
 use utoipa::ToSchema;
 
 use crate::auth::caller::Caller;
 use crate::problem::Problem;
+use crate::schemas;
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -27,7 +27,7 @@ pub struct NewDepartment {
     tag = "directory",
     request_body = NewDepartment,
     responses(
-        (status = 201, body = Department),
+        (status = 201, body = schemas::Department),
         (status = 401, description = "Not signed in"),
         (status = 403, description = "Not an administrator"),
         (status = 409, description = "The code is taken"),
@@ -52,6 +52,7 @@ pub async fn create_department(
 pub struct NewWindow {
     pub code: String,
     pub name: String,
+    #[schema(value_type = schemas::WindowKind)]
     pub kind: WindowKind,
     /// The departments (codes) that staff the window; required for department and floating
     /// windows.
@@ -59,6 +60,7 @@ pub struct NewWindow {
     pub departments: Vec<String>,
     /// A floating window's weekly rota (required for it, refused for other kinds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<schemas::Rota>)]
     pub rota: Option<Rota>,
 }
 
@@ -67,7 +69,7 @@ pub struct NewWindow {
     tag = "directory",
     request_body = NewWindow,
     responses(
-        (status = 201, body = Window),
+        (status = 201, body = schemas::Window),
         (status = 401, description = "Not signed in"),
         (status = 403, description = "Not an administrator"),
         (status = 409, description = "The code is taken"),
@@ -123,6 +125,7 @@ pub struct GrantView {
     /// Every item of this department (or `items`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub department: Option<String>,
+    #[schema(value_type = Vec<schemas::WindowAction>)]
     pub actions: Vec<WindowAction>,
     pub valid_from: NaiveDate,
     /// Last valid day (inclusive); absent: open-ended.
@@ -195,6 +198,7 @@ pub struct NewGrantBody {
     pub items: Option<Vec<String>>,
     /// Every item of this department; give this or `items`.
     pub department: Option<String>,
+    #[schema(value_type = Vec<schemas::WindowAction>)]
     pub actions: Vec<WindowAction>,
     /// First valid day, `YYYY-MM-DD`.
     pub valid_from: String,

@@ -18,6 +18,7 @@ use crate::pages::case_parts::{material_name, next_step_text};
 use crate::pages::names;
 use crate::paging::{Page, PageQuery, Paged};
 use crate::problem::Problem;
+use crate::schemas;
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -29,6 +30,7 @@ pub struct CodeQuery {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct MaskedApplicant {
+    #[schema(value_type = schemas::ApplicantKind)]
     pub kind: ApplicantKind,
     /// Surname only for a person (张*).
     pub name: String,

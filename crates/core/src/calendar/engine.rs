@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 /// The statutory rules of one year: days off that would otherwise be working days (and may
 /// also list weekend days of a holiday block), and weekend days declared working days (调休).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct YearRule {
     pub year: i32,
     pub holidays: Vec<NaiveDate>,
@@ -13,7 +13,7 @@ pub struct YearRule {
 }
 
 /// An inclusive range of dates, e.g. a suspension from `from` to `to` (both not counted).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DateSpan {
     pub from: NaiveDate,
     pub to: NaiveDate,

@@ -14,7 +14,7 @@ use super::model::Case;
 use super::status::{Action, CaseStatus};
 
 /// The person acting, as authenticated and checked by the caller.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Actor {
     /// The role the user acts in (a user holding several picks one per request).
     pub role: Role,
@@ -28,7 +28,7 @@ pub struct Actor {
 }
 
 /// The grant found in force for a window action, recorded on the event.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GrantRef {
     pub id: i64,
     /// The authorisation document number (授权书文号).
@@ -36,7 +36,7 @@ pub struct GrantRef {
 }
 
 /// The grant actions of api.md a window needs for the case actions.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum WindowPermission {
     Accept,

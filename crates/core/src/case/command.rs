@@ -9,7 +9,7 @@ use super::status::Action;
 
 /// A new application (`POST /cases`). The caller generates `case_no` and `query_code`, since
 /// the core does not draw random numbers.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewCase {
     pub case_no: String,
     pub query_code: String,
@@ -20,7 +20,7 @@ pub struct NewCase {
 }
 
 /// An action on an existing case.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "action", rename_all = "snake_case")]
 pub enum Command {
     Accept,

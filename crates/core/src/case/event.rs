@@ -10,7 +10,7 @@ use crate::item::Yuan;
 use super::actor::Actor;
 use super::model::{Channel, DeliveryMethod, MissingMaterial, Procedure, SubmittedMaterial};
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CaseEvent {
     pub case_no: String,
     /// The case version this event produced (1 for the creation).
@@ -21,7 +21,7 @@ pub struct CaseEvent {
     pub kind: EventKind,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum EventKind {
     /// Opened online (`submitted`) or at a window (`received`).

@@ -10,7 +10,7 @@ use crate::role::Role;
 use super::status::CaseStatus;
 
 /// One application, from submission to conclusion.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Case {
     pub case_no: String,
     /// The secret an applicant uses with `case_no` to query the case.
@@ -96,7 +96,7 @@ impl Case {
 }
 
 /// How the case came in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Channel {
     /// 网上申请: status `submitted`.
@@ -105,14 +105,14 @@ pub enum Channel {
     Window,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ApplicantKind {
     Person,
     Organization,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Applicant {
     pub kind: ApplicantKind,
     pub name: String,
@@ -125,7 +125,7 @@ pub struct Applicant {
 }
 
 /// A material handed in, by the item's material code.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SubmittedMaterial {
     pub code: String,
     #[serde(default = "one")]
@@ -137,14 +137,14 @@ fn one() -> u32 {
 }
 
 /// A tolerated-missing material promised at acceptance.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PromisedMaterial {
     pub code: String,
     pub promised_at: DateTime<Utc>,
     pub fulfilled_at: Option<DateTime<Utc>>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum StageStatus {
     Pending,
@@ -153,7 +153,7 @@ pub enum StageStatus {
 }
 
 /// One workflow stage of the case, with its own clock.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CaseStage {
     pub code: String,
     /// Index of the step (`Item::steps()`) the stage belongs to.
@@ -172,7 +172,7 @@ pub struct CaseStage {
 }
 
 /// One entry of a one-time supplement notice (一次性告知).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MissingMaterial {
     pub code: String,
     #[serde(default)]
@@ -180,7 +180,7 @@ pub struct MissingMaterial {
 }
 
 /// A supplement notice as issued; kept so that supervision can check one notice per submission.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SupplementNotice {
     pub submission: u32,
     pub at: DateTime<Utc>,
@@ -189,7 +189,7 @@ pub struct SupplementNotice {
 }
 
 /// Special procedures whose time is not counted (特别程序, art. 45).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Procedure {
     /// 听证
@@ -234,7 +234,7 @@ impl Procedure {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Suspension {
     pub procedure: Procedure,
     /// The written notice told to the applicant.
@@ -245,7 +245,7 @@ pub struct Suspension {
 }
 
 /// The one extension of the decision limit (art. 42).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Extension {
     pub working_days: u32,
     pub reason: String,
@@ -253,14 +253,14 @@ pub struct Extension {
     pub by: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DecisionOutcome {
     Approved,
     Denied,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Decision {
     pub outcome: DecisionOutcome,
     /// The opinion of an approval, or the reasons of a denial.
@@ -273,7 +273,7 @@ pub struct Decision {
     pub on_spot: bool,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DeliveryMethod {
     /// 窗口领取
@@ -294,7 +294,7 @@ impl DeliveryMethod {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Delivery {
     pub method: DeliveryMethod,
     pub at: DateTime<Utc>,
@@ -302,7 +302,7 @@ pub struct Delivery {
 }
 
 /// How a case ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
     Approved,
@@ -312,7 +312,7 @@ pub enum Outcome {
     Terminated,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Conclusion {
     pub outcome: Outcome,
     pub at: DateTime<Utc>,

@@ -7,14 +7,14 @@ use serde::{Deserialize, Serialize};
 
 use super::model::{Applicant, DecisionOutcome, DeliveryMethod, Procedure};
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Notification {
     pub case_no: String,
     pub to: Recipient,
     pub notice: Notice,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Recipient {
     pub name: String,
     pub email: Option<String>,
@@ -32,14 +32,14 @@ impl From<&Applicant> for Recipient {
 }
 
 /// One line of a supplement notice, with the material's name from the item.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MissingLine {
     pub code: String,
     pub name: String,
     pub note: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Notice {
     /// 收件回执: the application was received.

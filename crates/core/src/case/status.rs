@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 /// Where a case stands. Terminal: `concluded`, `refused`, `withdrawn`, `terminated`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CaseStatus {
     /// Submitted online, awaiting the window's pre-review (预审).
@@ -117,7 +117,7 @@ impl std::str::FromStr for CaseStatus {
 }
 
 /// The actions on an existing case (api.md), without their data.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Action {
     Accept,

@@ -23,14 +23,14 @@ pub use file::WorkflowFile;
 use error::{line_col, Located};
 
 /// A department (部门) stationed in the hall.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Department {
     pub code: String,
     pub name: String,
 }
 
 /// Everything the workflow files define, validated as a whole.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, utoipa::ToSchema, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Catalogue {
     pub departments: Vec<Department>,
     pub windows: Vec<Window>,

@@ -4,18 +4,7 @@ use chrono::Weekday;
 use serde::{Deserialize, Serialize};
 
 /// What a window is for (api.md: `kind`).
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    utoipa::ToSchema,
-    Deserialize,
-    schemars::JsonSchema,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum WindowKind {
     /// 部门窗口: staffed by one or more departments, serves only their items.
@@ -69,7 +58,7 @@ impl std::fmt::Display for WindowKind {
 
 /// The departments that staff a floating window on each weekday; a day not listed (or
 /// empty) means the window is closed that day.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, utoipa::ToSchema, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Rota {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub mon: Vec<String>,
@@ -156,7 +145,7 @@ pub fn weekday_zh(day: Weekday) -> &'static str {
 }
 
 /// A counter of the hall.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Window {
     pub code: String,
     pub name: String,
