@@ -36,3 +36,152 @@ impl utoipa::PartialSchema for Yuan {
 }
 
 impl utoipa::ToSchema for Yuan {}
+
+#[cfg(test)]
+mod tests {
+    //! Core values as served, checked against the descriptions in the document: every key of
+    //! every object is a described property and every required property is there.
+
+    use serde_json::{json, Value};
+    use tongban_core::calendar::{Calendar, YearRule};
+    use tongban_core::case::{
+        open_case, Actor, Applicant, ApplicantKind, NewCase, SubmittedMaterial,
+    };
+    use tongban_core::clock::HallTime;
+    use tongban_core::role::Role;
+
+    /// Checks `value` against `schema` (resolving `$ref`s into `doc`'s components); the
+    /// path of the first mismatch.
+    fn check(doc: &Value, schema: &Value, value: &Value, at: &str) -> Result<(), String> {
+        if let Some(r) = schema.get("$ref").and_then(Value::as_str) {
+            let name = r.trim_start_matches("#/components/schemas/");
+            return check(doc, &doc["components"]["schemas"][name], value, at);
+        }
+        if let Some(all) = schema.get("allOf").and_then(Value::as_array) {
+            // A flattened struct: the keys are those of all parts together.
+            let mut merged = json!({"type": "object", "properties": {}, "required": []});
+            for part in all {
+                let part = resolve(doc, part);
+                for (k, v) in part["properties"].as_object().into_iter().flatten() {
+                    merged["properties"][k] = v.clone();
+                }
+                for r in part["required"].as_array().into_iter().flatten() {
+                    merged["required"].as_array_mut().unwrap().push(r.clone());
+                }
+            }
+            return check(doc, &merged, value, at);
+        }
+        if let Some(one) = schema.get("oneOf").and_then(Value::as_array) {
+            return if one.iter().any(|s| check(doc, s, value, at).is_ok()) {
+                Ok(())
+            } else {
+                Err(format!("{at}: matches no variant"))
+            };
+        }
+        match value {
+            // A free-form object (the application form) has no properties to check.
+            Value::Object(map) if schema.get("properties").is_some() => {
+                let props = schema["properties"].as_object();
+                for (k, v) in map {
+                    let Some(s) = props.and_then(|p| p.get(k)) else {
+                        return Err(format!("{at}.{k}: not described"));
+                    };
+                    check(doc, s, v, &format!("{at}.{k}"))?;
+                }
+                for r in schema["required"].as_array().into_iter().flatten() {
+                    if !map.contains_key(r.as_str().unwrap_or_default()) {
+                        return Err(format!("{at}.{r}: required but absent"));
+                    }
+                }
+                Ok(())
+            }
+            Value::Array(items) => items
+                .iter()
+                .enumerate()
+                .try_for_each(|(i, v)| check(doc, &schema["items"], v, &format!("{at}[{i}]"))),
+            _ => Ok(()),
+        }
+    }
+
+    fn resolve<'a>(doc: &'a Value, schema: &'a Value) -> &'a Value {
+        match schema.get("$ref").and_then(Value::as_str) {
+            Some(r) => &doc["components"]["schemas"][r.trim_start_matches("#/components/schemas/")],
+            None => schema,
+        }
+    }
+
+    fn assert_described<T: serde::Serialize>(doc: &Value, name: &str, value: &T) {
+        let value = serde_json::to_value(value).unwrap();
+        let schema = &doc["components"]["schemas"][name];
+        assert!(schema.is_object(), "no schema {name}");
+        if let Err(e) = check(doc, schema, &value, name) {
+            panic!("{e}");
+        }
+    }
+
+    #[test]
+    fn core_values_match_their_descriptions() {
+        let doc = serde_json::to_value(crate::openapi::document()).unwrap();
+        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../../workflows");
+        let mut files = Vec::new();
+        for dir in [root.to_owned(), format!("{root}/items")] {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.extension().is_some_and(|e| e == "toml") {
+                    let text = std::fs::read_to_string(&path).unwrap();
+                    files.push((path.display().to_string(), text));
+                }
+            }
+        }
+        files.sort();
+        let catalogue = tongban_core::catalogue::parse(&files).unwrap();
+        for item in &catalogue.items {
+            assert_described(&doc, "Item", item);
+        }
+        for window in &catalogue.windows {
+            assert_described(&doc, "Window", window);
+        }
+        for department in &catalogue.departments {
+            assert_described(&doc, "Department", department);
+        }
+
+        let item = &catalogue.items[0];
+        let new = NewCase {
+            case_no: "TB2026000001".into(),
+            query_code: "Q7K2M9".into(),
+            applicant: Applicant {
+                kind: ApplicantKind::Person,
+                name: "张三".into(),
+                id_number: "110101199001011234".into(),
+                phone: None,
+                email: None,
+            },
+            materials: item
+                .materials
+                .iter()
+                .map(|m| SubmittedMaterial {
+                    code: m.code.clone(),
+                    copies: m.copies,
+                })
+                .collect(),
+            form: Some(json!({"note": "x"})),
+        };
+        let actor = Actor {
+            role: Role::Applicant,
+            user: "zhang3".into(),
+            department: None,
+            window: None,
+            grant: None,
+        };
+        let year = YearRule {
+            year: 2026,
+            holidays: vec![],
+            workdays: vec![],
+        };
+        let calendar = Calendar::from_years("t", &[year]).unwrap();
+        let now = "2026-03-02T02:00:00Z".parse().unwrap();
+        let opened = open_case(new, item, &actor, now, &calendar, HallTime::shanghai()).unwrap();
+        assert_described(&doc, "Case", &opened.case);
+        assert_described(&doc, "CaseEvent", &opened.event);
+    }
+}
