@@ -122,19 +122,8 @@ mod tests {
     #[test]
     fn core_values_match_their_descriptions() {
         let doc = serde_json::to_value(crate::openapi::document()).unwrap();
-        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../../workflows");
-        let mut files = Vec::new();
-        for dir in [root.to_owned(), format!("{root}/items")] {
-            for entry in std::fs::read_dir(dir).unwrap() {
-                let path = entry.unwrap().path();
-                if path.extension().is_some_and(|e| e == "toml") {
-                    let text = std::fs::read_to_string(&path).unwrap();
-                    files.push((path.display().to_string(), text));
-                }
-            }
-        }
-        files.sort();
-        let catalogue = tongban_core::catalogue::parse(&files).unwrap();
+        let workflows = concat!(env!("CARGO_MANIFEST_DIR"), "/../../workflows");
+        let catalogue = tongban_app::catalogue::files::load_dir(workflows.as_ref()).unwrap();
         for item in &catalogue.items {
             assert_described(&doc, "Item", item);
         }
