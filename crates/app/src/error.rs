@@ -169,7 +169,6 @@ codes! {
     AlertAlreadyAcknowledged => "alert_already_acknowledged", Conflict;
     AlertClosed => "alert_closed", Conflict;
     AlertChanged => "alert_changed", Conflict;
-    AlertStatusUnknown => "alert_status_unknown", Conflict;
     NoSuchStep => "no_such_step", NotFound;
     // Generic
     NotFound => "not_found", NotFound;

@@ -34,7 +34,7 @@ pub fn to_json<T: serde::Serialize>(value: &T) -> String {
     serde_json::to_string(value).unwrap_or_else(|_| "null".to_owned())
 }
 
-fn decode<T: serde::de::DeserializeOwned>(
+pub fn decode<T: serde::de::DeserializeOwned>(
     what: &'static str,
     key: &str,
     text: &str,

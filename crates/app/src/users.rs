@@ -67,8 +67,9 @@ pub fn insert(
     Ok(())
 }
 
-pub fn roles_of(record: &UserRecord) -> Vec<Role> {
-    serde_json::from_str(&record.roles).unwrap_or_default()
+/// The roles a stored account holds; roles that do not decode are corrupt data.
+pub fn roles_of(record: &UserRecord) -> Result<Vec<Role>, crate::records::CorruptRecord> {
+    crate::records::decode("user", &record.username, &record.roles)
 }
 
 /// The checks every new account goes through, whoever creates it.

@@ -267,7 +267,7 @@ fn case(i: usize) -> CaseRecord {
         department: format!("dept{}", i % 20),
         window_code: Some(format!("W{:02}", i % 30)),
         owner: None,
-        status: "received".into(),
+        status: tongban_core::case::CaseStatus::Received.into(),
         version: 1,
         received_at: at,
         acceptance_due: Some(at + 5 * 86_400_000),

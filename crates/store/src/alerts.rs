@@ -3,9 +3,12 @@
 
 use diesel::prelude::*;
 
+use tongban_core::supervision::lifecycle::AlertStatus;
+
 use crate::conn::{DbConnection, MultiBackend};
 use crate::error::StoreError;
 use crate::schema::{alerts, users};
+use crate::typed::{StoredAlertLevel, StoredAlertRule, StoredAlertStatus};
 
 /// An alert to raise.
 #[derive(Debug, Clone, PartialEq, Eq, Insertable)]
@@ -17,12 +20,12 @@ pub struct NewAlert {
     pub case_no: Option<String>,
     /// The stage.
     pub stage: Option<String>,
-    /// Rule name.
-    pub rule: String,
-    /// `yellow` or `red`.
-    pub level: String,
-    /// Initial status, normally `open`.
-    pub status: String,
+    /// Rule.
+    pub rule: StoredAlertRule,
+    /// Yellow or red.
+    pub level: StoredAlertLevel,
+    /// Initial status, normally open.
+    pub status: StoredAlertStatus,
     /// Responsible department.
     pub department: Option<String>,
     /// When raised, unix milliseconds.
@@ -46,11 +49,11 @@ pub struct AlertRecord {
     /// Stage.
     pub stage: Option<String>,
     /// Rule.
-    pub rule: String,
+    pub rule: StoredAlertRule,
     /// Level.
-    pub level: String,
-    /// `open`, `acknowledged`, `urged`, `resolved`, `escalated`.
-    pub status: String,
+    pub level: StoredAlertLevel,
+    /// Open, acknowledged, urged, resolved or escalated.
+    pub status: StoredAlertStatus,
     /// Department.
     pub department: Option<String>,
     /// When raised.
@@ -65,13 +68,13 @@ pub struct AlertRecord {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AlertFilter {
     /// Level.
-    pub level: Option<String>,
+    pub level: Option<StoredAlertLevel>,
     /// Status.
-    pub status: Option<String>,
+    pub status: Option<StoredAlertStatus>,
     /// Department.
     pub department: Option<String>,
     /// Rule.
-    pub rule: Option<String>,
+    pub rule: Option<StoredAlertRule>,
     /// Case.
     pub case_no: Option<String>,
 }
@@ -123,13 +126,13 @@ pub fn raise_many(conn: &mut DbConnection, new: &[NewAlert]) -> Result<usize, St
 pub fn set_status(
     conn: &mut DbConnection,
     id: i64,
-    status: &str,
+    status: AlertStatus,
     detail: &str,
     at: i64,
 ) -> Result<AlertRecord, StoreError> {
     let n = diesel::update(alerts::table.find(id))
         .set((
-            alerts::status.eq(status),
+            alerts::status.eq(StoredAlertStatus(status)),
             alerts::detail.eq(detail),
             alerts::updated_at.eq(at),
         ))
@@ -145,16 +148,19 @@ pub fn set_status(
 pub fn transition(
     conn: &mut DbConnection,
     id: i64,
-    from: &str,
-    to: &str,
+    from: AlertStatus,
+    to: AlertStatus,
     at: i64,
 ) -> Result<bool, StoreError> {
     let n = diesel::update(
         alerts::table
             .filter(alerts::id.eq(id))
-            .filter(alerts::status.eq(from)),
+            .filter(alerts::status.eq(StoredAlertStatus(from))),
     )
-    .set((alerts::status.eq(to), alerts::updated_at.eq(at)))
+    .set((
+        alerts::status.eq(StoredAlertStatus(to)),
+        alerts::updated_at.eq(at),
+    ))
     .execute(conn)?;
     Ok(n > 0)
 }
@@ -264,10 +270,14 @@ pub fn close_for_case(
     at: i64,
     reason: &str,
 ) -> Result<usize, StoreError> {
-    const NOT_CLOSED: [&str; 3] = ["open", "acknowledged", "urged"];
-    let closing: Vec<(i64, String)> = alerts::table
+    let not_closed = AlertStatus::ALL
+        .into_iter()
+        .filter(|s| !s.is_closed())
+        .map(StoredAlertStatus)
+        .collect::<Vec<_>>();
+    let closing: Vec<(i64, StoredAlertStatus)> = alerts::table
         .filter(alerts::case_no.eq(case_no))
-        .filter(alerts::status.eq_any(NOT_CLOSED))
+        .filter(alerts::status.eq_any(&not_closed))
         .order(alerts::id.asc())
         .select((alerts::id, alerts::status))
         .load(conn)?;
@@ -277,10 +287,10 @@ pub fn close_for_case(
     let n = diesel::update(
         alerts::table
             .filter(alerts::case_no.eq(case_no))
-            .filter(alerts::status.eq_any(NOT_CLOSED)),
+            .filter(alerts::status.eq_any(&not_closed)),
     )
     .set((
-        alerts::status.eq("resolved"),
+        alerts::status.eq(StoredAlertStatus(AlertStatus::Resolved)),
         alerts::detail.eq(reason),
         alerts::updated_at.eq(at),
     ))
@@ -300,8 +310,8 @@ pub fn close_for_case(
             &crate::alert_steps::NewAlertStep {
                 alert_id: id,
                 action: "resolve".into(),
-                from_status: from,
-                to_status: "resolved".into(),
+                from_status: from.0.as_str().to_owned(),
+                to_status: AlertStatus::Resolved.as_str().to_owned(),
                 actor: "system".into(),
                 at,
                 note: Some(note.clone()),

@@ -12,6 +12,7 @@ use crate::events::{self, NewEvent};
 use crate::outbox::{self, NewOutbox};
 use crate::schema::{alerts, cases, idempotency_keys, stage_tasks};
 use crate::stages::{self, StageTaskRecord};
+use crate::typed::StoredCaseStatus;
 
 /// A case row. `data` is the whole case serialised by the domain core (JSON text); the other
 /// columns are copies of what the store must index or compare. `version` is owned by the
@@ -35,8 +36,8 @@ pub struct CaseRecord {
     pub window_code: Option<String>,
     /// The applicant's username for online submissions.
     pub owner: Option<String>,
-    /// Status name, e.g. `submitted`, `received`, `accepted`.
-    pub status: String,
+    /// Status, e.g. `submitted`, `received`, `accepted`.
+    pub status: StoredCaseStatus,
     /// Optimistic-concurrency version.
     pub version: i64,
     /// Receipt, unix milliseconds.
@@ -66,7 +67,7 @@ struct CaseUpdate<'a> {
     department: &'a str,
     window_code: Option<&'a str>,
     owner: Option<&'a str>,
-    status: &'a str,
+    status: StoredCaseStatus,
     version: i64,
     received_at: i64,
     acceptance_due: Option<i64>,
@@ -135,7 +136,7 @@ pub struct CaseChange {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CaseFilter {
     /// Any of these statuses (empty: any).
-    pub statuses: Vec<String>,
+    pub statuses: Vec<StoredCaseStatus>,
     /// Responsible department.
     pub department: Option<String>,
     /// Window.
@@ -143,7 +144,7 @@ pub struct CaseFilter {
     /// Applicant username.
     pub owner: Option<String>,
     /// Only cases with an alert of this level that is not resolved.
-    pub alert_level: Option<String>,
+    pub alert_level: Option<crate::typed::StoredAlertLevel>,
     /// A window's queue: taken at this window, or of one of these departments.
     pub at_window: Option<(String, Vec<String>)>,
     /// A back office's queue: of this department, or with a stage in it (parallel stages).
@@ -308,7 +309,7 @@ pub fn apply_change(
         department: &c.department,
         window_code: c.window_code.as_deref(),
         owner: c.owner.as_deref(),
-        status: &c.status,
+        status: c.status,
         version: new_version,
         received_at: c.received_at,
         acceptance_due: c.acceptance_due,
@@ -479,7 +480,9 @@ fn filtered<'a>(filter: &'a CaseFilter) -> cases::BoxedQuery<'a, MultiBackend> {
     if let Some(level) = &filter.alert_level {
         let alerted = alerts::table
             .filter(alerts::level.eq(level))
-            .filter(alerts::status.ne("resolved"))
+            .filter(alerts::status.ne(crate::typed::StoredAlertStatus(
+                tongban_core::supervision::lifecycle::AlertStatus::Resolved,
+            )))
             .filter(alerts::case_no.is_not_null())
             .select(alerts::case_no.assume_not_null());
         q = q.filter(cases::case_no.eq_any(alerted));

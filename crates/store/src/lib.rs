@@ -31,6 +31,7 @@ pub mod signing_keys;
 pub mod stages;
 pub mod stats;
 mod store;
+pub mod typed;
 pub mod users;
 pub mod windows;
 pub mod writer;

@@ -3,6 +3,7 @@
 
 mod support;
 
+use tongban_core::supervision::lifecycle::AlertStatus;
 use tongban_store::alert_steps::{self, NewAlertStep};
 use tongban_store::alerts::{self, NewAlert};
 use tongban_store::evaluations::{self, EvaluationRecord};
@@ -18,9 +19,9 @@ fn alert(level: &str) -> NewAlert {
         scope: "case:C1".into(),
         case_no: Some("C1".into()),
         stage: None,
-        rule: "promised_deadline".into(),
-        level: level.into(),
-        status: "open".into(),
+        rule: "promised_deadline".parse().unwrap(),
+        level: level.parse().unwrap(),
+        status: "open".parse().unwrap(),
         department: Some("market".into()),
         raised_at: 5_000,
         updated_at: 5_000,
@@ -59,8 +60,20 @@ fn steps_and_moves(db: &TestDb) {
     // A move from a status the alert is not in changes nothing.
     let moved = store
         .write_blocking(move |c| {
-            let first = alerts::transition(c, yellow, "open", "acknowledged", 6_000)?;
-            let again = alerts::transition(c, yellow, "open", "acknowledged", 6_001)?;
+            let first = alerts::transition(
+                c,
+                yellow,
+                AlertStatus::Open,
+                AlertStatus::Acknowledged,
+                6_000,
+            )?;
+            let again = alerts::transition(
+                c,
+                yellow,
+                AlertStatus::Open,
+                AlertStatus::Acknowledged,
+                6_001,
+            )?;
             alert_steps::insert(c, &step(yellow, "open", "acknowledged", 6_000))?;
             Ok((first, again))
         })
@@ -70,7 +83,7 @@ fn steps_and_moves(db: &TestDb) {
         .read_blocking(move |c| alerts::get(c, yellow))
         .unwrap()
         .unwrap();
-    assert_eq!((a.status.as_str(), a.updated_at), ("acknowledged", 6_000));
+    assert_eq!((a.status.0.as_str(), a.updated_at), ("acknowledged", 6_000));
     assert_eq!(
         a.detail, r#"{"item_code":"ITEM-001"}"#,
         "a step keeps the detail"

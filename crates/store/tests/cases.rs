@@ -3,6 +3,7 @@
 mod support;
 
 use diesel::prelude::*;
+use tongban_core::case::CaseStatus;
 use tongban_store::schema::{audit_log, case_events, cases as cases_t, outbox};
 use tongban_store::{
     cases, events, stages, CaseChange, CaseFilter, IntakeOutcome, Page, Store, StoreError,
@@ -92,7 +93,7 @@ fn change(
         .read_blocking(|c| cases::get_case(c, "C1"))
         .unwrap()
         .unwrap();
-    row.status = status.into();
+    row.status = status.parse().unwrap();
     row.promised_due = Some(20_000);
     row.next_check_at = None;
     row.data = format!(r#"{{"status":"{status}"}}"#);
@@ -113,7 +114,7 @@ fn change_with_right_and_stale_version(db: &TestDb) {
 
     let changed = change(&store, 1, "accepted").unwrap();
     assert_eq!(changed.version, 2);
-    assert_eq!(changed.status, "accepted");
+    assert_eq!(changed.status.0.as_str(), "accepted");
     assert_eq!(changed.promised_due, Some(20_000));
     assert_eq!(changed.next_check_at, None, "None is written as NULL");
     assert_eq!(changed.created_at, 1_000, "creation time is kept");
@@ -262,7 +263,7 @@ fn work_queue_filters_and_pages(db: &TestDb) {
 
     let market = CaseFilter {
         department: Some("market".into()),
-        statuses: vec!["received".into(), "accepted".into()],
+        statuses: vec![CaseStatus::Received.into(), CaseStatus::Accepted.into()],
         ..CaseFilter::default()
     };
     let (rows, total) = store

@@ -2,6 +2,8 @@
 
 mod support;
 
+use tongban_core::supervision::lifecycle::AlertStatus;
+use tongban_core::supervision::AlertLevel;
 use tongban_store::alerts::{self, AlertFilter, NewAlert};
 use tongban_store::calendar_years::{self, CalendarYearRecord};
 use tongban_store::complaints::{self, NewComplaint};
@@ -26,9 +28,9 @@ fn alert(level: &str) -> NewAlert {
         scope: "case:C1".into(),
         case_no: Some("C1".into()),
         stage: None,
-        rule: "promised_deadline".into(),
-        level: level.into(),
-        status: "open".into(),
+        rule: "promised_deadline".parse().unwrap(),
+        level: level.parse().unwrap(),
+        status: "open".parse().unwrap(),
         department: Some("market".into()),
         raised_at: 5_000,
         updated_at: 5_000,
@@ -64,7 +66,7 @@ fn alerts_are_raised_once(db: &TestDb) {
     assert_eq!((rows.len(), total), (2, 2));
 
     let red = CaseFilter {
-        alert_level: Some("red".into()),
+        alert_level: Some(AlertLevel::Red.into()),
         ..CaseFilter::default()
     };
     let (queue, total) = store
@@ -82,13 +84,19 @@ fn alerts_are_raised_once(db: &TestDb) {
     assert_eq!(total, 1);
     assert_eq!(queue[0].case_no, "C1");
 
-    let id = rows.iter().find(|a| a.level == "red").unwrap().id;
+    let id = rows
+        .iter()
+        .find(|a| a.level.0 == AlertLevel::Red)
+        .unwrap()
+        .id;
     let resolved = store
-        .write_blocking(move |c| alerts::set_status(c, id, "resolved", r#"{"note":"done"}"#, 6_000))
+        .write_blocking(move |c| {
+            alerts::set_status(c, id, AlertStatus::Resolved, r#"{"note":"done"}"#, 6_000)
+        })
         .unwrap();
-    assert_eq!(resolved.status, "resolved");
+    assert_eq!(resolved.status.0, AlertStatus::Resolved);
     let red = CaseFilter {
-        alert_level: Some("red".into()),
+        alert_level: Some(AlertLevel::Red.into()),
         ..CaseFilter::default()
     };
     let (_, total) = store
@@ -108,7 +116,7 @@ fn alerts_are_raised_once(db: &TestDb) {
         "a resolved alert no longer puts the case in the alert queue"
     );
     let err = store
-        .write_blocking(|c| alerts::set_status(c, 999, "resolved", "{}", 1))
+        .write_blocking(|c| alerts::set_status(c, 999, AlertStatus::Resolved, "{}", 1))
         .unwrap_err();
     assert!(matches!(err, StoreError::NotFound(_)));
 }

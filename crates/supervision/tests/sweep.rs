@@ -179,7 +179,13 @@ fn alert_keys(store: &Store, no: &str) -> Vec<(String, String, String)> {
         .expect("alerts");
     let mut keys: Vec<_> = rows
         .into_iter()
-        .map(|a| (a.scope, a.rule, a.level))
+        .map(|a| {
+            (
+                a.scope,
+                a.rule.0.as_str().to_owned(),
+                a.level.0.as_str().to_owned(),
+            )
+        })
         .collect();
     keys.sort();
     keys

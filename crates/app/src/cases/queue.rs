@@ -3,6 +3,8 @@
 //! narrowed by what the caller asks for. Oldest receipt first.
 
 use tongban_core::case::{Case, CaseStatus};
+use tongban_core::supervision::AlertLevel;
+use tongban_store::typed::StoredAlertLevel;
 use tongban_store::{cases, CaseFilter, CaseRecord, Page};
 
 use super::scope::{queue_filter, window_departments};
@@ -19,7 +21,7 @@ pub struct Ask {
     pub department: Option<String>,
     pub window: Option<String>,
     /// Only cases with an unresolved alert of this level: `yellow` or `red`.
-    pub alert: Option<String>,
+    pub alert: Option<StoredAlertLevel>,
 }
 
 fn invalid_query(zh: String, en: String) -> Error {
@@ -51,7 +53,8 @@ impl Ask {
         }
         let alert = match alert {
             None | Some("") => None,
-            Some(l @ ("yellow" | "red")) => Some(l.to_owned()),
+            Some("yellow") => Some(AlertLevel::Yellow.into()),
+            Some("red") => Some(AlertLevel::Red.into()),
             Some(_) => {
                 return Err(invalid_query(
                     "alert 只能是 yellow 或 red。".into(),
@@ -89,7 +92,7 @@ async fn rows(app: &App, who: &Who, ask: Ask, paging: Paging) -> AppResult<(Vec<
     let config = app.config().await?;
     let served = window_departments(app, &config, who).await?;
     let asked = CaseFilter {
-        statuses: ask.statuses.iter().map(|s| s.as_str().to_owned()).collect(),
+        statuses: ask.statuses.iter().map(|s| (*s).into()).collect(),
         department: ask.department,
         window_code: ask.window,
         alert_level: ask.alert,

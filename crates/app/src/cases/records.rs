@@ -7,6 +7,7 @@ use tongban_core::calendar::Calendar;
 use tongban_core::case::{Case, CaseEvent, CaseStatus, Notification, StageStatus};
 use tongban_core::clock::HallTime;
 use tongban_core::item::Item;
+use tongban_core::supervision::lifecycle::AlertStatus;
 use tongban_core::supervision::{next_check_at, AlertKey, AlertScope};
 use tongban_store::alerts::NewAlert;
 use tongban_store::{CaseRecord, NewAudit, NewEvent, NewOutbox, StageTaskRecord};
@@ -31,7 +32,7 @@ pub fn case_record(
         department: case.department.clone(),
         window_code: case.window.clone(),
         owner: case.owner.clone(),
-        status: case.status.as_str().to_owned(),
+        status: case.status.into(),
         version: i64::try_from(case.version).unwrap_or(i64::MAX),
         received_at: millis(case.received_at),
         acceptance_due: case
@@ -69,9 +70,9 @@ pub fn new_alert(case: &Case, key: &AlertKey, now: DateTime<Utc>) -> NewAlert {
         scope,
         case_no: Some(case.case_no.clone()),
         stage,
-        rule: key.rule.as_str().to_owned(),
-        level: key.level.as_str().to_owned(),
-        status: "open".to_owned(),
+        rule: key.rule.into(),
+        level: key.level.into(),
+        status: AlertStatus::Open.into(),
         department: Some(department),
         raised_at: at,
         updated_at: at,

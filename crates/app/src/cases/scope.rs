@@ -10,6 +10,7 @@ use super::view::decode_case;
 use super::{has, plausible_code, Who};
 use crate::app::{App, Config};
 use crate::error::{AppResult, Code, Error, Text};
+use crate::records::decode;
 
 /// The departments whose cases a clerk's window works on: the window's own, and those its
 /// grants in force reach for casework (accept, decide on the spot, deliver). A general
@@ -32,14 +33,15 @@ pub async fn window_departments(app: &App, config: &Config, who: &Who) -> AppRes
         .read(move |conn| grants::in_force(conn, &code, at))
         .await?;
     for g in in_force {
-        let actions: Vec<String> = serde_json::from_str(&g.actions).unwrap_or_default();
+        let key = g.id.to_string();
+        let actions: Vec<String> = decode("grant", &key, &g.actions).map_err(Error::corrupt)?;
         if actions.iter().all(|a| a == "consult") {
             continue;
         }
         match g.department {
             Some(d) => departments.push(d),
             None => {
-                let items: Vec<String> = serde_json::from_str(&g.items).unwrap_or_default();
+                let items: Vec<String> = decode("grant", &key, &g.items).map_err(Error::corrupt)?;
                 departments.extend(
                     items
                         .iter()

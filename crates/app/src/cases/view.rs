@@ -68,7 +68,7 @@ impl QueueLine {
             item_version: r.item_version,
             department: r.department.clone(),
             window: r.window_code.clone(),
-            status: r.status.clone(),
+            status: r.status.0.as_str().to_owned(),
             version: r.version,
             received_at: from_millis(r.received_at),
             acceptance_deadline: r.acceptance_due.map(from_millis),

@@ -41,7 +41,12 @@ pub async fn assign_staff(
             let Some(record) = user_store::get(conn, &user)? else {
                 return Ok(Assigned::UnknownUser);
             };
-            if !roles_of(&record).contains(&Role::Clerk) {
+            // Roles that do not decode are logged and hold nothing: no clerk seat for them.
+            let roles = roles_of(&record).unwrap_or_else(|e| {
+                tracing::error!(error = %e, "corrupt stored roles");
+                Vec::new()
+            });
+            if !roles.contains(&Role::Clerk) {
                 return Ok(Assigned::NotAClerk);
             }
             if !windows::add_staff(conn, &window, &user, millis(now))? {

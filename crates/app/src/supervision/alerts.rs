@@ -2,9 +2,11 @@
 //! lifecycle. The JSON routes and the supervision office's pages both read through here.
 
 use chrono::{DateTime, Utc};
+use tongban_core::supervision::AlertLevel;
 use tongban_core::supervision::{AlertRule, AlertStatus};
 use tongban_store::alert_steps::{self, AlertStepRecord};
 use tongban_store::alerts::{self, AlertFilter, AlertRecord};
+use tongban_store::typed::{StoredAlertRule, StoredAlertStatus};
 use tongban_store::{events, EventRecord, Page as StorePage};
 
 use crate::error::{AppResult, Code, Error, Text};
@@ -40,10 +42,10 @@ impl From<&AlertRecord> for Alert {
             id: r.id,
             case_no: r.case_no.clone(),
             stage: r.stage.clone(),
-            rule: r.rule.clone(),
-            rule_name: rule_name(&r.rule),
-            level: r.level.clone(),
-            status: r.status.clone(),
+            rule: r.rule.0.as_str().to_owned(),
+            rule_name: rule_name(r.rule.0.as_str()),
+            level: r.level.0.as_str().to_owned(),
+            status: r.status.0.as_str().to_owned(),
             department: r.department.clone(),
             raised_at: from_millis(r.raised_at),
             updated_at: from_millis(r.updated_at),
@@ -150,37 +152,43 @@ fn plausible_code(s: &str) -> bool {
 
 fn alert_filter(q: &AlertQuery) -> AppResult<AlertFilter> {
     let given = |v: &Option<String>| v.clone().filter(|v| !v.is_empty());
-    let level = given(&q.level);
-    if let Some(l) = &level {
-        if l != "yellow" && l != "red" {
+    let level = match given(&q.level).as_deref() {
+        None => None,
+        Some("yellow") => Some(AlertLevel::Yellow.into()),
+        Some("red") => Some(AlertLevel::Red.into()),
+        Some(_) => {
             return Err(bad_query(
                 "level",
                 "level 只能是 yellow 或 red。".into(),
                 "`level` is `yellow` or `red`.".into(),
-            ));
+            ))
         }
-    }
-    let status = given(&q.status);
-    if let Some(s) = &status {
-        if AlertStatus::parse(s).is_none() {
-            return Err(bad_query(
-                "status",
-                "status 只能是 open、acknowledged、urged、resolved 或 escalated。".into(),
-                "`status` is one of open, acknowledged, urged, resolved, escalated.".into(),
-            ));
-        }
-    }
-    let rule = given(&q.rule);
-    if let Some(r) = &rule {
-        if r.parse::<AlertRule>().is_err() {
+    };
+    let status = match given(&q.status) {
+        None => None,
+        Some(s) => Some(
+            AlertStatus::parse(&s)
+                .map(StoredAlertStatus)
+                .ok_or_else(|| {
+                    bad_query(
+                        "status",
+                        "status 只能是 open、acknowledged、urged、resolved 或 escalated。".into(),
+                        "`status` is one of open, acknowledged, urged, resolved, escalated.".into(),
+                    )
+                })?,
+        ),
+    };
+    let rule = match given(&q.rule) {
+        None => None,
+        Some(r) => Some(r.parse::<AlertRule>().map(StoredAlertRule).map_err(|_| {
             let known: Vec<&str> = AlertRule::ALL.iter().map(|r| r.as_str()).collect();
-            return Err(bad_query(
+            bad_query(
                 "rule",
                 format!("未知的预警规则；可用：{}。", known.join("、")),
                 format!("Unknown rule; known rules: {}.", known.join(", ")),
-            ));
-        }
-    }
+            )
+        })?),
+    };
     for (field, value) in [("department", &q.department), ("case_no", &q.case_no)] {
         if value.as_deref().is_some_and(|v| !plausible_code(v)) {
             return Err(bad_query(

@@ -3,7 +3,7 @@
 //! urge) the messages to the department, so two supervisors acting at once cannot both move
 //! it from one status.
 
-use tongban_core::supervision::lifecycle::{self, AlertAction, AlertStatus, MoveRefused};
+use tongban_core::supervision::lifecycle::{self, AlertAction, MoveRefused};
 use tongban_store::alert_steps::{self, NewAlertStep};
 use tongban_store::{alerts, audit, outbox, NewAudit};
 
@@ -44,8 +44,6 @@ pub fn check_note(note: Option<String>, action: AlertAction) -> AppResult<Option
 enum Refused {
     NotFound,
     Move(MoveRefused, AlertAction),
-    /// A status this version does not know (written by a newer one): left alone.
-    UnknownStatus(String),
     /// The alert moved between the read and the update.
     Changed,
 }
@@ -68,16 +66,14 @@ pub async fn take(app: &App, actor: &str, step: TakeStep) -> AppResult<AlertDeta
             let Some(alert) = alerts::get(conn, id)? else {
                 return Ok(Err(Refused::NotFound));
             };
-            let Some(from) = AlertStatus::parse(&alert.status) else {
-                return Ok(Err(Refused::UnknownStatus(alert.status)));
-            };
+            let from = alert.status.0;
             let to = match lifecycle::next(from, action) {
                 Ok(to) => to,
                 Err(e) => return Ok(Err(Refused::Move(e, action))),
             };
             // Every write runs under the audit lock, so the alert read above is current and
             // the conditional update only guards against a change of that rule.
-            if !alerts::transition(conn, id, from.as_str(), to.as_str(), at)? {
+            if !alerts::transition(conn, id, from, to, at)? {
                 return Ok(Err(Refused::Changed));
             }
             let mut notified = Vec::new();
@@ -119,8 +115,8 @@ pub async fn take(app: &App, actor: &str, step: TakeStep) -> AppResult<AlertDeta
                     subject: format!("alert:{id}"),
                     detail: to_json(&serde_json::json!({
                         "case_no": alert.case_no,
-                        "rule": alert.rule,
-                        "level": alert.level,
+                        "rule": alert.rule.0.as_str(),
+                        "level": alert.level.0.as_str(),
                         "from": from.as_str(),
                         "to": to.as_str(),
                         "note": note,
@@ -145,14 +141,6 @@ pub async fn take(app: &App, actor: &str, step: TakeStep) -> AppResult<AlertDeta
             Text::new(
                 "预警状态刚被他人更改，请刷新后重试。",
                 "Someone else just changed the alert; reload it and retry.",
-            ),
-        )),
-        Err(Refused::UnknownStatus(status)) => Err(Error::new(
-            Code::AlertStatusUnknown,
-            Text::new("预警状态未知", "Unknown alert status"),
-            Text::new(
-                format!("预警处于本版本不认识的状态“{status}”，未作更改。"),
-                format!("The alert is in a status this version does not know (`{status}`); nothing was changed."),
             ),
         )),
     }

@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use tongban_core::clock::HallTime;
+use tongban_core::supervision::AlertLevel;
 use tongban_store::alerts::AlertRecord;
 use tongban_store::NewOutbox;
 
@@ -24,12 +25,12 @@ pub fn messages(
     let at = now.timestamp_millis();
     let local = now.with_timezone(&hall.offset()).format("%Y-%m-%d %H:%M");
     let case_no = alert.case_no.as_deref().unwrap_or("（无）");
-    let level = if alert.level == "red" {
+    let level = if alert.level.0 == AlertLevel::Red {
         "红牌"
     } else {
         "黄牌"
     };
-    let rule = rule_name(&alert.rule);
+    let rule = rule_name(alert.rule.0.as_str());
     let stage = alert
         .stage
         .as_deref()
@@ -59,6 +60,8 @@ pub fn messages(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use tongban_core::supervision::lifecycle::AlertStatus;
+    use tongban_core::supervision::AlertRule;
 
     #[test]
     fn one_message_per_recipient_naming_the_case_and_rule() {
@@ -67,9 +70,9 @@ mod tests {
             scope: "case:C1".into(),
             case_no: Some("C1".into()),
             stage: None,
-            rule: "promised_deadline".into(),
-            level: "red".into(),
-            status: "acknowledged".into(),
+            rule: AlertRule::PromisedDeadline.into(),
+            level: AlertLevel::Red.into(),
+            status: AlertStatus::Acknowledged.into(),
             department: Some("gaj".into()),
             raised_at: 0,
             updated_at: 0,

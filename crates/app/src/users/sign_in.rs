@@ -71,7 +71,7 @@ pub async fn sign_in(signer: &Signer, cmd: &SignIn) -> AppResult<SignedIn> {
     let now = app.clock.now().timestamp();
     let claims = Claims {
         sub: user.username.clone(),
-        roles: roles_of(&user),
+        roles: roles_of(&user).map_err(Error::corrupt)?,
         window: cmd.window.clone(),
         department: user.department.clone(),
         iat: now,

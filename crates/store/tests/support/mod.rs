@@ -102,7 +102,7 @@ pub fn case(case_no: &str) -> CaseRecord {
         department: "market".into(),
         window_code: Some("W01".into()),
         owner: None,
-        status: "received".into(),
+        status: "received".parse().unwrap(),
         version: 0,
         received_at: 1_000,
         acceptance_due: Some(5_000),
