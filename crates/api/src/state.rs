@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use tongban_app::App;
-use tongban_core::calendar::{Calendar, CalendarBook};
+use tongban_core::calendar::Calendar;
 
 use tongban_app::catalogue_view::CatalogueView;
 
@@ -51,17 +51,8 @@ impl AppState {
         CatalogueRef(self.app.cached())
     }
 
-    pub fn calendars(&self) -> Arc<tongban_app::Config> {
-        self.app.cached()
-    }
-
     /// The national calendar every limit is counted on.
     pub fn calendar(&self) -> Arc<Calendar> {
         self.app.cached().calendar()
     }
-}
-
-/// The calendar book of a configuration snapshot.
-pub fn book(config: &tongban_app::Config) -> &CalendarBook {
-    &config.calendars
 }
