@@ -4,7 +4,9 @@
 //! on it, and setting a year.
 
 pub mod due;
+pub mod reproject;
 pub mod set_year;
+pub mod years;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use tongban_core::calendar::{CalendarBook, CalendarBookError, YearRule, CHINA};
@@ -35,6 +37,7 @@ pub fn year_record(rule: &YearRule, now: DateTime<Utc>) -> CalendarYearRecord {
         holidays: to_json(&rule.holidays),
         workdays: to_json(&rule.workdays),
         updated_at: millis(now),
+        source: None,
     }
 }
 
@@ -60,11 +63,19 @@ pub fn load_calendars(store: &Store) -> Result<CalendarBook, CalendarsError> {
     let mut book = CalendarBook::builtin();
     for record in &records {
         let rule = year_rule(record)?;
+        let year = rule.year;
         book.set_year(CHINA, rule)
             .map_err(|source| CalendarsError::Rule {
                 year: record.year,
                 source,
             })?;
+        if let Some(source) = &record.source {
+            book.set_source(CHINA, year, source.clone())
+                .map_err(|source| CalendarsError::Rule {
+                    year: record.year,
+                    source,
+                })?;
+        }
     }
     Ok(book)
 }

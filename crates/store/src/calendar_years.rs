@@ -20,6 +20,8 @@ pub struct CalendarYearRecord {
     pub workdays: String,
     /// Last change, unix milliseconds.
     pub updated_at: i64,
+    /// The notice the year was loaded from (document number or title).
+    pub source: Option<String>,
 }
 
 /// Inserts or replaces a year.

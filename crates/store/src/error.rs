@@ -51,6 +51,9 @@ pub enum StoreError {
     /// The writer thread has stopped (the store is shutting down).
     #[error("the database writer has stopped")]
     WriterGone,
+    /// Another process took over (or finished) the job this process was working on.
+    #[error("lease lost: {0}")]
+    LeaseLost(String),
     /// Code run on a database connection panicked; its savepoint was rolled back.
     #[error("a database request panicked: {0}")]
     Panicked(String),

@@ -25,6 +25,7 @@ pub mod items;
 pub mod migrations;
 mod multi_row;
 pub mod outbox;
+pub mod reprojections;
 pub mod revision;
 pub mod schema;
 pub mod signing_keys;

@@ -103,6 +103,23 @@ diesel::table! {
         holidays -> Text,
         workdays -> Text,
         updated_at -> BigInt,
+        source -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    calendar_reprojections (id) {
+        id -> BigInt,
+        calendar -> Text,
+        year -> BigInt,
+        source -> Text,
+        actor -> Text,
+        cursor -> Text,
+        examined -> BigInt,
+        moved -> BigInt,
+        created_at -> BigInt,
+        lease_until -> BigInt,
+        finished_at -> Nullable<BigInt>,
     }
 }
 
@@ -265,6 +282,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     window_staff,
     users,
     items,
+    calendar_reprojections,
     calendar_years,
     cases,
     idempotency_keys,

@@ -46,8 +46,15 @@ pub struct DueQuery {
     pub natural_days: Option<u32>,
 }
 
+/// A due date, and whether it counted a provisional year (暂定).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DueAnswer {
+    pub due: NaiveDate,
+    pub provisional: bool,
+}
+
 /// The due date on the national calendar now in force.
-pub async fn due(app: &App, query: &DueQuery) -> AppResult<NaiveDate> {
+pub async fn due(app: &App, query: &DueQuery) -> AppResult<DueAnswer> {
     let mut fields = Fields::default();
     let from = NaiveDate::parse_from_str(query.from.trim(), "%Y-%m-%d").ok();
     if from.is_none() {
@@ -84,7 +91,11 @@ pub async fn due(app: &App, query: &DueQuery) -> AppResult<NaiveDate> {
         return Err(Error::internal());
     };
     let calendar = app.config().await?.calendar();
-    compute(&calendar, from, limit, None).map_err(|e| outside_calendar(&e))
+    let due = compute(&calendar, from, limit, None).map_err(|e| outside_calendar(&e))?;
+    Ok(DueAnswer {
+        due,
+        provisional: calendar.is_provisional(due),
+    })
 }
 
 fn outside_calendar(e: &CalendarError) -> Error {
@@ -96,10 +107,10 @@ fn outside_calendar(e: &CalendarError) -> Error {
             ..
         } => (
             format!(
-                "{date} 不在工作日历范围内（{first_year}–{last_year} 年），无法计算；请先载入该年度的节假日安排。"
+                "{date} 不在工作日历范围内（{first_year}–{last_year} 年），无法计算。"
             ),
             format!(
-                "{date} is outside the working-day calendar ({first_year}–{last_year}); load that year's holidays first."
+                "{date} is outside the working-day calendar ({first_year}–{last_year}); the calendar counts 2004 through the last year of its festival data."
             ),
         ),
         other => (format!("无法计算期限：{other}"), format!("Cannot compute: {other}")),

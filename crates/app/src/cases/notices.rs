@@ -3,6 +3,20 @@
 
 use tongban_core::case::{DecisionOutcome, DeliveryMethod, Notice, Notification};
 
+/// The mark beside a date that counts a provisional year (domain.md).
+pub const PROVISIONAL_ZH: &str = "（暂定）";
+/// What the mark means, said once under every notice that carries one.
+pub const PROVISIONAL_NOTE_ZH: &str =
+    "注：标“暂定”的日期按暂定工作日历计算，国务院公布节假日安排后将重新计算并告知。";
+
+fn mark(provisional: bool) -> &'static str {
+    if provisional {
+        PROVISIONAL_ZH
+    } else {
+        ""
+    }
+}
+
 /// Subject and body of the e-mail carrying `n`.
 pub fn render(n: &Notification) -> (String, String) {
     let no = &n.case_no;
@@ -12,19 +26,22 @@ pub fn render(n: &Notification) -> (String, String) {
             item_name,
             acceptance_due,
             query_code,
+            provisional,
             ..
         } => (
             "收件回执",
             format!(
                 "您申请的“{item_name}”已收件，办件编号 {no}，查询码 {query_code}。\
-                 我们将于 {acceptance_due} 前决定是否受理或一次性告知需补正的材料。\n\
-                 请妥善保管查询码，凭办件编号和查询码可随时查询办理进度。"
+                 我们将于 {acceptance_due}{} 前决定是否受理或一次性告知需补正的材料。\n\
+                 请妥善保管查询码，凭办件编号和查询码可随时查询办理进度。",
+                mark(*provisional)
             ),
         ),
         Notice::Acceptance {
             promised_due,
             legal_due,
             promised_materials,
+            provisional,
         } => {
             let promised = if promised_materials.is_empty() {
                 String::new()
@@ -37,7 +54,8 @@ pub fn render(n: &Notification) -> (String, String) {
             (
                 "受理通知书",
                 format!(
-                    "办件 {no} 已受理。承诺办结日期 {promised_due}，法定办结期限 {legal_due}。{promised}"
+                    "办件 {no} 已受理。承诺办结日期 {promised_due}，法定办结期限 {legal_due}{}。{promised}",
+                    mark(*provisional)
                 ),
             )
         }
@@ -83,11 +101,13 @@ pub fn render(n: &Notification) -> (String, String) {
             working_days,
             reason,
             legal_due,
+            provisional,
         } => (
             "延期办理告知书",
             format!(
                 "经本机关负责人批准，办件 {no} 的办理期限延长 {working_days} 个工作日，\
-                 延长后的期限为 {legal_due}。\n理由：{reason}"
+                 延长后的期限为 {legal_due}{}。\n理由：{reason}",
+                mark(*provisional)
             ),
         ),
         Notice::Decision {
@@ -95,19 +115,22 @@ pub fn render(n: &Notification) -> (String, String) {
             opinion,
             legal_basis,
             delivery_due,
+            provisional,
         } => match outcome {
             DecisionOutcome::Approved => (
                 "准予许可决定书",
                 format!(
-                    "办件 {no} 准予许可。\n意见：{opinion}\n结果将于 {delivery_due} 前送达。"
+                    "办件 {no} 准予许可。\n意见：{opinion}\n结果将于 {delivery_due}{} 前送达。",
+                    mark(*provisional)
                 ),
             ),
             DecisionOutcome::Denied => (
                 "不予许可决定书",
                 format!(
                     "办件 {no} 不予许可。\n理由：{opinion}\n依据：{}\n\
-                     如不服，可依法申请行政复议或者提起行政诉讼。决定书将于 {delivery_due} 前送达。",
-                    legal_basis.as_deref().unwrap_or("")
+                     如不服，可依法申请行政复议或者提起行政诉讼。决定书将于 {delivery_due}{} 前送达。",
+                    legal_basis.as_deref().unwrap_or(""),
+                    mark(*provisional)
                 ),
             ),
         },
@@ -126,6 +149,32 @@ pub fn render(n: &Notification) -> (String, String) {
             "终止办理告知书",
             format!("办件 {no} 终止办理。\n理由：{reason}"),
         ),
+        Notice::Rescheduled { source, moves } => {
+            let lines: Vec<String> = moves
+                .iter()
+                .map(|m| {
+                    format!(
+                        "{}：由 {} 调整为 {}{}",
+                        m.clock.name_zh(),
+                        m.from,
+                        m.to,
+                        mark(m.provisional)
+                    )
+                })
+                .collect();
+            (
+                "期限调整告知书",
+                format!(
+                    "因工作日历调整（{source}），办件 {no} 的期限重新计算如下：\n{}",
+                    lines.join("\n")
+                ),
+            )
+        }
+    };
+    let text = if text.contains(PROVISIONAL_ZH) {
+        format!("{text}\n{PROVISIONAL_NOTE_ZH}")
+    } else {
+        text
     };
     (format!("【通办】{title}（{no}）"), format!("{greet}{text}"))
 }

@@ -9,6 +9,8 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, OnceLock};
 
 use super::engine::{Calendar, CalendarError, YearRule};
+use super::labels::labels;
+use super::provisional::{provisional_year, FESTIVAL_YEARS};
 use super::file::{
     check_year_rule, overlay, parse_calendar_file, CalendarFile, CalendarFileError, FileProblem,
 };
@@ -224,8 +226,10 @@ impl CalendarBook {
 
     fn build(&self, name: &str, rules: &Rules) -> Result<Calendar, CalendarBookError> {
         let Some(base_name) = &rules.base else {
-            let years: Vec<YearRule> = rules.years.values().cloned().collect();
-            return Ok(Calendar::from_years(name, &years)?);
+            let (years, official_through) = with_provisional(rules);
+            return Ok(Calendar::from_years(name, &years)?
+                .with_official_through(official_through)
+                .with_labels(labels(&years, official_through)));
         };
         let base = self
             .entries
@@ -262,12 +266,24 @@ fn build_region(
             last,
         });
     }
-    let years: Vec<YearRule> = base
-        .years
-        .values()
+    let (base_years, official_through) = with_provisional(base);
+    let years: Vec<YearRule> = base_years
+        .iter()
         .map(|b| overlay(b, region.years.get(&b.year)))
         .collect();
-    Ok(Calendar::from_years(name, &years)?)
+    Ok(Calendar::from_years(name, &years)?
+        .with_official_through(official_through)
+        .with_labels(labels(&years, official_through)))
+}
+
+/// A national calendar's official years followed by the provisional years of the 放假办法
+/// up to the last year the festival data covers, so that no period is refused for lack of a
+/// notice; and the last official year.
+fn with_provisional(rules: &Rules) -> (Vec<YearRule>, i32) {
+    let mut years: Vec<YearRule> = rules.years.values().cloned().collect();
+    let last = rules.years.keys().next_back().copied().unwrap_or(FESTIVAL_YEARS.1);
+    years.extend(((last + 1)..=FESTIVAL_YEARS.1).filter_map(provisional_year));
+    (years, last)
 }
 
 impl Calendar {

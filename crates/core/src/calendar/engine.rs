@@ -1,4 +1,6 @@
 use std::borrow::Cow;
+use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use chrono::{Datelike, Days, NaiveDate, Weekday};
 use serde::{Deserialize, Serialize};
@@ -46,13 +48,29 @@ pub enum CalendarError {
     OverlappingSpans { first: DateSpan, second: DateSpan },
 }
 
-/// A working-day calendar over a contiguous range of whole years.
+/// What a day off beyond the weekend, or a worked weekend day, is, for the explanation of a
+/// due date (set by the [`super::CalendarBook`], which knows the festivals and the notices).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum DayLabel {
+    /// A day off of a holiday block, e.g. 春节, or a 补假 day of a provisional year.
+    Holiday { name: String },
+    /// A Saturday or Sunday worked by the notice's arrangement (调休上班), for `name`.
+    AdjustedWorkday { name: String },
+}
+
+/// A working-day calendar over a contiguous range of whole years, the years after
+/// `official_through` counted on the rule alone (provisional).
 #[derive(Debug, Clone)]
 pub struct Calendar {
     name: String,
     first: NaiveDate,
     first_year: i32,
     last_year: i32,
+    /// The last year loaded from a State Council notice; later years are provisional.
+    official_through: i32,
+    /// Names of holidays and worked weekends, shared between clones (they are large).
+    labels: Arc<BTreeMap<NaiveDate, DayLabel>>,
     /// `cum[i]` = number of working days in `first ..= first + i`.
     cum: Vec<u32>,
     /// Day indexes (from `first`) of the working days, in order.
@@ -128,13 +146,48 @@ impl Calendar {
             first,
             first_year,
             last_year,
+            official_through: last_year,
+            labels: Arc::default(),
             cum,
             workdays,
         })
     }
 
+    /// Marks the years after `year` provisional (counted on the 放假办法 alone).
+    pub fn with_official_through(mut self, year: i32) -> Self {
+        self.official_through = year.clamp(self.first_year - 1, self.last_year);
+        self
+    }
+
+    /// Sets the names of holidays and worked weekends shown in explanations.
+    pub fn with_labels(mut self, labels: BTreeMap<NaiveDate, DayLabel>) -> Self {
+        self.labels = Arc::new(labels);
+        self
+    }
+
     pub fn name(&self) -> &str {
         &self.name
+    }
+
+    /// The last year loaded from a State Council notice.
+    pub fn official_through(&self) -> i32 {
+        self.official_through
+    }
+
+    /// The last day of the official years: every count up to it is final.
+    pub fn last_official_day(&self) -> NaiveDate {
+        ymd(self.official_through + 1, 1, 1).pred_opt().unwrap_or(NaiveDate::MIN)
+    }
+
+    /// Whether a period that ends on `due` counted a provisional day. The count runs forward
+    /// from its start, so it did exactly when its last day lies after the last official day.
+    pub fn is_provisional(&self, due: NaiveDate) -> bool {
+        due > self.last_official_day()
+    }
+
+    /// The name of a holiday or worked weekend, if the day is one.
+    pub fn label(&self, date: NaiveDate) -> Option<&DayLabel> {
+        self.labels.get(&date)
     }
 
     /// The first and last year the calendar holds.

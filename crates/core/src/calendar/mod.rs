@@ -19,10 +19,11 @@
 mod book;
 mod engine;
 mod file;
+mod labels;
 mod provisional;
 
 pub use book::{CalendarBook, CalendarBookError, CHINA, CHINA_TOML};
-pub use engine::{Calendar, CalendarError, DateSpan, YearRule};
+pub use engine::{Calendar, CalendarError, DateSpan, DayLabel, YearRule};
 pub use file::{
     check_year_rule, overlay, parse_calendar_file, CalendarFile, CalendarFileError, EntryProblem,
     FileProblem, SUPPORTED_YEARS,

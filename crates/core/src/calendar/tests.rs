@@ -37,7 +37,13 @@ fn span(from: &str, to: &str) -> DateSpan {
 #[test]
 fn builtin_covers_2004_through_2026_with_a_source_for_every_year() {
     let book = CalendarBook::builtin();
-    assert_eq!(book.calendar(CHINA).unwrap().years(), (2004, 2026));
+    let cal = book.calendar(CHINA).unwrap();
+    // Official through 2026; every later year provisional, up to the festival data's end.
+    assert_eq!(cal.official_through(), 2026);
+    assert_eq!(cal.years(), (2004, FESTIVAL_YEARS.1));
+    assert_eq!(cal.last_official_day(), d("2026-12-31"));
+    assert!(!cal.is_provisional(d("2026-12-31")));
+    assert!(cal.is_provisional(d("2027-01-04")));
     for year in 2004..=2026 {
         assert!(book.year(CHINA, year).is_some(), "{year}");
         assert!(book.source(CHINA, year).is_some(), "{year} has no source");
@@ -240,17 +246,22 @@ fn dates_outside_the_calendar_are_errors() {
         cal.add_working_days(d("2003-12-31"), 1),
         Err(CalendarError::OutOfRange {
             first_year: 2004,
-            last_year: 2026,
+            last_year: 2100,
             ..
         })
     ));
+    // The real date never stops the hall: 2027 is counted provisionally.
+    assert_eq!(
+        cal.add_working_days(d("2026-12-01"), 30).unwrap(),
+        d("2027-01-13")
+    );
     assert!(matches!(
-        cal.add_working_days(d("2026-12-01"), 30),
+        cal.add_working_days(d("2100-12-01"), 30),
         Err(CalendarError::OutOfRange { .. })
     ));
     assert!(cal.add_natural_days(d("2026-12-01"), u32::MAX).is_err());
     assert!(cal.add_working_days(d("2026-12-01"), u32::MAX).is_err());
-    assert!(cal.is_working_day(d("2027-01-01")).is_err());
+    assert!(cal.is_working_day(d("2101-01-01")).is_err());
 }
 
 // ---- the file format ----
@@ -368,8 +379,11 @@ fn next_year_can_be_added_and_a_year_corrected() {
     let cal = book
         .set_year(CHINA, rule(2027, &["2027-01-01"], &[]))
         .unwrap();
-    assert_eq!(cal.years(), (2004, 2027));
+    assert_eq!(cal.official_through(), 2027);
+    assert!(!cal.is_provisional(d("2027-12-31")));
     assert!(!cal.is_working_day(d("2027-01-01")).unwrap());
+    // Loaded as official, 2027 has only what the notice says: no 补假 of the rule.
+    assert!(cal.is_working_day(d("2027-02-09")).unwrap());
     assert_eq!(
         cal.add_working_days(d("2026-12-31"), 1).unwrap(),
         d("2027-01-04")
@@ -419,7 +433,7 @@ fn a_bad_year_leaves_the_book_unchanged() {
         book.set_year("nowhere", rule(2024, &[], &[])),
         Err(CalendarBookError::UnknownCalendar(_))
     ));
-    assert_eq!(book.calendar(CHINA).unwrap().years(), (2004, 2026));
+    assert_eq!(book.calendar(CHINA).unwrap().official_through(), 2026);
     assert_eq!(
         book.year(CHINA, 2024),
         CalendarBook::builtin().year(CHINA, 2024)
@@ -442,7 +456,8 @@ fn a_regional_calendar_lays_its_days_over_the_base() {
     assert_eq!(book.load_str(GUANGXI).unwrap(), "cn-gx");
     assert_eq!(book.base_of("cn-gx"), Some(CHINA));
     let gx = book.calendar("cn-gx").unwrap().clone();
-    assert_eq!(gx.years(), (2004, 2026));
+    assert_eq!(gx.official_through(), 2026);
+    assert_eq!(gx.years(), (2004, FESTIVAL_YEARS.1));
     assert!(!gx.is_working_day(d("2024-04-11")).unwrap());
     assert!(Calendar::china().is_working_day(d("2024-04-11")).unwrap());
     assert!(gx.is_working_day(d("2024-10-07")).unwrap());
@@ -456,7 +471,7 @@ fn a_regional_calendar_lays_its_days_over_the_base() {
     // Correcting the base rebuilds the region.
     book.set_year(CHINA, rule(2027, &["2027-01-01"], &[]))
         .unwrap();
-    assert_eq!(book.calendar("cn-gx").unwrap().years(), (2004, 2027));
+    assert_eq!(book.calendar("cn-gx").unwrap().official_through(), 2027);
 
     // And the region's own year can be set.
     book.set_year("cn-gx", rule(2025, &["2025-03-31"], &[]))

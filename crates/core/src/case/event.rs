@@ -8,6 +8,7 @@ use crate::clock::Due;
 use crate::item::Yuan;
 
 use super::actor::Actor;
+use super::reproject::DueMove;
 use super::model::{Channel, DeliveryMethod, MissingMaterial, Procedure, SubmittedMaterial};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -103,6 +104,12 @@ pub enum EventKind {
     Terminated {
         reason: String,
     },
+    /// A calendar year was loaded or corrected and running due dates moved with it.
+    Reprojected {
+        /// The notice (or note) the year came with.
+        source: String,
+        moves: Vec<DueMove>,
+    },
 }
 
 impl EventKind {
@@ -123,6 +130,7 @@ impl EventKind {
             EventKind::Withdrawn { .. } => "withdrawn",
             EventKind::Delivered { .. } => "delivered",
             EventKind::Terminated { .. } => "terminated",
+            EventKind::Reprojected { .. } => "reprojected",
         }
     }
 }

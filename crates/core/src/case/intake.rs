@@ -103,6 +103,7 @@ pub(crate) fn open(new: NewCase, ctx: &Ctx) -> Result<(Case, EventKind, Vec<Noti
         received_at: ctx.now,
         acceptance_due: acceptance.due.date,
         query_code: case.query_code.clone(),
+        provisional: ctx.calendar.is_provisional(acceptance.due.date),
     }];
     Ok((case, kind, notices))
 }
@@ -145,6 +146,8 @@ pub(crate) fn accept(case: &mut Case, ctx: &Ctx) -> Outcome {
         promised_due: decision.promised_due.date,
         legal_due: decision.legal_due.date,
         promised_materials: missing.tolerable.clone(),
+        provisional: ctx.calendar.is_provisional(decision.legal_due.date)
+            || ctx.calendar.is_provisional(decision.promised_due.date),
     }];
     Ok((
         EventKind::Accepted {

@@ -6,6 +6,7 @@
 //! the rule that refused it.
 
 mod actor;
+mod clocks;
 mod command;
 mod ending;
 mod error;
@@ -15,6 +16,7 @@ mod machine;
 mod materials;
 mod model;
 mod notification;
+mod reproject;
 mod review;
 mod status;
 mod timing;
@@ -26,6 +28,8 @@ pub(crate) mod test_support;
 #[cfg(test)]
 mod tests;
 
+pub use clocks::{clock_inputs, ClockInput, ClockName};
+pub use reproject::{reproject, reprojected, DueMove};
 pub use actor::{window_permission, Actor, GrantRef, WindowPermission};
 pub use command::{Command, NewCase};
 pub use error::{CaseError, CaseErrorKind};

@@ -5,6 +5,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::reproject::DueMove;
 use super::model::{Applicant, DecisionOutcome, DeliveryMethod, Procedure};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -48,12 +49,18 @@ pub enum Notice {
         received_at: DateTime<Utc>,
         acceptance_due: NaiveDate,
         query_code: String,
+        /// The date counts a provisional year (暂定).
+        #[serde(default)]
+        provisional: bool,
     },
     /// 受理通知书.
     Acceptance {
         promised_due: NaiveDate,
         legal_due: NaiveDate,
         promised_materials: Vec<String>,
+        /// The legal (and so perhaps the promised) date counts a provisional year (暂定).
+        #[serde(default)]
+        provisional: bool,
     },
     /// 不予受理通知书.
     Refusal { reason: String, legal_basis: String },
@@ -66,6 +73,8 @@ pub enum Notice {
         working_days: u32,
         reason: String,
         legal_due: NaiveDate,
+        #[serde(default)]
+        provisional: bool,
     },
     /// 准予 / 不予许可决定书; a denial tells the right to reconsideration or suit.
     Decision {
@@ -73,6 +82,8 @@ pub enum Notice {
         opinion: String,
         legal_basis: Option<String>,
         delivery_due: NaiveDate,
+        #[serde(default)]
+        provisional: bool,
     },
     /// 送达.
     Delivery {
@@ -81,6 +92,8 @@ pub enum Notice {
     },
     /// 终止办理告知.
     Termination { reason: String },
+    /// 期限调整告知: a calendar year was loaded or corrected, and dates given moved.
+    Rescheduled { source: String, moves: Vec<DueMove> },
 }
 
 impl Notice {
@@ -95,6 +108,7 @@ impl Notice {
             Notice::Decision { .. } => "decision",
             Notice::Delivery { .. } => "delivery",
             Notice::Termination { .. } => "termination",
+            Notice::Rescheduled { .. } => "rescheduled",
         }
     }
 }

@@ -115,6 +115,7 @@ fn record_decision(
         opinion: opinion.clone(),
         legal_basis: basis.clone(),
         delivery_due: delivery.due.date,
+        provisional: ctx.calendar.is_provisional(delivery.due.date),
     }];
     let completed_stages = if on_spot { unfinished } else { Vec::new() };
     let kind = match (outcome, basis) {
@@ -219,6 +220,7 @@ pub(crate) fn extend(case: &mut Case, ctx: &Ctx, working_days: u32, reason: Stri
             working_days,
             reason,
             legal_due: clock.legal_due.date,
+            provisional: ctx.calendar.is_provisional(clock.legal_due.date),
         }],
     ))
 }

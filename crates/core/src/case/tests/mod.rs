@@ -2,6 +2,7 @@
 
 mod ending;
 mod intake;
+mod reproject;
 mod review;
 
 use super::test_support::*;

@@ -1,0 +1,229 @@
+//! Re-projecting the open cases onto the calendar as it stands, after a year was loaded or
+//! corrected (domain.md, "The calendar never stops the hall").
+//!
+//! The job row is written with the year; this works it in bounded batches. Each batch commits
+//! its moved cases (row, event, audit record, notice) together with the job's cursor, so a
+//! kill at any moment resumes at the last commit. Re-projection onto the calendar a case
+//! already counts on moves nothing, so a batch done twice still gives each case one event.
+//! Any process may work a job (the one that stored the year, or a `serve` or `supervise`
+//! after a restart); a lease keeps two from working the same one at once.
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use tongban_core::case::{reproject, reprojected, Actor, Case, CaseStatus, DueMove};
+use tongban_core::role::Role;
+use tongban_store::reprojections::{self, ReprojectionRecord};
+use tongban_store::typed::StoredCaseStatus;
+use tongban_store::{cases, CaseChange, CaseRecord, StoreError};
+
+use crate::app::Config;
+use crate::cases::act::item_of;
+use crate::cases::records::{audit, case_record, new_event, outbox, stage_tasks};
+use crate::cases::view::decode_case;
+use crate::error::AppResult;
+use crate::records::millis;
+use crate::App;
+
+/// Cases per batch: each batch is one transaction. `TONGBAN_REPROJECT_BATCH` overrides it
+/// (the kill test makes batches small so that a kill lands mid-job).
+pub fn batch_size() -> i64 {
+    std::env::var("TONGBAN_REPROJECT_BATCH")
+        .ok()
+        .and_then(|v| v.parse::<i64>().ok())
+        .filter(|n| *n > 0)
+        .unwrap_or(500)
+}
+
+/// How long a process holds a job between two batches before another may take it over.
+const LEASE: Duration = Duration::from_secs(30);
+
+/// The statuses in which a case may still have a running clock.
+pub fn open_statuses() -> Vec<StoredCaseStatus> {
+    CaseStatus::ALL
+        .into_iter()
+        .filter(|s| !s.is_terminal())
+        .map(StoredCaseStatus::from)
+        .collect()
+}
+
+/// Leases run on the machine's clock, not the hall's (possibly test) clock: they coordinate
+/// processes, they are not the law's time.
+fn lease_now() -> (i64, i64) {
+    let now = millis(Utc::now());
+    (now, now + i64::try_from(LEASE.as_millis()).unwrap_or(30_000))
+}
+
+/// Works every unfinished job this process can take to its end; answers the jobs finished.
+pub async fn run_pending(app: &App) -> AppResult<Vec<ReprojectionRecord>> {
+    let mut done = Vec::new();
+    loop {
+        let (now, until) = lease_now();
+        let Some(job) = app
+            .store
+            .write(move |c| reprojections::claim(c, now, until))
+            .await?
+        else {
+            return Ok(done);
+        };
+        let id = job.id;
+        work(app, job).await?;
+        if let Some(job) = app.store.read(move |c| reprojections::get(c, id)).await? {
+            done.push(job);
+        }
+    }
+}
+
+async fn work(app: &App, mut job: ReprojectionRecord) -> AppResult<()> {
+    let statuses = open_statuses();
+    let batch = batch_size();
+    let actor = Actor {
+        role: Role::Admin,
+        user: job.actor.clone(),
+        department: None,
+        window: None,
+        grant: None,
+    };
+    loop {
+        // The calendar as it stands now: a later correction is picked up mid-job.
+        let config = app.config().await?;
+        let after = job.cursor.clone();
+        let s = statuses.clone();
+        let rows = app
+            .store
+            .read(move |c| reprojections::open_cases_after(c, &s, &after, batch))
+            .await?;
+        let (now, until) = lease_now();
+        let Some(last) = rows.last().map(|r| r.case_no.clone()) else {
+            let id = job.id;
+            app.store
+                .write(move |c| reprojections::finish(c, id, now))
+                .await?;
+            return Ok(());
+        };
+        let at = app.clock.now();
+        // Each change with the case number just before it in the batch (the cursor that makes
+        // the next batch start at that case).
+        let mut changes = Vec::new();
+        let mut previous = job.cursor.clone();
+        for row in &rows {
+            if let Some(change) = change_for(app, &config, row, &actor, at, &job.source) {
+                changes.push((previous.clone(), change));
+            }
+            previous = row.case_no.clone();
+        }
+        let held = job.clone();
+        let written = app
+            .store
+            .write(move |c| {
+                let mut moved = 0;
+                let mut cursor = last;
+                for (before, change) in &changes {
+                    match cases::apply_change(c, change) {
+                        Ok(_) => moved += 1,
+                        // An action changed the case meanwhile: the next batch starts at it
+                        // and reads it again (the cases after it recompute to no move, so
+                        // none gets a second event).
+                        Err(StoreError::StaleVersion { .. }) => {
+                            cursor = before.clone();
+                            break;
+                        }
+                        Err(e) => return Err(e),
+                    }
+                }
+                let examined = rows
+                    .iter()
+                    .take_while(|r| r.case_no <= cursor)
+                    .count();
+                let examined = i64::try_from(examined).unwrap_or(i64::MAX);
+                reprojections::advance(c, &held, &cursor, examined, moved, until)?;
+                Ok((cursor, examined, moved))
+            })
+            .await;
+        let (cursor, examined, moved) = match written {
+            Ok(w) => w,
+            // Another process took the job over (this one stalled past its lease): it
+            // finishes it.
+            Err(StoreError::LeaseLost(_)) => return Ok(()),
+            Err(e) => return Err(e.into()),
+        };
+        job.cursor = cursor;
+        job.examined += examined;
+        job.moved += moved;
+        job.lease_until = until;
+    }
+}
+
+/// The change that moves one case onto the current calendar, if any date moves. A case that
+/// does not decode, or whose item version is gone, is logged and left for an operator: one
+/// corrupt row must not stop the hall's calendar.
+fn change_for(
+    app: &App,
+    config: &Config,
+    row: &CaseRecord,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    source: &str,
+) -> Option<CaseChange> {
+    let attempt = || -> AppResult<Option<CaseChange>> {
+        let case = decode_case(row)?;
+        let item = item_of(config, &case)?;
+        let calendar = config.calendar();
+        let Some(t) = reproject(&case, item, &calendar, app.hall, actor, now, source)? else {
+            return Ok(None);
+        };
+        Ok(Some(CaseChange {
+            case: case_record(&t.case, item, &calendar, app.hall, now),
+            expected_version: row.version,
+            event: new_event(&t.event),
+            audit: audit(&t.event),
+            outbox: outbox(&t.notifications, now),
+            stage_tasks: stage_tasks(&t.case, now),
+        }))
+    };
+    match attempt() {
+        Ok(change) => change,
+        Err(e) => {
+            tracing::error!(case_no = %row.case_no, error = %e, "re-projection skipped a case");
+            None
+        }
+    }
+}
+
+/// One date that loading a year would move.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImpactLine {
+    pub case_no: String,
+    pub moved: DueMove,
+}
+
+/// Every date of every open case that moves when re-projected onto `calendar_config`'s
+/// calendar. Changes nothing.
+pub async fn preview(app: &App, candidate: &Config) -> AppResult<Vec<ImpactLine>> {
+    let statuses = open_statuses();
+    let batch = batch_size().max(500);
+    let calendar = candidate.calendar();
+    let mut lines = Vec::new();
+    let mut after = String::new();
+    loop {
+        let s = statuses.clone();
+        let a = after.clone();
+        let rows = app
+            .store
+            .read(move |c| reprojections::open_cases_after(c, &s, &a, batch))
+            .await?;
+        let Some(last) = rows.last() else {
+            return Ok(lines);
+        };
+        after = last.case_no.clone();
+        for row in &rows {
+            let case: Case = decode_case(row)?;
+            let item = item_of(candidate, &case)?;
+            let (_, moves) = reprojected(&case, item, &calendar, app.hall)?;
+            lines.extend(moves.into_iter().map(|moved| ImpactLine {
+                case_no: case.case_no.clone(),
+                moved,
+            }));
+        }
+    }
+}

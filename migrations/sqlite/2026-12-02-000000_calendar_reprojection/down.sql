@@ -1,0 +1,2 @@
+DROP TABLE calendar_reprojections;
+ALTER TABLE calendar_years DROP COLUMN source;
