@@ -26,6 +26,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
         routes::attachments::Doc::openapi(),
         routes::public::Doc::openapi(),
         routes::calendar::Doc::openapi(),
+        routes::clocks::Doc::openapi(),
         routes::admin::Doc::openapi(),
         routes::supervision::Doc::openapi(),
         routes::outbox::Doc::openapi(),

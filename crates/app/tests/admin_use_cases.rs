@@ -127,13 +127,15 @@ async fn corrected_year(one: App, other: App) {
         working_days: Some(1),
         natural_days: None,
     };
-    assert_eq!(due::due(&other, &query).await.unwrap(), date(2026, 3, 3));
+    assert_eq!(due::due(&other, &query).await.unwrap().due, date(2026, 3, 3));
 
     // 3 March 2026 becomes a day off.
     let config = one.config().await.unwrap();
     let mut rule = config.calendars.year(CHINA, 2026).unwrap().clone();
     rule.holidays.push(date(2026, 3, 3));
     rule.holidays.sort();
-    set_year::set_year(&one, "admin", rule).await.unwrap();
-    assert_eq!(due::due(&other, &query).await.unwrap(), date(2026, 3, 4));
+    set_year::set_year(&one, "admin", rule, Some("test".into()))
+        .await
+        .unwrap();
+    assert_eq!(due::due(&other, &query).await.unwrap().due, date(2026, 3, 4));
 }

@@ -5,6 +5,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use tongban_app::cases::view::{Event, QueueLine};
 use tongban_app::catalogue_view::CatalogueView;
+use tongban_core::calendar::Calendar;
 use tongban_core::case::{Applicant, Case};
 use utoipa::ToSchema;
 
@@ -27,16 +28,32 @@ pub struct CaseView {
     pub legal_due: Option<NaiveDate>,
     /// Last day to deliver the result, once decided.
     pub delivery_due: Option<NaiveDate>,
+    /// Some due date shown counts a provisional year (暂定): every `due` object of `clocks`
+    /// and `stages` says which, with its own `provisional`.
+    pub provisional: bool,
+    /// The last day of the official calendar: a date after it is provisional.
+    #[serde(skip)]
+    pub last_official_day: NaiveDate,
 }
 
 impl CaseView {
-    pub fn new(case: Case, catalogue: &CatalogueView) -> Self {
+    pub fn new(case: Case, catalogue: &CatalogueView, calendar: &Calendar) -> Self {
         let item_name = catalogue
             .item_version(&case.item_code, case.item_version)
             .map(|i| i.name.clone())
             .unwrap_or_default();
         let clocks = &case.clocks;
+        let last_official_day = calendar.last_official_day();
+        let mut shown: Vec<NaiveDate> = Vec::new();
+        shown.extend(case.status.awaits_acceptance().then_some(clocks.acceptance.due.date));
+        if let Some(d) = clocks.decision {
+            shown.extend([d.promised_due.date, d.legal_due.date]);
+        }
+        shown.extend(clocks.delivery.map(|d| d.due.date));
+        shown.extend(case.stages.iter().filter_map(|s| s.due.map(|d| d.date)));
         CaseView {
+            provisional: shown.iter().any(|d| *d > last_official_day),
+            last_official_day,
             item_name,
             status_name: case.status.name_zh(),
             acceptance_due: case
@@ -48,6 +65,48 @@ impl CaseView {
             delivery_due: clocks.delivery.map(|d| d.due.date),
             case,
         }
+    }
+
+    /// Whether a date of this case counts a provisional year.
+    pub fn is_provisional(&self, date: NaiveDate) -> bool {
+        date > self.last_official_day
+    }
+
+    /// The JSON answer: the case with `provisional` beside every due date (api.md). Added
+    /// here rather than stored: it follows the calendar in force, so it turns false the
+    /// moment the year is loaded.
+    pub fn to_json(&self) -> serde_json::Value {
+        let mut v = serde_json::to_value(self).unwrap_or(serde_json::Value::Null);
+        let last = self.last_official_day;
+        let mark = |due: &mut serde_json::Value| {
+            let date = due
+                .get("date")
+                .and_then(|d| d.as_str())
+                .and_then(|d| d.parse::<NaiveDate>().ok());
+            if let (Some(date), Some(obj)) = (date, due.as_object_mut()) {
+                obj.insert("provisional".to_owned(), serde_json::Value::Bool(date > last));
+            }
+        };
+        if let Some(clocks) = v.get_mut("clocks") {
+            for path in [
+                &["acceptance", "due"][..],
+                &["decision", "promised_due"],
+                &["decision", "legal_due"],
+                &["delivery", "due"],
+            ] {
+                if let Some(due) = path.iter().try_fold(&mut *clocks, |v, k| v.get_mut(*k)) {
+                    mark(due);
+                }
+            }
+        }
+        if let Some(stages) = v.get_mut("stages").and_then(|s| s.as_array_mut()) {
+            for stage in stages {
+                if let Some(due) = stage.get_mut("due") {
+                    mark(due);
+                }
+            }
+        }
+        v
     }
 }
 

@@ -16,11 +16,15 @@ use tongban_app::catalogue_view::CatalogueView;
 
 /// The case as the JSON view lifts it, with the item version it was taken under (`None` when
 /// the catalogue lost it).
-pub fn view_with_item(catalogue: &CatalogueView, case: Case) -> (CaseView, Option<Item>) {
+pub fn view_with_item(
+    catalogue: &CatalogueView,
+    calendar: &tongban_core::calendar::Calendar,
+    case: Case,
+) -> (CaseView, Option<Item>) {
     let item = catalogue
         .item_version(&case.item_code, case.item_version)
         .cloned();
-    (CaseView::new(case, catalogue), item)
+    (CaseView::new(case, catalogue, calendar), item)
 }
 
 /// The due dates that apply to the case now (as the JSON case view lifts them).

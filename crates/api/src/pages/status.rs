@@ -89,7 +89,7 @@ async fn query_page(ctx: &Ctx, state: &AppState, posted: Posted) -> PageResult {
     let item = catalogue
         .item_version(&case.item_code, case.item_version)
         .cloned();
-    let view = CaseView::new(case, &catalogue);
+    let view = CaseView::new(case, &catalogue, &state.calendar());
     let case = &view.case;
     let l = ctx.lang;
     let body = html! {

@@ -123,7 +123,7 @@ fn case_response(status: StatusCode, case: Case, state: &AppState) -> HttpRespon
     HttpResponse::build(status)
         .insert_header((header::ETAG, etag))
         .insert_header((header::LOCATION, location))
-        .json(CaseView::new(case, &state.catalogue()))
+        .json(CaseView::new(case, &state.catalogue(), &state.calendar()).to_json())
 }
 
 /// Takes an application. An applicant's token submits online (`submitted`); a clerk's token

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod calendar;
 pub mod cases;
 pub mod catalogue;
+pub mod clocks;
 pub mod directory;
 pub mod ops;
 pub mod outbox;

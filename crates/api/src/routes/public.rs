@@ -86,7 +86,7 @@ fn public_case(state: &AppState, found: Found, lang: Lang) -> PublicCase {
     let Found { case, timeline } = found;
     let catalogue = state.catalogue();
     let item = catalogue.item_version(&case.item_code, case.item_version);
-    let view = CaseView::new(case, &catalogue);
+    let view = CaseView::new(case, &catalogue, &state.calendar());
     let case = &view.case;
     let line = |code: &str, note: &str| MissingMaterialView {
         code: code.to_owned(),

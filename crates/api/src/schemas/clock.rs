@@ -10,6 +10,8 @@ pub struct Due {
     pub date: NaiveDate,
     /// The first instant at which the period has run out (next local day, 00:00).
     pub deadline: DateTime<Utc>,
+    /// In a case's answer: the date counts a provisional year (暂定).
+    pub provisional: Option<bool>,
 }
 
 /// A single-due clock: acceptance (art. 32), delivery (art. 44), one stage.

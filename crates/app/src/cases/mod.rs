@@ -8,6 +8,7 @@ pub mod act;
 pub mod actions;
 pub mod actor;
 pub mod attachments;
+pub mod clocks;
 pub mod complaint;
 pub mod evaluation;
 pub mod events;

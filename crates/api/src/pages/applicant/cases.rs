@@ -40,7 +40,7 @@ async fn list_page(ctx: &Ctx, state: &AppState) -> PageResult {
     let l = ctx.lang;
     let views: Vec<CaseView> = cases
         .into_iter()
-        .map(|c| CaseView::new(c, &catalogue))
+        .map(|c| CaseView::new(c, &catalogue, &state.calendar()))
         .collect();
     let title = ctx.t("我的办件", "My cases");
     let body = html! {
@@ -205,7 +205,7 @@ pub async fn case_page(
     let timeline = events::of_case(state, &case.case_no).await?;
     let evaluation = evaluation::of_case(state, &case.case_no).await?;
     let files = attachments::of_case(state, &case.case_no).await?;
-    let view = CaseView::new(case, &catalogue);
+    let view = CaseView::new(case, &catalogue, &state.calendar());
     let case = &view.case;
     let l = ctx.lang;
     let title = match l {

@@ -64,7 +64,7 @@ pub async fn case_page(
         }
     }
     let at_window = ctx.signed_in_as(&[Role::Clerk]);
-    let view = CaseView::new(case, &catalogue);
+    let view = CaseView::new(case, &catalogue, &state.calendar());
     let case = &view.case;
     let l = ctx.lang;
     let title = match l {

@@ -18,7 +18,7 @@ async fn receipt_page(ctx: &Ctx, state: &AppState, case_no: &str) -> PageResult 
     let caller = ctx.clerk()?;
     let case = visible_case(state, caller, case_no).await?;
     let catalogue = state.catalogue();
-    let (view, item) = case_parts::view_with_item(&catalogue, case);
+    let (view, item) = case_parts::view_with_item(&catalogue, &state.calendar(), case);
     let case = &view.case;
     let l = ctx.lang;
     let title = ctx.t("收件回执", "Receipt");

@@ -48,7 +48,7 @@ fn line(state: &AppState, catalogue: &CatalogueView, case: Case) -> Line {
             .max()
         });
     Line {
-        view: CaseView::new(case, catalogue),
+        view: CaseView::new(case, catalogue, &state.calendar()),
         level,
     }
 }

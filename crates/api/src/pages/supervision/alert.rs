@@ -222,7 +222,7 @@ async fn case_section(
     let case = visible_case(state, caller, case_no).await?;
     let timeline = tongban_app::cases::events::of_case(state, &case.case_no).await?;
     let catalogue = state.catalogue();
-    let (view, item) = case_parts::view_with_item(&catalogue, case);
+    let (view, item) = case_parts::view_with_item(&catalogue, &state.calendar(), case);
     let case = &view.case;
     let l = ctx.lang;
     Ok(html! {
