@@ -113,6 +113,10 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     println!("Database: {}", redact(&url));
     let sweep_every = args.sweep_every;
     actix_web::rt::System::new().block_on(async move {
+        // A re-projection a killed process left unfinished is resumed at once.
+        actix_web::rt::spawn(tongban_app::calendars::reproject::keep_working(
+            state.app.clone(),
+        ));
         // Kept alive for as long as the server runs.
         let _scheduler = match sweep_every {
             0 => None,

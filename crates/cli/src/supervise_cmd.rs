@@ -83,6 +83,7 @@ pub fn run(args: SuperviseArgs) -> anyhow::Result<ExitCode> {
     let runtime = tokio::runtime::Runtime::new()?;
     runtime.block_on(async move {
         let _mail = schedule_mail(app.clone(), &args.mail).await?;
+        tokio::spawn(tongban_app::calendars::reproject::keep_working(app.clone()));
         let _scheduler = schedule_sweeps(app, args.sweep_every).await?;
         println!("Sweeping every {} s; stop with Ctrl-C.", args.sweep_every);
         tokio::signal::ctrl_c().await?;

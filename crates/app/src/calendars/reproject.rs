@@ -227,3 +227,24 @@ pub async fn preview(app: &App, candidate: &Config) -> AppResult<Vec<ImpactLine>
         }
     }
 }
+
+/// Runs forever in `serve` and `supervise`: resumes any job left unfinished (a process killed
+/// mid-job, or one stored by a process that stopped), checking once per lease period.
+pub async fn keep_working(app: App) {
+    loop {
+        match run_pending(&app).await {
+            Ok(done) => {
+                for job in done {
+                    tracing::info!(
+                        year = job.year,
+                        examined = job.examined,
+                        moved = job.moved,
+                        "calendar re-projection finished"
+                    );
+                }
+            }
+            Err(e) => tracing::warn!(error = %e, "calendar re-projection failed; retrying"),
+        }
+        tokio::time::sleep(LEASE / 2).await;
+    }
+}
