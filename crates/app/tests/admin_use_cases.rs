@@ -127,7 +127,10 @@ async fn corrected_year(one: App, other: App) {
         working_days: Some(1),
         natural_days: None,
     };
-    assert_eq!(due::due(&other, &query).await.unwrap().due, date(2026, 3, 3));
+    assert_eq!(
+        due::due(&other, &query).await.unwrap().due,
+        date(2026, 3, 3)
+    );
 
     // 3 March 2026 becomes a day off.
     let config = one.config().await.unwrap();
@@ -137,5 +140,8 @@ async fn corrected_year(one: App, other: App) {
     set_year::set_year(&one, "admin", rule, Some("test".into()))
         .await
         .unwrap();
-    assert_eq!(due::due(&other, &query).await.unwrap().due, date(2026, 3, 4));
+    assert_eq!(
+        due::due(&other, &query).await.unwrap().due,
+        date(2026, 3, 4)
+    );
 }

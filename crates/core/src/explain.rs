@@ -17,12 +17,16 @@ pub enum DayReason {
     /// An ordinary working day (Monday to Friday).
     WorkingDay,
     /// A Saturday or Sunday worked by the notice's arrangement (调休上班).
-    AdjustedWorkday { name: String },
+    AdjustedWorkday {
+        name: String,
+    },
     /// A natural day of a natural-day period.
     NaturalDay,
     Weekend,
     /// A day off of a named holiday (or a 补假 day of a provisional year).
-    Holiday { name: String },
+    Holiday {
+        name: String,
+    },
     /// Inside a suspension (特别程序): not counted.
     Suspension,
     /// A rest day after the last natural day: the period ends on the next working day.
@@ -214,20 +218,48 @@ mod tests {
     #[test]
     fn national_day_2025_is_named_and_the_worked_saturday_is_counted() {
         let cal = Calendar::china();
-        let e = explain(&cal, date("2025-09-26"), TimeLimit::working_days(5), &[], None).unwrap();
+        let e = explain(
+            &cal,
+            date("2025-09-26"),
+            TimeLimit::working_days(5),
+            &[],
+            None,
+        )
+        .unwrap();
         assert_eq!(e.due, date("2025-10-10"));
-        let reason = |d: &str| e.days.iter().find(|x| x.date == date(d)).unwrap().reason.clone();
-        assert!(matches!(reason("2025-09-28"), DayReason::AdjustedWorkday { .. }));
+        let reason = |d: &str| {
+            e.days
+                .iter()
+                .find(|x| x.date == date(d))
+                .unwrap()
+                .reason
+                .clone()
+        };
+        assert!(matches!(
+            reason("2025-09-28"),
+            DayReason::AdjustedWorkday { .. }
+        ));
         assert!(matches!(reason("2025-09-29"), DayReason::WorkingDay));
-        assert!(matches!(reason("2025-10-02"), DayReason::Holiday { name } if name.contains("国庆")));
-        assert!(matches!(reason("2025-10-06"), DayReason::Holiday { name } if name.contains("中秋")));
+        assert!(
+            matches!(reason("2025-10-02"), DayReason::Holiday { name } if name.contains("国庆"))
+        );
+        assert!(
+            matches!(reason("2025-10-06"), DayReason::Holiday { name } if name.contains("中秋"))
+        );
         assert_eq!(e.counted, 5);
     }
 
     #[test]
     fn a_natural_day_period_ending_on_a_rest_day_walks_to_the_next_working_day() {
         let cal = Calendar::china();
-        let e = explain(&cal, date("2025-09-26"), TimeLimit::natural_days(5), &[], None).unwrap();
+        let e = explain(
+            &cal,
+            date("2025-09-26"),
+            TimeLimit::natural_days(5),
+            &[],
+            None,
+        )
+        .unwrap();
         assert_eq!(e.due, date("2025-10-09"));
         assert_eq!(e.days.last().unwrap().reason, DayReason::EndsOnWorkingDay);
     }

@@ -156,10 +156,7 @@ pub fn get(conn: &mut DbConnection, id: i64) -> Result<Option<ReprojectionRecord
 }
 
 /// The newest jobs first.
-pub fn recent(
-    conn: &mut DbConnection,
-    limit: i64,
-) -> Result<Vec<ReprojectionRecord>, StoreError> {
+pub fn recent(conn: &mut DbConnection, limit: i64) -> Result<Vec<ReprojectionRecord>, StoreError> {
     Ok(jobs::table
         .order(jobs::id.desc())
         .limit(limit)

@@ -183,6 +183,7 @@ fn administration_records(db: &TestDb) {
                     holidays: r#"["2026-10-01"]"#.into(),
                     workdays: "[]".into(),
                     updated_at: 1,
+                    source: None,
                 },
             )?;
             calendar_years::put(
@@ -193,6 +194,7 @@ fn administration_records(db: &TestDb) {
                     holidays: r#"["2026-10-01","2026-10-02"]"#.into(),
                     workdays: "[]".into(),
                     updated_at: 2,
+                    source: Some("国办发明电〔2025〕7号".into()),
                 },
             )?;
             Ok(())

@@ -45,7 +45,11 @@ impl CaseView {
         let clocks = &case.clocks;
         let last_official_day = calendar.last_official_day();
         let mut shown: Vec<NaiveDate> = Vec::new();
-        shown.extend(case.status.awaits_acceptance().then_some(clocks.acceptance.due.date));
+        shown.extend(
+            case.status
+                .awaits_acceptance()
+                .then_some(clocks.acceptance.due.date),
+        );
         if let Some(d) = clocks.decision {
             shown.extend([d.promised_due.date, d.legal_due.date]);
         }
@@ -84,7 +88,10 @@ impl CaseView {
                 .and_then(|d| d.as_str())
                 .and_then(|d| d.parse::<NaiveDate>().ok());
             if let (Some(date), Some(obj)) = (date, due.as_object_mut()) {
-                obj.insert("provisional".to_owned(), serde_json::Value::Bool(date > last));
+                obj.insert(
+                    "provisional".to_owned(),
+                    serde_json::Value::Bool(date > last),
+                );
             }
         };
         if let Some(clocks) = v.get_mut("clocks") {

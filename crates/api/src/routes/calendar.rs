@@ -262,7 +262,11 @@ pub async fn years(
             .into_iter()
             .map(|v| YearEntry {
                 year: v.year,
-                status: if v.official { "official" } else { "provisional" },
+                status: if v.official {
+                    "official"
+                } else {
+                    "provisional"
+                },
                 source: v.source,
             })
             .collect(),

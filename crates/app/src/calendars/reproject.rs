@@ -51,7 +51,10 @@ pub fn open_statuses() -> Vec<StoredCaseStatus> {
 /// processes, they are not the law's time.
 fn lease_now() -> (i64, i64) {
     let now = millis(Utc::now());
-    (now, now + i64::try_from(LEASE.as_millis()).unwrap_or(30_000))
+    (
+        now,
+        now + i64::try_from(LEASE.as_millis()).unwrap_or(30_000),
+    )
 }
 
 /// Works every unfinished job this process can take to its end; answers the jobs finished.
@@ -131,10 +134,7 @@ async fn work(app: &App, mut job: ReprojectionRecord) -> AppResult<()> {
                         Err(e) => return Err(e),
                     }
                 }
-                let examined = rows
-                    .iter()
-                    .take_while(|r| r.case_no <= cursor)
-                    .count();
+                let examined = rows.iter().take_while(|r| r.case_no <= cursor).count();
                 let examined = i64::try_from(examined).unwrap_or(i64::MAX);
                 reprojections::advance(c, &held, &cursor, examined, moved, until)?;
                 Ok((cursor, examined, moved))

@@ -44,10 +44,7 @@ pub async fn set_year(
 ) -> AppResult<YearSet> {
     let source = clean_source(source)?;
     let (_, book) = candidate(app, &rule).await?;
-    let calendar = book
-        .calendar(CHINA)
-        .cloned()
-        .ok_or_else(Error::internal)?;
+    let calendar = book.calendar(CHINA).cloned().ok_or_else(Error::internal)?;
     let (first_year, last_year) = calendar.years();
     let now = app.clock.now();
     let mut record = super::year_record(&rule, now);
@@ -115,7 +112,10 @@ pub async fn impact(app: &App, rule: YearRule) -> AppResult<Vec<ImpactLine>> {
 
 /// The configuration now and the calendars with `rule` loaded, checked on a copy: nothing is
 /// stored unless the calendar builds with the year.
-async fn candidate(app: &App, rule: &YearRule) -> AppResult<(std::sync::Arc<Config>, CalendarBook)> {
+async fn candidate(
+    app: &App,
+    rule: &YearRule,
+) -> AppResult<(std::sync::Arc<Config>, CalendarBook)> {
     let config = app.config().await?;
     let mut book = config.calendars.clone();
     book.set_year(CHINA, rule.clone()).map_err(year_error)?;
@@ -124,7 +124,10 @@ async fn candidate(app: &App, rule: &YearRule) -> AppResult<(std::sync::Arc<Conf
 
 /// The notice's document number or title: one line, at most 200 characters.
 fn clean_source(source: Option<String>) -> AppResult<Option<String>> {
-    let Some(s) = source.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()) else {
+    let Some(s) = source
+        .map(|s| s.trim().to_owned())
+        .filter(|s| !s.is_empty())
+    else {
         return Ok(None);
     };
     let mut fields = Fields::default();

@@ -94,10 +94,7 @@ pub async fn years(app: &App) -> AppResult<Years> {
         })
         .collect();
     let today = app.hall.local_date(app.clock.now());
-    let reprojections = app
-        .store
-        .read(|c| reprojections::recent(c, 5))
-        .await?;
+    let reprojections = app.store.read(|c| reprojections::recent(c, 5)).await?;
     Ok(Years {
         years,
         horizon: Horizon::of(&calendar, today),

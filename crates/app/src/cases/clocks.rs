@@ -44,7 +44,10 @@ pub fn explain_case(
         .into_iter()
         .map(|input| {
             let explanation = input.explain(calendar).map_err(|e| {
-                Error::corrupt(format!("case {}: {} cannot be explained: {e}", case.case_no, input.name))
+                Error::corrupt(format!(
+                    "case {}: {} cannot be explained: {e}",
+                    case.case_no, input.name
+                ))
             })?;
             Ok(ClockView {
                 provisional: calendar.is_provisional(input.due.date),

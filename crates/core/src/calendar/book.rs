@@ -9,11 +9,11 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, OnceLock};
 
 use super::engine::{Calendar, CalendarError, YearRule};
-use super::labels::labels;
-use super::provisional::{provisional_year, FESTIVAL_YEARS};
 use super::file::{
     check_year_rule, overlay, parse_calendar_file, CalendarFile, CalendarFileError, FileProblem,
 };
+use super::labels::labels;
+use super::provisional::{provisional_year, FESTIVAL_YEARS};
 
 /// The national calendar shipped inside the program (`workflows/calendars/cn.toml`).
 pub const CHINA_TOML: &str = include_str!("../../../../workflows/calendars/cn.toml");
@@ -281,7 +281,12 @@ fn build_region(
 /// notice; and the last official year.
 fn with_provisional(rules: &Rules) -> (Vec<YearRule>, i32) {
     let mut years: Vec<YearRule> = rules.years.values().cloned().collect();
-    let last = rules.years.keys().next_back().copied().unwrap_or(FESTIVAL_YEARS.1);
+    let last = rules
+        .years
+        .keys()
+        .next_back()
+        .copied()
+        .unwrap_or(FESTIVAL_YEARS.1);
     years.extend(((last + 1)..=FESTIVAL_YEARS.1).filter_map(provisional_year));
     (years, last)
 }

@@ -176,7 +176,9 @@ impl Calendar {
 
     /// The last day of the official years: every count up to it is final.
     pub fn last_official_day(&self) -> NaiveDate {
-        ymd(self.official_through + 1, 1, 1).pred_opt().unwrap_or(NaiveDate::MIN)
+        ymd(self.official_through + 1, 1, 1)
+            .pred_opt()
+            .unwrap_or(NaiveDate::MIN)
     }
 
     /// Whether a period that ends on `due` counted a provisional day. The count runs forward

@@ -129,7 +129,11 @@ mod tests {
     fn official_blocks_are_named_after_their_festivals() {
         assert_eq!(name("2025-01-30"), holiday("春节"));
         assert_eq!(name("2025-10-06"), holiday("国庆节、中秋节"));
-        assert_eq!(name("2020-02-01"), holiday("春节"), "the epidemic extension");
+        assert_eq!(
+            name("2020-02-01"),
+            holiday("春节"),
+            "the epidemic extension"
+        );
         assert_eq!(name("2015-09-04"), holiday("国务院通知放假"));
         assert_eq!(name("2019-01-01"), holiday("元旦"));
         assert_eq!(

@@ -97,7 +97,13 @@ pub struct ClockInput {
 impl ClockInput {
     /// The due date of these inputs on `calendar`, computed as the clock computes it.
     pub fn due_on(&self, calendar: &Calendar, hall: HallTime) -> Result<Due, CalendarError> {
-        let due = due_after(calendar, hall, self.started_on, self.limit, &self.suspensions)?;
+        let due = due_after(
+            calendar,
+            hall,
+            self.started_on,
+            self.limit,
+            &self.suspensions,
+        )?;
         match self.extension {
             Some(days) => extend_due(calendar, hall, due.date, days, &self.suspensions),
             None => Ok(due),

@@ -8,8 +8,8 @@ use crate::clock::Due;
 use crate::item::Yuan;
 
 use super::actor::Actor;
-use super::reproject::DueMove;
 use super::model::{Channel, DeliveryMethod, MissingMaterial, Procedure, SubmittedMaterial};
+use super::reproject::DueMove;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CaseEvent {

@@ -28,9 +28,8 @@ pub(crate) mod test_support;
 #[cfg(test)]
 mod tests;
 
-pub use clocks::{clock_inputs, ClockInput, ClockName};
-pub use reproject::{reproject, reprojected, DueMove};
 pub use actor::{window_permission, Actor, GrantRef, WindowPermission};
+pub use clocks::{clock_inputs, ClockInput, ClockName};
 pub use command::{Command, NewCase};
 pub use error::{CaseError, CaseErrorKind};
 pub use event::{CaseEvent, EventKind};
@@ -41,4 +40,5 @@ pub use model::{
     StageStatus, SubmittedMaterial, SupplementNotice, Suspension,
 };
 pub use notification::{MissingLine, Notice, Notification, Recipient};
+pub use reproject::{reproject, reprojected, DueMove};
 pub use status::{Action, CaseStatus};

@@ -5,8 +5,8 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::reproject::DueMove;
 use super::model::{Applicant, DecisionOutcome, DeliveryMethod, Procedure};
+use super::reproject::DueMove;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Notification {
