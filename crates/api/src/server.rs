@@ -41,7 +41,7 @@ pub async fn run(
     on_bound: impl FnOnce(&[std::net::SocketAddr]),
 ) -> std::io::Result<()> {
     let auth = web::Data::new(auth);
-    let metrics = metrics()?;
+    let metrics = metrics(&state)?;
     let server = HttpServer::new(move || {
         App::new()
             .app_data(state.clone())
@@ -89,8 +89,15 @@ async fn current_config(
 /// `GET /metrics`: request counts and durations by route pattern (`tongban_http_requests_total`,
 /// `tongban_http_requests_duration_seconds`); paths no route matches are counted as one, so
 /// that probing random URLs cannot grow the metrics without bound.
-fn metrics() -> std::io::Result<actix_web_prom::PrometheusMetrics> {
+fn metrics(state: &AppState) -> std::io::Result<actix_web_prom::PrometheusMetrics> {
+    let registry = prometheus::Registry::new();
+    let horizon = crate::horizon_metric::HorizonCollector::new(state.app.clone())
+        .map_err(std::io::Error::other)?;
+    registry
+        .register(Box::new(horizon))
+        .map_err(std::io::Error::other)?;
     actix_web_prom::PrometheusMetricsBuilder::new("tongban")
+        .registry(registry)
         .endpoint("/metrics")
         .mask_unmatched_patterns("UNMATCHED")
         .build()

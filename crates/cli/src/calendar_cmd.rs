@@ -1,4 +1,6 @@
-//! `tongban calendar due`: due dates from the working-day calendar, one at a time or in bulk.
+//! `tongban calendar due | explain`: due dates from the working-day calendar, one at a time
+//! or in bulk, and the day-by-day explanation of one; `years | set-year | impact` on the
+//! database live in `calendar_year_cmd`.
 
 use std::io::{BufRead, BufReader, BufWriter, Write};
 use std::path::PathBuf;
@@ -20,16 +22,40 @@ pub enum CalendarCommand {
     /// not a working day ends on the next working day. A suspension (特别程序,
     /// --suspend-from A --suspend-to B, both days included) is not counted: its working days
     /// for a working-day limit, all its days for a natural-day limit.
-    /// The built-in national calendar covers 2004–2026; dates outside it are an error.
+    /// The built-in national calendar is official 2004–2026 (State Council notices); later
+    /// years up to 2100 are provisional, counted by the 全国年节及纪念日放假办法 alone
+    /// (statutory days, 补假, no adjusted working weekends). A date that counts a provisional
+    /// day is printed with "provisional" (暂定) after it.
     ///
     /// Batch form (--batch FILE, or - for standard input): one JSON object per line,
     ///   {"id": 1, "start": "2024-09-27", "working_days": 5, "suspend": {"from": "…", "to": "…"}}
     /// ("natural_days" instead of "working_days"; "suspend" optional), answered line by line
-    /// in the same order with {"id": 1, "due": "2024-10-10"} or {"id": 1, "error": "…"}
+    /// in the same order with {"id": 1, "due": "2024-10-10", "provisional": false} or
+    /// {"id": 1, "error": "…"}
     /// (id null when the line is not JSON). Blank lines are skipped. Exit code 2 when any
     /// line failed.
     #[command(verbatim_doc_comment)]
     Due(DueArgs),
+    /// Explain a due date day by day: each day counted or skipped and why (weekend, the named
+    /// holiday, 调休 working weekend, suspension, extension, provisional).
+    Explain(ExplainArgs),
+    /// List the years of the database's calendar, official or provisional, with their
+    /// sources and the last official day.
+    Years(crate::calendar_year_cmd::YearsArgs),
+    /// Load or correct a year as official (from the State Council's notice), and re-project
+    /// the open cases it touches.
+    SetYear(crate::calendar_year_cmd::SetYearArgs),
+    /// Show every case and date that loading a year would move; changes nothing.
+    Impact(crate::calendar_year_cmd::YearArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ExplainArgs {
+    #[command(flatten)]
+    due: DueArgs,
+    /// Working days of an extension (art. 42), counted after the due date.
+    #[arg(long, value_name = "N")]
+    extension: Option<u32>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -62,14 +88,23 @@ pub struct DueArgs {
 pub fn run(cmd: CalendarCommand) -> anyhow::Result<ExitCode> {
     match cmd {
         CalendarCommand::Due(args) => due(args),
+        CalendarCommand::Explain(args) => explain(args),
+        CalendarCommand::Years(args) => crate::calendar_year_cmd::list(args),
+        CalendarCommand::SetYear(args) => crate::calendar_year_cmd::set(args),
+        CalendarCommand::Impact(args) => crate::calendar_year_cmd::impact(args),
     }
 }
 
-fn due(args: DueArgs) -> anyhow::Result<ExitCode> {
-    let calendar = load_calendar(args.calendar.as_deref())?;
-    if let Some(path) = &args.batch {
-        return batch(&calendar, path);
+/// The word printed after a provisional date.
+fn provisional_mark(calendar: &Calendar, date: NaiveDate) -> &'static str {
+    if calendar.is_provisional(date) {
+        " provisional (暂定)"
+    } else {
+        ""
     }
+}
+
+fn one_query(args: &DueArgs) -> anyhow::Result<(NaiveDate, Limit, Option<DateSpan>)> {
     let start = args.from.context("--from is required")?;
     let limit = match (args.working_days, args.natural_days) {
         (Some(n), None) => Limit::Working(n),
@@ -80,8 +115,64 @@ fn due(args: DueArgs) -> anyhow::Result<ExitCode> {
         (Some(from), Some(to)) => Some(DateSpan { from, to }),
         _ => None,
     };
+    Ok((start, limit, suspension))
+}
+
+fn explain(args: ExplainArgs) -> anyhow::Result<ExitCode> {
+    use tongban_core::explain::DayReason as R;
+    let calendar = load_calendar(args.due.calendar.as_deref())?;
+    let (start, limit, suspension) = one_query(&args.due)?;
+    let limit = match limit {
+        Limit::Working(n) => tongban_core::item::TimeLimit::working_days(n),
+        Limit::Natural(n) => tongban_core::item::TimeLimit::natural_days(n),
+    };
+    let e = tongban_core::explain::explain(
+        &calendar,
+        start,
+        limit,
+        suspension.as_slice(),
+        args.extension,
+    )?;
+    println!("start {start} (not counted)");
+    for d in &e.days {
+        let why = match &d.reason {
+            R::WorkingDay => "working day".to_owned(),
+            R::AdjustedWorkday { name } => format!("adjusted working weekend (调休上班, {name})"),
+            R::NaturalDay => "natural day".to_owned(),
+            R::Weekend => "weekend".to_owned(),
+            R::Holiday { name } => format!("holiday: {name}"),
+            R::Suspension => "suspension (特别程序)".to_owned(),
+            R::EndsOnWorkingDay => "period ends on the next working day".to_owned(),
+        };
+        println!(
+            "{} {}	{}	{why}{}{}",
+            d.date,
+            d.date.format("%a"),
+            if d.counted { "counted" } else { "skipped" },
+            if d.extension { ", extension" } else { "" },
+            if d.provisional { ", provisional" } else { "" }
+        );
+    }
+    println!(
+        "due {}{} ({} day(s) counted)",
+        e.due,
+        provisional_mark(&calendar, e.due),
+        e.counted
+    );
+    if e.provisional {
+        println!("暂定：按暂定工作日历计算，国务院公布节假日安排后将重新计算。");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn due(args: DueArgs) -> anyhow::Result<ExitCode> {
+    let calendar = load_calendar(args.calendar.as_deref())?;
+    if let Some(path) = &args.batch {
+        return batch(&calendar, path);
+    }
+    let (start, limit, suspension) = one_query(&args)?;
     let date = compute(&calendar, start, limit, suspension)?;
-    println!("{date}");
+    println!("{date}{}", provisional_mark(&calendar, date));
     Ok(ExitCode::SUCCESS)
 }
 
@@ -127,6 +218,8 @@ struct Answer<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     due: Option<NaiveDate>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    provisional: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     error: Option<String>,
 }
 
@@ -151,6 +244,7 @@ fn batch(calendar: &Calendar, path: &std::path::Path) -> anyhow::Result<ExitCode
             Ok(due) => Answer {
                 id: &id,
                 due: Some(due),
+                provisional: Some(calendar.is_provisional(due)),
                 error: None,
             },
             Err(error) => {
@@ -158,6 +252,7 @@ fn batch(calendar: &Calendar, path: &std::path::Path) -> anyhow::Result<ExitCode
                 Answer {
                     id: &id,
                     due: None,
+                    provisional: None,
                     error: Some(format!("line {}: {error}", number + 1)),
                 }
             }

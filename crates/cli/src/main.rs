@@ -9,6 +9,7 @@ mod bench_cmd;
 mod bench_http;
 mod bench_sweep;
 mod calendar_cmd;
+mod calendar_year_cmd;
 mod db_args;
 mod demo;
 mod keys_cmd;

@@ -43,14 +43,17 @@ fn once_a_day(url: &str) {
         .single()
         .expect("instant");
     assert_eq!(
-        queue_daily_digest(&store, hall, morning).expect("digest"),
+        queue_daily_digest(&store, hall, morning, None).expect("digest"),
         1
     );
     let later = morning + chrono::Duration::hours(3);
-    assert_eq!(queue_daily_digest(&store, hall, later).expect("digest"), 0);
+    assert_eq!(
+        queue_daily_digest(&store, hall, later, None).expect("digest"),
+        0
+    );
     let next_day = morning + chrono::Duration::days(1);
     assert_eq!(
-        queue_daily_digest(&store, hall, next_day).expect("digest"),
+        queue_daily_digest(&store, hall, next_day, None).expect("digest"),
         1
     );
     let queued = store

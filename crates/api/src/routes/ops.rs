@@ -29,6 +29,11 @@ pub async fn healthz() -> web::Json<Health> {
 pub struct Ready {
     /// `ready`: the database answers and its schema is current.
     pub status: &'static str,
+    /// The last day of the last official calendar year: deadlines after it are provisional
+    /// (counted by the 放假办法), never refused.
+    pub calendar_last_official_day: chrono::NaiveDate,
+    /// Days from today to it.
+    pub calendar_days_left: i64,
 }
 
 /// Readiness: the database is reachable and every migration is applied.
@@ -42,7 +47,13 @@ pub struct Ready {
 #[get("/readyz")]
 pub async fn readyz(state: web::Data<AppState>) -> Result<web::Json<Ready>, Problem> {
     tongban_app::readiness::check(&state).await?;
-    Ok(web::Json(Ready { status: "ready" }))
+    let today = state.hall.local_date(state.clock.now());
+    let horizon = tongban_app::calendars::years::Horizon::of(&state.calendar(), today);
+    Ok(web::Json(Ready {
+        status: "ready",
+        calendar_last_official_day: horizon.last_official_day,
+        calendar_days_left: horizon.days_left,
+    }))
 }
 
 /// Prometheus metrics of the HTTP server (requests by route, method and status, and their

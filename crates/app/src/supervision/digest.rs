@@ -8,6 +8,7 @@ use chrono::{DateTime, Utc};
 use tongban_core::clock::HallTime;
 use tongban_store::{digest, outbox, NewOutbox, Store, StoreError};
 
+use crate::calendars::years::Horizon;
 use crate::error::{AppResult, Error};
 use crate::App;
 
@@ -22,6 +23,7 @@ fn body(
     raised_last_day: i64,
     open: &[(Option<String>, String, i64)],
     name: &str,
+    horizon: Option<&Horizon>,
 ) -> String {
     let mut by_department: BTreeMap<&str, (i64, i64)> = BTreeMap::new();
     for (department, level, n) in open {
@@ -46,16 +48,22 @@ fn body(
             text.push_str(&format!("{d}\t{y}\t{r}\n"));
         }
     }
+    if let Some(h) = horizon.filter(|h| h.warns()) {
+        text.push_str(&format!("\n【工作日历】{}\n", h.warning_zh()));
+    }
     text.push_str("\n请登录通办电子监察页面查看和处理预警。\n");
     text
 }
 
 /// Queues today's digest for every supervisor with an e-mail address, unless it was queued
 /// already today (by this or another instance); returns the messages queued.
+/// `horizon`: how far the official calendar reaches; from 60 days before its end the digest
+/// says that next year is not loaded.
 pub fn queue_daily_digest(
     store: &Store,
     hall: HallTime,
     now: DateTime<Utc>,
+    horizon: Option<Horizon>,
 ) -> Result<usize, StoreError> {
     let day = hall.local_date(now).to_string();
     let now_ms = now.timestamp_millis();
@@ -71,7 +79,7 @@ pub fn queue_daily_digest(
                 kind: "email".into(),
                 recipient: email,
                 subject: format!("【通办】电子监察每日简报（{day}）"),
-                body: body(&day, raised, &open, &name),
+                body: body(&day, raised, &open, &name, horizon.as_ref()),
                 created_at: now_ms,
                 attempts: 0,
                 next_attempt_at: now_ms,
@@ -92,9 +100,12 @@ pub async fn queue_due(app: &App) -> AppResult<usize> {
         return Ok(0);
     }
     let store = app.store.clone();
-    let queued = tokio::task::spawn_blocking(move || queue_daily_digest(&store, hall, now))
-        .await
-        .map_err(|e| Error::corrupt(format!("digest panicked: {e}")))??;
+    let calendar = app.config().await?.calendar();
+    let horizon = Horizon::of(&calendar, hall.local_date(now));
+    let queued =
+        tokio::task::spawn_blocking(move || queue_daily_digest(&store, hall, now, Some(horizon)))
+            .await
+            .map_err(|e| Error::corrupt(format!("digest panicked: {e}")))??;
     Ok(queued)
 }
 
@@ -109,9 +120,24 @@ mod tests {
             (Some("gaj".into()), "yellow".into(), 3),
             (None, "yellow".into(), 1),
         ];
-        let text = body("2026-03-02", 5, &open, "监察员");
+        let text = body("2026-03-02", 5, &open, "监察员", None);
         assert!(text.contains("黄牌 4 条，红牌 2 条"), "{text}");
+        assert!(!text.contains("工作日历"), "{text}");
         assert!(text.contains("gaj\t3\t2"), "{text}");
         assert!(text.contains("新增预警 5 条"), "{text}");
+    }
+
+    #[test]
+    fn warns_from_sixty_days_before_the_last_official_day() {
+        let last = chrono::NaiveDate::from_ymd_opt(2026, 12, 31).unwrap();
+        let at = |days: i64| Horizon {
+            last_official_day: last,
+            days_left: days,
+        };
+        let text = body("2026-11-01", 0, &[], "监察员", Some(&at(60)));
+        assert!(text.contains("2027 年节假日安排尚未载入"), "{text}");
+        assert!(text.contains("剩余 60 天"), "{text}");
+        let text = body("2026-10-31", 0, &[], "监察员", Some(&at(61)));
+        assert!(!text.contains("工作日历"), "{text}");
     }
 }

@@ -255,6 +255,21 @@ fn read_year(
     Ok(rule)
 }
 
+/// Dates as an administrator types them, separated by commas, spaces or new lines, each a
+/// date or an inclusive range (`2027-02-05..2027-02-11`), expanded in order. The error names
+/// the entry.
+pub fn parse_dates(text: &str) -> Result<Vec<NaiveDate>, (String, EntryProblem)> {
+    let mut out = Vec::new();
+    for entry in text
+        .split(|c: char| c == ',' || c == '，' || c.is_whitespace())
+        .filter(|e| !e.is_empty())
+    {
+        let (first, last) = parse_entry(entry).map_err(|p| (entry.to_owned(), p))?;
+        out.extend(first.iter_days().take_while(|d| *d <= last));
+    }
+    Ok(out)
+}
+
 /// `YYYY-MM-DD` or `YYYY-MM-DD..YYYY-MM-DD` (inclusive).
 fn parse_entry(text: &str) -> Result<(NaiveDate, NaiveDate), EntryProblem> {
     let parse = |s: &str| {

@@ -25,8 +25,8 @@ mod provisional;
 pub use book::{CalendarBook, CalendarBookError, CHINA, CHINA_TOML};
 pub use engine::{Calendar, CalendarError, DateSpan, DayLabel, YearRule};
 pub use file::{
-    check_year_rule, overlay, parse_calendar_file, CalendarFile, CalendarFileError, EntryProblem,
-    FileProblem, SUPPORTED_YEARS,
+    check_year_rule, overlay, parse_calendar_file, parse_dates, CalendarFile, CalendarFileError,
+    EntryProblem, FileProblem, SUPPORTED_YEARS,
 };
 pub use provisional::{
     provisional_day, provisional_year, statutory_days, Festival, FESTIVAL_YEARS,
