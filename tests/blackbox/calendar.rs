@@ -110,16 +110,23 @@ fn calendar_due_dates_and_years() {
         assert_eq!(fields(&p), ["from"]);
         let p = due_problem(
             &server,
-            "from=2030-01-02&working_days=1",
+            "from=2101-01-02&working_days=1",
             422,
             "date_outside_calendar",
         );
-        assert!(p["detail"].as_str().unwrap().contains("2030-01-02"), "{p}");
-        due_problem(
-            &server,
-            "from=2026-12-30&working_days=10",
-            422,
-            "date_outside_calendar",
+        assert!(p["detail"].as_str().unwrap().contains("2101-01-02"), "{p}");
+        // Years with no notice yet are counted on the 放假办法 and say so: never refused.
+        let d = due(&server, "from=2026-12-30&working_days=10");
+        assert_eq!(d["due"], "2027-01-14", "{d}");
+        assert_eq!(d["provisional"], true, "{d}");
+        let d = due(&server, "from=2030-01-02&working_days=1");
+        assert_eq!(d["provisional"], true, "{d}");
+        let d = due(&server, "from=2026-09-30&working_days=1");
+        assert_eq!(d["provisional"], false, "{d}");
+        // 2027 by the rule: 春节 除夕 Fri 5 Feb, 初三 Mon 8 Feb, 补假 9–10 Feb.
+        assert_eq!(
+            due(&server, "from=2027-02-04&working_days=1")["due"],
+            "2027-02-11"
         );
 
         // Setting a year: admin only, checked, counted on at once.
@@ -198,11 +205,17 @@ fn calendar_due_dates_and_years() {
                 .unwrap(),
             200,
         );
-        assert_eq!(set["last_year"], 2027);
+        assert_eq!(set["official_through"], 2027);
         assert_eq!(
             due(&server, "from=2026-12-31&working_days=1")["due"],
             "2027-01-04"
         );
+        // Official now: the notice's year has no 补假 the notice does not give.
+        let d = due(&server, "from=2027-02-04&working_days=1");
+        assert_eq!(d["due"], "2027-02-05", "{d}");
+        assert_eq!(d["provisional"], false, "{d}");
+        let years = ok(server.get("/api/v1/calendar/years").send().unwrap(), 200);
+        assert_eq!(years["last_official_day"], "2027-12-31", "{years}");
 
         // Kept across a restart.
         let dir = server.kill_hard();

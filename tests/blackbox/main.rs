@@ -20,4 +20,6 @@ mod multiprocess;
 mod oversight_pages;
 mod pages;
 mod public;
+mod real_clock;
+mod reproject;
 mod supervision;

@@ -77,7 +77,7 @@ fn single_errors_go_to_stderr_with_a_failure_code() {
             "calendar",
             "due",
             "--from",
-            "2030-01-01",
+            "2101-01-01",
             "--working-days",
             "5",
         ],
@@ -87,9 +87,23 @@ fn single_errors_go_to_stderr_with_a_failure_code() {
     assert!(o.stdout.is_empty());
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(
-        err.contains("2030-01-01") && err.contains("2004–2026"),
+        err.contains("2101-01-01") && err.contains("2004–2100"),
         "{err}"
     );
+    // A later year is provisional, never refused, and says so.
+    let o = tongban(
+        &[
+            "calendar",
+            "due",
+            "--from",
+            "2030-01-01",
+            "--working-days",
+            "5",
+        ],
+        None,
+    );
+    assert!(o.status.success(), "{o:?}");
+    assert_eq!(stdout(&o), "2030-01-08 provisional (暂定)\n");
 
     let o = tongban(&["calendar", "due", "--from", "2024-09-27"], None);
     assert!(!o.status.success(), "a limit is required");
@@ -129,17 +143,23 @@ fn batch_answers_every_line_in_order_and_fails_at_the_end() {
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
     assert_eq!(lines.len(), 5);
-    assert_eq!(lines[0], serde_json::json!({"id": 1, "due": "2024-10-10"}));
+    assert_eq!(
+        lines[0],
+        serde_json::json!({"id": 1, "due": "2024-10-10", "provisional": false})
+    );
     assert_eq!(lines[1]["id"], serde_json::Value::Null);
     assert!(lines[1]["error"].is_string());
     assert_eq!(
         lines[2],
-        serde_json::json!({"id": "b", "due": "2024-10-12"})
+        serde_json::json!({"id": "b", "due": "2024-10-12", "provisional": false})
     );
     assert_eq!(lines[3]["id"], 4);
     assert!(lines[3]["error"].as_str().unwrap().contains("2003-05-01"));
     // 2026 Spring Festival: 02-15..23 off, so 02-15 moves to 02-24.
-    assert_eq!(lines[4], serde_json::json!({"id": 5, "due": "2026-02-24"}));
+    assert_eq!(
+        lines[4],
+        serde_json::json!({"id": 5, "due": "2026-02-24", "provisional": false})
+    );
 }
 
 #[test]
@@ -169,7 +189,10 @@ fn batch_from_a_file_with_a_regional_calendar() {
         None,
     );
     assert!(o.status.success(), "{o:?}");
-    assert_eq!(stdout(&o), "{\"id\":7,\"due\":\"2024-04-15\"}\n");
+    assert_eq!(
+        stdout(&o),
+        "{\"id\":7,\"due\":\"2024-04-15\",\"provisional\":false}\n"
+    );
 
     std::fs::write(
         &cal,

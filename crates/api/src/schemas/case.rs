@@ -1,6 +1,6 @@
 //! `tongban_core::case`: the case, its stages, clocks and timeline events.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -350,6 +350,23 @@ pub enum EventKind {
     Terminated {
         reason: String,
     },
+    /// A calendar year was loaded or corrected and running due dates moved with it.
+    Reprojected {
+        /// The notice (or note) the year came with.
+        source: String,
+        moves: Vec<DueMove>,
+    },
+}
+
+/// One due date that moved when a calendar year was loaded or corrected.
+#[derive(Serialize, ToSchema)]
+pub struct DueMove {
+    /// `acceptance`, `promised`, `legal`, `delivery` or `stage:<code>`.
+    pub clock: String,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    /// The new date still counts a provisional year.
+    pub provisional: bool,
 }
 
 /// Where a case stands. Terminal: `concluded`, `refused`, `withdrawn`, `terminated`.

@@ -32,10 +32,10 @@ pub async fn items(app: &App, filter: &ItemFilter) -> AppResult<Vec<Item>> {
             filter
                 .department
                 .as_deref()
-                .map_or(true, |d| i.department == d)
+                .is_none_or(|d| i.department == d)
         })
-        .filter(|i| filter.kind.map_or(true, |k| i.kind == k))
-        .filter(|i| q.map_or(true, |q| i.name.contains(q) || i.code.contains(q)))
+        .filter(|i| filter.kind.is_none_or(|k| i.kind == k))
+        .filter(|i| q.is_none_or(|q| i.name.contains(q) || i.code.contains(q)))
         .cloned()
         .collect())
 }

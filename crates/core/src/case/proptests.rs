@@ -238,8 +238,24 @@ fn is_working(cal: &Calendar, due: &Due) -> bool {
     cal.is_working_day(due.date).unwrap()
 }
 
+/// Re-projection of any reachable case: onto the calendar it counts on, nothing moves; onto
+/// a corrected one, twice is once; and back again restores every due date.
+fn check_reprojection(case: &Case, it: &Item, cal: &Calendar) {
+    let (same, moves) = reprojected(case, it, cal, HALL).unwrap();
+    assert!(moves.is_empty(), "{moves:?}");
+    assert_eq!(&same, case);
+    let corrected = corrected_calendar();
+    let (once, _) = reprojected(case, it, &corrected, HALL).unwrap();
+    let (twice, again) = reprojected(&once, it, &corrected, HALL).unwrap();
+    assert!(again.is_empty(), "{again:?}");
+    assert_eq!(twice, once);
+    let (back, _) = reprojected(&once, it, cal, HALL).unwrap();
+    assert_eq!(&back, case);
+}
+
 /// Everything that must hold for any reachable case.
 fn check_invariants(case: &Case, it: &Item, cal: &Calendar) {
+    check_reprojection(case, it, cal);
     let status = case.status;
     assert_eq!(status.is_terminal(), case.conclusion.is_some(), "{status}");
     assert_eq!(

@@ -34,7 +34,7 @@ fn days(from: &str, to: &str) -> Vec<NaiveDate> {
 
 /// 2025 and 2026 with their main holiday blocks (2025-10-01..08 off, 09-28 and 10-11 worked),
 /// 2027 with weekends only so that long property runs stay inside the calendar.
-pub fn calendar() -> Calendar {
+pub fn calendar_years() -> Vec<YearRule> {
     let mut h2025 = vec![date("2025-01-01")];
     h2025.extend(days("2025-01-28", "2025-02-04"));
     h2025.extend(days("2025-05-01", "2025-05-05"));
@@ -42,33 +42,45 @@ pub fn calendar() -> Calendar {
     let mut h2026 = days("2026-01-01", "2026-01-03");
     h2026.extend(days("2026-02-15", "2026-02-23"));
     h2026.extend(days("2026-10-01", "2026-10-07"));
-    Calendar::from_years(
-        "test",
-        &[
-            YearRule {
-                year: 2025,
-                holidays: h2025,
-                workdays: vec![
-                    date("2025-01-26"),
-                    date("2025-02-08"),
-                    date("2025-04-27"),
-                    date("2025-09-28"),
-                    date("2025-10-11"),
-                ],
-            },
-            YearRule {
-                year: 2026,
-                holidays: h2026,
-                workdays: vec![date("2026-01-04"), date("2026-02-14"), date("2026-02-28")],
-            },
-            YearRule {
-                year: 2027,
-                holidays: vec![],
-                workdays: vec![],
-            },
-        ],
-    )
-    .unwrap()
+    vec![
+        YearRule {
+            year: 2025,
+            holidays: h2025,
+            workdays: vec![
+                date("2025-01-26"),
+                date("2025-02-08"),
+                date("2025-04-27"),
+                date("2025-09-28"),
+                date("2025-10-11"),
+            ],
+        },
+        YearRule {
+            year: 2026,
+            holidays: h2026,
+            workdays: vec![date("2026-01-04"), date("2026-02-14"), date("2026-02-28")],
+        },
+        YearRule {
+            year: 2027,
+            holidays: vec![],
+            workdays: vec![],
+        },
+    ]
+}
+
+/// The test calendar of [`calendar_years`].
+pub fn calendar() -> Calendar {
+    Calendar::from_years("test", &calendar_years()).unwrap()
+}
+
+/// The test calendar corrected as a notice might: every Wednesday of March to June 2025 off.
+pub fn corrected_calendar() -> Calendar {
+    let mut years = calendar_years();
+    let extra: Vec<NaiveDate> = days("2025-03-01", "2025-06-30")
+        .into_iter()
+        .filter(|d| chrono::Datelike::weekday(d) == chrono::Weekday::Wed)
+        .collect();
+    years[0].holidays.extend(extra);
+    Calendar::from_years("test", &years).unwrap()
 }
 
 fn material(code: &str, required: bool, tolerable: bool, copies: u32) -> Material {
