@@ -517,3 +517,99 @@ fn queue_shows_due_dates_and_alert_colours_and_sessions_expire_with_the_token() 
     assert!(body.contains("红牌"), "{body}");
     assert!(body.contains(&case_no));
 }
+
+#[test]
+fn the_calendar_page_is_the_administrators_and_names_each_bad_field() {
+    let server = server();
+
+    // Another role: 403 with the reason; not signed in: the staff sign-in and back.
+    let mut clerk = Browser::new(&server);
+    clerk.get("/admin/calendar").redirect("not signed in");
+    clerk
+        .sign_in("clerk-a02", "A02")
+        .redirect("clerk signed in");
+    clerk.get("/admin/calendar").html(403, "a clerk");
+
+    let mut b = Browser::new(&server);
+    let login = b.get("/staff/login");
+    let csrf = login.field("csrf");
+    let home = b.post(
+        "/staff/login",
+        &[
+            ("csrf", &csrf),
+            ("username", "admin"),
+            ("password", DEMO_PASSWORD),
+            ("window", ""),
+            ("next", "/admin/calendar"),
+        ],
+    );
+    assert_eq!(home.redirect("admin signed in"), "/admin/calendar");
+    let page = b.get("/admin/calendar");
+    let body = page.html(200, "calendar page");
+    assert!(body.contains("工作日历"), "{body}");
+    assert!(body.contains("id=\"calendar-years\""), "{body}");
+    // 2026-03-02: ten months before the official calendar ends, no warning yet.
+    assert!(!body.contains("id=\"horizon-warning\""), "{body}");
+    let csrf = page.field("csrf");
+
+    // A line that is not a date: refused by the page, next to its field, text kept.
+    let bad = b.post(
+        "/admin/calendar",
+        &[
+            ("csrf", &csrf),
+            ("year", "2027"),
+            ("holidays", "2027-01-01\r\n2027-02-30"),
+            ("workdays", ""),
+            ("source", ""),
+            ("do", "preview"),
+        ],
+    );
+    let body = bad.html(422, "a bad date");
+    assert!(body.contains("id=\"err-holidays\""), "{body}");
+    assert!(body.contains("第 2 行"), "{body}");
+    assert!(
+        body.contains("2027-02-30"),
+        "what was typed is kept: {body}"
+    );
+    assert!(!body.contains("id=\"impact\""), "{body}");
+
+    // A weekday declared a working day: refused by the use case, next to its field.
+    let bad = b.post(
+        "/admin/calendar",
+        &[
+            ("csrf", &csrf),
+            ("year", "2027"),
+            ("holidays", "2027-01-01"),
+            ("workdays", "2027-02-10"),
+            ("source", ""),
+            ("do", "load"),
+        ],
+    );
+    let body = bad.html(422, "a weekday as a working day");
+    assert!(body.contains("id=\"err-workdays\""), "{body}");
+    assert!(
+        body.contains("2027-02-10 本为工作日；调休上班日期须为星期六或星期日"),
+        "{body}"
+    );
+
+    // Nothing was loaded: 2027 is still provisional.
+    let years: serde_json::Value = server
+        .get("/api/v1/calendar/years")
+        .send()
+        .expect("years")
+        .json()
+        .expect("years json");
+    let y2027 = years["years"]
+        .as_array()
+        .and_then(|ys| ys.iter().find(|y| y["year"] == 2027))
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(y2027["status"], "provisional", "{years}");
+
+    // No CSRF token: 403.
+    let forged = b.post(
+        "/admin/calendar",
+        &[("year", "2027"), ("holidays", "2027-01-01"), ("do", "load")],
+    );
+    forged.html(403, "no token");
+}

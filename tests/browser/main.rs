@@ -16,6 +16,7 @@ mod harness;
 
 mod applicant;
 mod back_office;
+mod calendar;
 mod chrome;
 mod session;
 mod steps;

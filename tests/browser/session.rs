@@ -220,6 +220,13 @@ impl Session {
         self.click_to_next_page(link, text);
     }
 
+    /// Clicks `e` where the click stays on the page (a `<summary>` opening its `<details>`).
+    pub fn click(&self, e: &Element) {
+        self.rt
+            .block_on(e.clone().click())
+            .unwrap_or_else(|err| panic!("click on {}: {err}", self.path()));
+    }
+
     /// Follows the first link inside `e` (a row of a table, say).
     pub fn follow_in(&self, e: &Element) {
         let link = self

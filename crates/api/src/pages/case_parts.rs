@@ -27,21 +27,61 @@ pub fn view_with_item(
     (CaseView::new(case, catalogue, calendar), item)
 }
 
-/// The due dates that apply to the case now (as the JSON case view lifts them).
+/// The explanation of the 暂定 mark, as the domain words it (domain.md).
+pub const PROVISIONAL_NOTE_ZH: &str = "按暂定工作日历计算，国务院公布节假日安排后将重新计算并告知";
+pub const PROVISIONAL_NOTE_EN: &str = "provisional: counted on the provisional calendar; it will be recomputed and you will be told once the State Council publishes the holidays";
+
+/// The explanation of the 暂定 mark in the page language.
+pub fn provisional_note_text(l: Lang) -> &'static str {
+    l.pick(PROVISIONAL_NOTE_ZH, PROVISIONAL_NOTE_EN)
+}
+
+/// The 暂定 badge, with its explanation as a tooltip (the sentence is also printed once on the
+/// page by [`provisional_note`] or [`dues`], since a tooltip is not printed nor read by all).
+pub fn provisional_badge(l: Lang) -> Markup {
+    html! {
+        " " span.tag.tag-provisional title=(provisional_note_text(l)) { (l.pick("暂定", "provisional")) }
+    }
+}
+
+/// A due date, with the 暂定 badge when it counts a provisional day.
+pub fn due_date(l: Lang, view: &CaseView, d: chrono::NaiveDate) -> Markup {
+    html! {
+        (names::date(d, l))
+        @if view.is_provisional(d) { (provisional_badge(l)) }
+    }
+}
+
+/// The explanation of the 暂定 mark, once on a page that shows a provisional date.
+pub fn provisional_note(l: Lang) -> Markup {
+    html! {
+        p.provisional-note #provisional-note {
+            span.tag.tag-provisional { (l.pick("暂定", "provisional")) } " "
+            (provisional_note_text(l))
+        }
+    }
+}
+
+/// The due dates that apply to the case now (as the JSON case view lifts them), each marked
+/// 暂定 when it counts a provisional day, with the explanation of the mark once.
 pub fn dues(ctx: &Ctx, view: &CaseView) -> Markup {
     let l = ctx.lang;
     html! {
         @if let Some(d) = view.acceptance_due {
-            dt { (ctx.t("受理期限", "Acceptance due")) } dd { (names::date(d, l)) }
+            dt { (ctx.t("受理期限", "Acceptance due")) } dd { (due_date(l, view, d)) }
         }
         @if let Some(d) = view.promised_due {
-            dt { (ctx.t("承诺办结日期", "Promised decision date")) } dd { (names::date(d, l)) }
+            dt { (ctx.t("承诺办结日期", "Promised decision date")) } dd { (due_date(l, view, d)) }
         }
         @if let Some(d) = view.legal_due {
-            dt { (ctx.t("法定办结期限", "Legal decision deadline")) } dd { (names::date(d, l)) }
+            dt { (ctx.t("法定办结期限", "Legal decision deadline")) } dd { (due_date(l, view, d)) }
         }
         @if let Some(d) = view.delivery_due {
-            dt { (ctx.t("送达期限", "Delivery due")) } dd { (names::date(d, l)) }
+            dt { (ctx.t("送达期限", "Delivery due")) } dd { (due_date(l, view, d)) }
+        }
+        @if view.provisional {
+            dt { span.tag.tag-provisional { (ctx.t("暂定", "provisional")) } }
+            dd #provisional-note { (provisional_note_text(l)) }
         }
     }
 }
@@ -191,8 +231,9 @@ pub fn timeline(ctx: &Ctx, state: &AppState, events: &[Event], staff: bool) -> M
 }
 
 /// The workflow stages: department, status, due date, and the opinion of a done stage.
-pub fn stages(ctx: &Ctx, catalogue: &CatalogueView, item: &Item, case: &Case) -> Markup {
+pub fn stages(ctx: &Ctx, catalogue: &CatalogueView, item: &Item, view: &CaseView) -> Markup {
     let l = ctx.lang;
+    let case = &view.case;
     html! {
         @if !case.stages.is_empty() {
             h2 #stages { (ctx.t("审批环节", "Workflow stages")) }
@@ -206,7 +247,7 @@ pub fn stages(ctx: &Ctx, catalogue: &CatalogueView, item: &Item, case: &Case) ->
                             StageStatus::Active => (ctx.t("办理中", "in progress")),
                             StageStatus::Done => (ctx.t("已完成", "done")),
                         }
-                        @if let Some(d) = s.due { " · " (ctx.t("期限", "due")) " " (names::date(d.date, l)) }
+                        @if let Some(d) = s.due { " · " (ctx.t("期限", "due")) " " (due_date(l, view, d.date)) }
                         @if let (Some(o), Some(by)) = (&s.opinion, &s.by) {
                             br; span.hint { (by) "：" (o) }
                         }

@@ -44,6 +44,9 @@ pub fn page(ctx: &Ctx, title: &str, body: Markup) -> Markup {
                                         li { a href="/staff/supervision/alerts" { (ctx.t("预警督办", "Alerts")) } }
                                         li { a href="/staff/supervision/stats" { (ctx.t("统计分析", "Statistics")) } }
                                     }
+                                    @if ctx.signed_in_as(&[Role::Admin]) {
+                                        li { a href="/admin/calendar" { (ctx.t("工作日历", "Calendar")) } }
+                                    }
                                     li {
                                         form method="post" action="/staff/logout" {
                                             (ctx.csrf_field())

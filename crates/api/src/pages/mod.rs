@@ -9,12 +9,14 @@
 //! English by the `lang` cookie or `Accept-Language`; one stylesheet, no JavaScript.
 //! See docs/pages.md.
 
+mod admin;
 mod applicant;
 pub(crate) mod application;
 mod assets;
 pub(crate) mod case_parts;
 pub(crate) mod chart;
 mod ctx;
+mod deadline;
 mod files;
 mod form;
 mod guide;
@@ -38,6 +40,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(status::show_form)
         .service(status::query)
         .service(files::download);
+    admin::configure(cfg);
     applicant::configure(cfg);
     staff::configure(cfg);
     supervision::configure(cfg);

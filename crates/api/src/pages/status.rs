@@ -9,6 +9,7 @@ use tongban_app::Code;
 
 use super::case_parts;
 use super::ctx::{Ctx, Out, PageResult};
+use super::deadline;
 use super::form::{Form, Posted};
 use super::names;
 use crate::casework::view::CaseView;
@@ -89,7 +90,14 @@ async fn query_page(ctx: &Ctx, state: &AppState, posted: Posted) -> PageResult {
     let item = catalogue
         .item_version(&case.item_code, case.item_version)
         .cloned();
-    let view = CaseView::new(case, &catalogue, &state.calendar());
+    let calendar = state.calendar();
+    let clocks = deadline::told_to_applicant(deadline::clocks_of(
+        &case,
+        item.as_ref(),
+        &calendar,
+        state.hall,
+    ));
+    let view = CaseView::new(case, &catalogue, &calendar);
     let case = &view.case;
     let l = ctx.lang;
     let body = html! {
@@ -106,6 +114,7 @@ async fn query_page(ctx: &Ctx, state: &AppState, posted: Posted) -> PageResult {
         h2 { (ctx.t("下一步", "Next step")) }
         (case_parts::next_step(ctx, &view))
         (case_parts::missing(ctx, case, item.as_ref()))
+        (deadline::section(l, &clocks, item.as_ref()))
         h2 { (ctx.t("办理过程", "Timeline")) }
         (case_parts::timeline(ctx, state, &timeline, false))
         p.no-print { a href="/status" { (ctx.t("查询其他办件", "Look up another case")) } }

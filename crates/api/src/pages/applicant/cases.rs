@@ -19,6 +19,7 @@ use crate::casework::view::CaseView;
 use crate::pages::application::{error_summary, error_summary_linked, field_error};
 use crate::pages::case_parts;
 use crate::pages::ctx::{Ctx, Out, PageResult};
+use crate::pages::deadline;
 use crate::pages::form::Form;
 use crate::pages::names;
 use crate::pages::staff::queue::next_due;
@@ -42,6 +43,10 @@ async fn list_page(ctx: &Ctx, state: &AppState) -> PageResult {
         .into_iter()
         .map(|c| CaseView::new(c, &catalogue, &state.calendar()))
         .collect();
+    // The explanation of the 暂定 mark goes once under the list, when a date shown has it.
+    let provisional = views
+        .iter()
+        .any(|v| next_due(v).is_some_and(|(d, _, _)| v.is_provisional(d)));
     let title = ctx.t("我的办件", "My cases");
     let body = html! {
         h1 { (title) }
@@ -75,13 +80,14 @@ async fn list_page(ctx: &Ctx, state: &AppState) -> PageResult {
                             td data-label=(ctx.t("申请时间", "Submitted")) { (names::time(v.case.received_at, state.hall, l)) }
                             td data-label=(ctx.t("期限", "Due")) {
                                 @if let Some((d, zh, en)) = next_due(v) {
-                                    (names::date(d, l)) " " span.hint { (ctx.t(zh, en)) }
+                                    (case_parts::due_date(l, v, d)) " " span.hint { (ctx.t(zh, en)) }
                                 } @else { "—" }
                             }
                         }
                     }
                 }
             }
+            @if provisional { (case_parts::provisional_note(l)) }
         }
     };
     Ok(Out::ok(title, body))
@@ -205,7 +211,14 @@ pub async fn case_page(
     let timeline = events::of_case(state, &case.case_no).await?;
     let evaluation = evaluation::of_case(state, &case.case_no).await?;
     let files = attachments::of_case(state, &case.case_no).await?;
-    let view = CaseView::new(case, &catalogue, &state.calendar());
+    let calendar = state.calendar();
+    let clocks = deadline::told_to_applicant(deadline::clocks_of(
+        &case,
+        Some(&item),
+        &calendar,
+        state.hall,
+    ));
+    let view = CaseView::new(case, &catalogue, &calendar);
     let case = &view.case;
     let l = ctx.lang;
     let title = match l {
@@ -244,6 +257,7 @@ pub async fn case_page(
         h2 { (ctx.t("下一步", "Next step")) }
         (case_parts::next_step(ctx, &view))
         (case_parts::missing(ctx, case, Some(&item)))
+        (deadline::section(l, &clocks, Some(&item)))
         @if case.status == CaseStatus::SupplementPending {
             (supplement_form(ctx, state, case, &item, supplement_error))
         }

@@ -16,6 +16,7 @@ use crate::auth::caller::Caller;
 use crate::casework::view::CaseView;
 use crate::pages::case_parts;
 use crate::pages::ctx::{Ctx, Out, PageResult, CASE_WORKERS};
+use crate::pages::deadline;
 use crate::pages::form::Form;
 use crate::pages::names;
 use crate::problem::Problem;
@@ -64,7 +65,9 @@ pub async fn case_page(
         }
     }
     let at_window = ctx.signed_in_as(&[Role::Clerk]);
-    let view = CaseView::new(case, &catalogue, &state.calendar());
+    let calendar = state.calendar();
+    let clocks = deadline::clocks_of(&case, Some(&item), &calendar, state.hall);
+    let view = CaseView::new(case, &catalogue, &calendar);
     let case = &view.case;
     let l = ctx.lang;
     let title = match l {
@@ -138,7 +141,8 @@ pub async fn case_page(
                 }
             }
         }
-        (case_parts::stages(ctx, &catalogue, &item, case))
+        (case_parts::stages(ctx, &catalogue, &item, &view))
+        (deadline::section(l, &clocks, Some(&item)))
         h2 #actions { (ctx.t("可办理的操作", "Actions")) }
         @if actions.is_empty() {
             p { (ctx.t("当前状态下您没有可办理的操作。", "You have no action to take on the case in its current state.")) }

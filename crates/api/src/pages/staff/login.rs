@@ -24,10 +24,11 @@ pub struct Next {
     expired: Option<String>,
 }
 
-/// A page of the staff console to go to after signing in; empty: the signed-in role's home.
+/// A page of the staff console (or the administrator's) to go to after signing in; empty:
+/// the signed-in role's home.
 fn staff_path(next: &str) -> String {
     Some(lang::local_path(next))
-        .filter(|n| n.starts_with("/staff/"))
+        .filter(|n| n.starts_with("/staff/") || n.starts_with("/admin/"))
         .unwrap_or("")
         .to_owned()
 }

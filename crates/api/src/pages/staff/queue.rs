@@ -12,6 +12,7 @@ use tongban_core::role::Role;
 use tongban_core::supervision::{time_alerts, AlertLevel};
 
 use crate::casework::view::CaseView;
+use crate::pages::case_parts;
 use crate::pages::ctx::{Ctx, Out, PageResult, CASE_WORKERS};
 use crate::pages::names;
 use crate::pages::pager::pager;
@@ -119,6 +120,15 @@ async fn queue_page(ctx: &Ctx, state: &AppState, query: QueueQuery) -> PageResul
     };
     let pages = total.div_ceil(u64::from(PER_PAGE));
     let link = |p: u64| format!("/staff/queue?status={wanted}&page={p}");
+    let empty = rows.is_empty();
+    let lines: Vec<Line> = rows
+        .into_iter()
+        .map(|c| line(state, &catalogue, c))
+        .collect();
+    // The explanation of the 暂定 mark goes once under the table, when a date shown has it.
+    let provisional = lines
+        .iter()
+        .any(|line| next_due(&line.view).is_some_and(|(d, _, _)| line.view.is_provisional(d)));
     let body = html! {
         h1 { (title) }
         form.search method="get" action="/staff/queue" {
@@ -143,7 +153,7 @@ async fn queue_page(ctx: &Ctx, state: &AppState, query: QueueQuery) -> PageResul
                 crate::lang::Lang::En => { (total) " cases" }
             }
         }
-        @if rows.is_empty() {
+        @if empty {
             p { (ctx.t("队列中没有办件。", "There are no cases in the queue.")) }
         } @else {
             table.stack {
@@ -160,7 +170,7 @@ async fn queue_page(ctx: &Ctx, state: &AppState, query: QueueQuery) -> PageResul
                     }
                 }
                 tbody {
-                    @for line in rows.into_iter().map(|c| line(state, &catalogue, c)) {
+                    @for line in &lines {
                         @let (v, level) = (&line.view, line.level);
                         tr class=[match level { Some(AlertLevel::Red) => Some("row-red"), Some(AlertLevel::Yellow) => Some("row-yellow"), None => None }] {
                             td data-label=(ctx.t("办件编号", "Case number")) {
@@ -174,7 +184,7 @@ async fn queue_page(ctx: &Ctx, state: &AppState, query: QueueQuery) -> PageResul
                             }
                             td data-label=(ctx.t("期限", "Deadline")) {
                                 @if let Some((d, zh, en)) = next_due(v) {
-                                    (names::date(d, l)) " "
+                                    (case_parts::due_date(l, v, d)) " "
                                     span.hint { (ctx.t(zh, en)) }
                                 } @else { "—" }
                             }
@@ -183,6 +193,7 @@ async fn queue_page(ctx: &Ctx, state: &AppState, query: QueueQuery) -> PageResul
                     }
                 }
             }
+            @if provisional { (case_parts::provisional_note(l)) }
             (pager(ctx, u64::from(page), pages, link))
         }
     };

@@ -240,7 +240,7 @@ async fn case_section(
                 (case_parts::dues(ctx, &view))
             }
             @if let Some(item) = &item {
-                (case_parts::stages(ctx, &catalogue, item, case))
+                (case_parts::stages(ctx, &catalogue, item, &view))
             }
             h3 { (ctx.t("办理过程", "Timeline")) }
             (case_parts::timeline(ctx, state, &timeline, true))

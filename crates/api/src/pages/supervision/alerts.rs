@@ -5,11 +5,14 @@
 use actix_web::{get, web, HttpResponse};
 use maud::html;
 use serde::Deserialize;
+use tongban_app::calendars::years;
 use tongban_app::supervision::alerts::{self, AlertQuery};
+use tongban_core::role::Role;
 use tongban_core::supervision::{AlertRule, AlertStatus};
 
 use super::words;
 use crate::lang::Lang;
+use crate::pages::admin::calendar::horizon_warning;
 use crate::pages::ctx::{Ctx, Out, PageResult, OVERSEERS};
 use crate::pages::lang::encode;
 use crate::pages::names;
@@ -52,6 +55,13 @@ impl ListQuery {
 
 async fn list_page(ctx: &Ctx, state: &AppState, q: ListQuery) -> PageResult {
     ctx.staff_in(OVERSEERS)?;
+    // The administrator lands here after sign-in: the calendar's horizon warning is theirs to
+    // act on (they load the next year), so it is shown to them first.
+    let horizon = if ctx.signed_in_as(&[Role::Admin]) {
+        Some(years::years(state).await?.horizon)
+    } else {
+        None
+    };
     let page = q.page.unwrap_or(1).clamp(1, 100_000);
     let found = alerts::list(
         &state.app,
@@ -82,6 +92,12 @@ async fn list_page(ctx: &Ctx, state: &AppState, q: ListQuery) -> PageResult {
     };
     let body = html! {
         h1 { (title) }
+        @if let Some(h) = &horizon {
+            (horizon_warning(l, h))
+            @if h.warns() {
+                p.no-print { a #calendar-link href="/admin/calendar" { (ctx.t("前往工作日历载入年度", "Load the year under Calendar")) } }
+            }
+        }
         form.search #alert-filter method="get" action="/staff/supervision/alerts" {
             div {
                 label for="level" { (ctx.t("预警级别", "Level")) }

@@ -1,0 +1,10 @@
+//! The administrator's pages: the working-day calendar (its years, the horizon warning, and
+//! loading or correcting a year with a preview of what it moves).
+
+pub(crate) mod calendar;
+
+use actix_web::web;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(calendar::show).service(calendar::submit);
+}
