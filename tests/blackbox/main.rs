@@ -20,4 +20,5 @@ mod multiprocess;
 mod oversight_pages;
 mod pages;
 mod public;
+mod reproject_kill;
 mod supervision;
