@@ -29,8 +29,18 @@ impl Server {
     }
 
     pub fn start_in(data_dir: tempfile::TempDir, extra: &[&str]) -> Server {
+        Server::start_in_with_env(data_dir, extra, &[])
+    }
+
+    /// The same with extra environment variables (e.g. a small `TONGBAN_REPROJECT_BATCH`).
+    pub fn start_in_with_env(
+        data_dir: tempfile::TempDir,
+        extra: &[&str],
+        env: &[(&str, &str)],
+    ) -> Server {
         let workflows = concat!(env!("CARGO_MANIFEST_DIR"), "/../../workflows");
         let mut child = Command::new(env!("CARGO_BIN_EXE_tongban"))
+            .envs(env.iter().copied())
             .arg("serve")
             .args(["--bind", "127.0.0.1:0", "--workflows", workflows])
             .arg("--data-dir")

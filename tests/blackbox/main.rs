@@ -22,4 +22,5 @@ mod pages;
 mod public;
 mod real_clock;
 mod reproject;
+mod reproject_kill;
 mod supervision;

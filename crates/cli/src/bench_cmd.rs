@@ -26,6 +26,8 @@ pub enum BenchCommand {
     /// End to end over HTTP: intakes, actions and public status queries against a running
     /// server with many cases stored, with latency and memory.
     Http(crate::bench_http::HttpBenchArgs),
+    /// Re-projection of many open cases when a calendar year is loaded as official.
+    Calendar(crate::bench_calendar::CalendarBenchArgs),
 }
 
 /// Arguments of `tongban bench store`.
@@ -51,6 +53,7 @@ pub fn run(cmd: BenchCommand) -> anyhow::Result<ExitCode> {
         BenchCommand::Store(args) => bench_store(&args),
         BenchCommand::Sweep(args) => crate::bench_sweep::run(&args),
         BenchCommand::Http(args) => crate::bench_http::run(&args),
+        BenchCommand::Calendar(args) => crate::bench_calendar::run(&args),
     }
 }
 

@@ -54,12 +54,22 @@ impl ItemVersions for OneItem {
 /// An accepted case, serialised, and its stored columns, as every bench case will be;
 /// `query_code` is every case's query code.
 pub(crate) fn template(item: &Item, query_code: &str) -> anyhow::Result<BulkCases> {
-    let hall = HallTime::shanghai();
-    let calendar = Calendar::china();
     let t0 = chrono::FixedOffset::east_opt(8 * 3600)
         .and_then(|tz| tz.with_ymd_and_hms(2026, 3, 2, 9, 30, 0).single())
         .map(|t| t.with_timezone(&Utc))
         .context("start instant")?;
+    template_at(item, query_code, t0, None)
+}
+
+/// The same, received at `t0` (accepted ten minutes later) by an applicant with `email`.
+pub(crate) fn template_at(
+    item: &Item,
+    query_code: &str,
+    t0: DateTime<Utc>,
+    email: Option<&str>,
+) -> anyhow::Result<BulkCases> {
+    let hall = HallTime::shanghai();
+    let calendar = Calendar::china();
     let clerk = Actor {
         role: Role::Clerk,
         user: "clerk-a02".into(),
@@ -78,7 +88,7 @@ pub(crate) fn template(item: &Item, query_code: &str) -> anyhow::Result<BulkCase
             name: "张三".into(),
             id_number: "110101199001011234".into(),
             phone: None,
-            email: None,
+            email: email.map(str::to_owned),
         },
         materials: item
             .materials

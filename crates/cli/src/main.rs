@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod audit_cmd;
+mod bench_calendar;
 mod bench_cmd;
 mod bench_http;
 mod bench_sweep;

@@ -151,6 +151,19 @@ pub fn bulk_timelines(
     Ok(())
 }
 
+/// How many case events of `kind` are stored (the bench's count of what a job wrote).
+pub fn events_of_kind(conn: &mut DbConnection, kind: &str) -> Result<i64, StoreError> {
+    Ok(case_events::table
+        .filter(case_events::kind.eq(kind))
+        .count()
+        .get_result(conn)?)
+}
+
+/// How many messages the outbox holds.
+pub fn outbox_messages(conn: &mut DbConnection) -> Result<i64, StoreError> {
+    Ok(crate::schema::outbox::table.count().get_result(conn)?)
+}
+
 /// Refreshes the planner's statistics after a bulk load.
 pub fn analyze(conn: &mut DbConnection) -> Result<(), StoreError> {
     conn.batch_execute("ANALYZE")?;

@@ -61,6 +61,14 @@ pub fn enqueue(conn: &mut DbConnection, messages: &[NewOutbox]) -> Result<(), St
     Ok(())
 }
 
+/// Queues many messages with one multi-row INSERT per 500.
+pub fn enqueue_many(conn: &mut DbConnection, messages: &[NewOutbox]) -> Result<(), StoreError> {
+    for chunk in messages.chunks(crate::multi_row::MULTI_ROW_CHUNK) {
+        crate::multi_row::multi_row_insert!(conn, outbox::table, chunk);
+    }
+    Ok(())
+}
+
 /// Unsent messages due at `now`, oldest first.
 pub fn due(conn: &mut DbConnection, now: i64, limit: i64) -> Result<Vec<OutboxRecord>, StoreError> {
     Ok(outbox::table

@@ -43,6 +43,36 @@ pub fn upsert(conn: &mut DbConnection, task: &StageTaskRecord) -> Result<(), Sto
     Ok(())
 }
 
+/// [`upsert`] for many rows. On PostgreSQL one INSERT … ON CONFLICT DO UPDATE per 500 rows
+/// instead of two round trips each; on SQLite, in-process, a row at a time.
+pub fn upsert_many(conn: &mut DbConnection, tasks: &[StageTaskRecord]) -> Result<(), StoreError> {
+    match conn {
+        DbConnection::Sqlite(_) => {
+            for task in tasks {
+                upsert(conn, task)?;
+            }
+        }
+        DbConnection::Pg(c) => {
+            use diesel::upsert::excluded;
+            for chunk in tasks.chunks(crate::multi_row::MULTI_ROW_CHUNK) {
+                diesel::insert_into(stage_tasks::table)
+                    .values(chunk)
+                    .on_conflict((stage_tasks::case_no, stage_tasks::stage))
+                    .do_update()
+                    .set((
+                        stage_tasks::department.eq(excluded(stage_tasks::department)),
+                        stage_tasks::status.eq(excluded(stage_tasks::status)),
+                        stage_tasks::due.eq(excluded(stage_tasks::due)),
+                        stage_tasks::next_check_at.eq(excluded(stage_tasks::next_check_at)),
+                        stage_tasks::updated_at.eq(excluded(stage_tasks::updated_at)),
+                    ))
+                    .execute(c)?;
+            }
+        }
+    }
+    Ok(())
+}
+
 /// The stages of one case.
 pub fn for_case(
     conn: &mut DbConnection,

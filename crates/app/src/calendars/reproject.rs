@@ -119,21 +119,14 @@ async fn work(app: &App, mut job: ReprojectionRecord) -> AppResult<()> {
         let written = app
             .store
             .write(move |c| {
-                let mut moved = 0;
-                let mut cursor = last;
-                for (before, change) in &changes {
-                    match cases::apply_change(c, change) {
-                        Ok(_) => moved += 1,
-                        // An action changed the case meanwhile: the next batch starts at it
-                        // and reads it again (the cases after it recompute to no move, so
-                        // none gets a second event).
-                        Err(StoreError::StaleVersion { .. }) => {
-                            cursor = before.clone();
-                            break;
-                        }
-                        Err(e) => return Err(e),
-                    }
-                }
+                let (befores, changes): (Vec<String>, Vec<CaseChange>) =
+                    changes.into_iter().unzip();
+                // Applied in order up to the first case an action changed meanwhile: the next
+                // batch starts at it and reads it again (the cases after it recompute to no
+                // move, so none gets a second event).
+                let applied = cases::apply_changes(c, &changes)?;
+                let cursor = befores.get(applied).cloned().unwrap_or(last);
+                let moved = i64::try_from(applied).unwrap_or(i64::MAX);
                 let examined = rows.iter().take_while(|r| r.case_no <= cursor).count();
                 let examined = i64::try_from(examined).unwrap_or(i64::MAX);
                 reprojections::advance(c, &held, &cursor, examined, moved, until)?;
