@@ -35,7 +35,7 @@ fn application(i: usize) -> Value {
         "name": format!("申请人{i}"),
         "id_number": format!("3301{i:014}"),
     });
-    if i % EMAIL_EVERY == 0 {
+    if i.is_multiple_of(EMAIL_EVERY) {
         applicant["email"] = format!("applicant{i}@example.invalid").into();
     }
     json!({
