@@ -297,29 +297,7 @@ pub fn apply_change(
 ) -> Result<CaseRecord, StoreError> {
     let c = &change.case;
     let new_version = change.expected_version + 1;
-    let updated = diesel::update(
-        cases::table
-            .filter(cases::case_no.eq(&c.case_no))
-            .filter(cases::version.eq(change.expected_version)),
-    )
-    .set(&CaseUpdate {
-        query_code: &c.query_code,
-        item_code: &c.item_code,
-        item_version: c.item_version,
-        department: &c.department,
-        window_code: c.window_code.as_deref(),
-        owner: c.owner.as_deref(),
-        status: c.status,
-        version: new_version,
-        received_at: c.received_at,
-        acceptance_due: c.acceptance_due,
-        promised_due: c.promised_due,
-        legal_due: c.legal_due,
-        next_check_at: c.next_check_at,
-        data: &c.data,
-        updated_at: c.updated_at,
-    })
-    .execute(conn)?;
+    let updated = update_at_version(conn, change)?;
     if updated == 0 {
         let current: Option<i64> = cases::table
             .filter(cases::case_no.eq(&c.case_no))
@@ -416,30 +394,7 @@ fn update_many(conn: &mut DbConnection, changes: &[CaseChange]) -> Result<usize,
     match conn {
         DbConnection::Sqlite(_) => {
             for change in changes {
-                let c = &change.case;
-                updated += diesel::update(
-                    cases::table
-                        .filter(cases::case_no.eq(&c.case_no))
-                        .filter(cases::version.eq(change.expected_version)),
-                )
-                .set(&CaseUpdate {
-                    query_code: &c.query_code,
-                    item_code: &c.item_code,
-                    item_version: c.item_version,
-                    department: &c.department,
-                    window_code: c.window_code.as_deref(),
-                    owner: c.owner.as_deref(),
-                    status: c.status,
-                    version: change.expected_version + 1,
-                    received_at: c.received_at,
-                    acceptance_due: c.acceptance_due,
-                    promised_due: c.promised_due,
-                    legal_due: c.legal_due,
-                    next_check_at: c.next_check_at,
-                    data: &c.data,
-                    updated_at: c.updated_at,
-                })
-                .execute(conn)?;
+                updated += update_at_version(conn, change)?;
             }
         }
         DbConnection::Pg(pg) => {
@@ -495,6 +450,35 @@ fn update_many(conn: &mut DbConnection, changes: &[CaseChange]) -> Result<usize,
         }
     }
     Ok(updated)
+}
+
+/// The UPDATE of one case row at the version the change was decided on; answers the rows
+/// updated (0 when the stored version differs).
+fn update_at_version(conn: &mut DbConnection, change: &CaseChange) -> Result<usize, StoreError> {
+    let c = &change.case;
+    Ok(diesel::update(
+        cases::table
+            .filter(cases::case_no.eq(&c.case_no))
+            .filter(cases::version.eq(change.expected_version)),
+    )
+    .set(&CaseUpdate {
+        query_code: &c.query_code,
+        item_code: &c.item_code,
+        item_version: c.item_version,
+        department: &c.department,
+        window_code: c.window_code.as_deref(),
+        owner: c.owner.as_deref(),
+        status: c.status,
+        version: change.expected_version + 1,
+        received_at: c.received_at,
+        acceptance_due: c.acceptance_due,
+        promised_due: c.promised_due,
+        legal_due: c.legal_due,
+        next_check_at: c.next_check_at,
+        data: &c.data,
+        updated_at: c.updated_at,
+    })
+    .execute(conn)?)
 }
 
 fn write_side_effects(

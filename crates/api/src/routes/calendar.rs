@@ -82,6 +82,18 @@ pub struct YearBody {
     pub source: Option<String>,
 }
 
+impl YearBody {
+    /// The year's rule and the notice it came with.
+    fn into_rule(self, year: i32) -> (YearRule, Option<String>) {
+        let rule = YearRule {
+            year,
+            holidays: self.holidays,
+            workdays: self.workdays,
+        };
+        (rule, self.source)
+    }
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct YearSet {
     pub calendar: &'static str,
@@ -122,13 +134,8 @@ pub async fn put_year(
     body: web::Json<YearBody>,
 ) -> Result<web::Json<YearSet>, Problem> {
     caller.require_any(&[Role::Admin])?;
-    let body = body.into_inner();
-    let rule = YearRule {
-        year: year.into_inner(),
-        holidays: body.holidays,
-        workdays: body.workdays,
-    };
-    let set = set_year::set_year(&state, caller.username(), rule, body.source).await?;
+    let (rule, source) = body.into_inner().into_rule(year.into_inner());
+    let set = set_year::set_year(&state, caller.username(), rule, source).await?;
     Ok(web::Json(YearSet {
         calendar: set.calendar,
         year: set.rule.year,
@@ -183,12 +190,7 @@ pub async fn impact(
     body: web::Json<YearBody>,
 ) -> Result<web::Json<Impact>, Problem> {
     caller.require_any(&[Role::Admin])?;
-    let body = body.into_inner();
-    let rule = YearRule {
-        year: year.into_inner(),
-        holidays: body.holidays,
-        workdays: body.workdays,
-    };
+    let (rule, _) = body.into_inner().into_rule(year.into_inner());
     let lines = set_year::impact(&state, rule).await?;
     let cases: Vec<ImpactCase> = lines
         .into_iter()
