@@ -58,26 +58,6 @@ pub struct CaseRecord {
     pub updated_at: i64,
 }
 
-#[derive(AsChangeset)]
-#[diesel(table_name = cases, treat_none_as_null = true)]
-struct CaseUpdate<'a> {
-    query_code: &'a str,
-    item_code: &'a str,
-    item_version: i64,
-    department: &'a str,
-    window_code: Option<&'a str>,
-    owner: Option<&'a str>,
-    status: StoredCaseStatus,
-    version: i64,
-    received_at: i64,
-    acceptance_due: Option<i64>,
-    promised_due: Option<i64>,
-    legal_due: Option<i64>,
-    next_check_at: Option<i64>,
-    data: &'a str,
-    updated_at: i64,
-}
-
 /// A new case with everything written alongside it.
 #[derive(Debug, Clone)]
 pub struct CaseIntake {
@@ -297,7 +277,7 @@ pub fn apply_change(
 ) -> Result<CaseRecord, StoreError> {
     let c = &change.case;
     let new_version = change.expected_version + 1;
-    let updated = update_at_version(conn, change)?;
+    let updated = update_many(conn, std::slice::from_ref(change), Columns::All)?;
     if updated == 0 {
         let current: Option<i64> = cases::table
             .filter(cases::case_no.eq(&c.case_no))
@@ -321,8 +301,10 @@ pub fn apply_change(
     get_case(conn, &c.case_no)?.ok_or_else(|| StoreError::NotFound(format!("case {}", c.case_no)))
 }
 
-/// [`apply_change`] for many cases in one go, for the calendar's re-projection: the changes
-/// are applied in order up to the first whose stored version is not its `expected_version`
+/// [`apply_change`] for many cases in one go, for the calendar's re-projection. Each change
+/// moves only due dates: the UPDATE sets the due columns, `next_check_at`, `data`, the
+/// version and `updated_at`, and leaves the other columns (and so the indexes on status,
+/// owner, window and department) untouched. The changes are applied in order up to the first whose stored version is not its `expected_version`
 /// (changed by an action meanwhile, or gone); answers how many were applied. Those are
 /// written with multi-row statements (one UPDATE, then the events, audit records, messages
 /// and stage tasks of all); the rest are not written at all.
@@ -331,7 +313,10 @@ pub fn apply_change(
 /// case-number order), so that no action can slip in between the check and the UPDATE;
 /// on SQLite the writer's transaction already excludes every other writer. Should the
 /// UPDATE still match fewer rows than checked, the call fails and nothing is kept.
-pub fn apply_changes(conn: &mut DbConnection, changes: &[CaseChange]) -> Result<usize, StoreError> {
+pub fn apply_due_changes(
+    conn: &mut DbConnection,
+    changes: &[CaseChange],
+) -> Result<usize, StoreError> {
     if changes.is_empty() {
         return Ok(0);
     }
@@ -357,7 +342,7 @@ pub fn apply_changes(conn: &mut DbConnection, changes: &[CaseChange]) -> Result<
     if changes.is_empty() {
         return Ok(0);
     }
-    let updated = update_many(conn, changes)?;
+    let updated = update_many(conn, changes, Columns::Dates)?;
     if updated != changes.len() {
         return Err(StoreError::StaleVersion { current: -1 });
     }
@@ -386,99 +371,78 @@ pub fn apply_changes(conn: &mut DbConnection, changes: &[CaseChange]) -> Result<
     Ok(applied)
 }
 
-/// The UPDATEs of [`apply_changes`], each at its expected version; answers the rows updated.
-/// On PostgreSQL one UPDATE … FROM (VALUES …) per 500 cases with bound parameters; on
-/// SQLite, in-process, a prepared UPDATE per case.
-fn update_many(conn: &mut DbConnection, changes: &[CaseChange]) -> Result<usize, StoreError> {
+/// Which columns [`update_many`] sets: SQLite rewrites an index entry for every indexed
+/// column an UPDATE sets, changed or not.
+#[derive(Clone, Copy)]
+enum Columns {
+    All,
+    Dates,
+}
+
+/// The UPDATEs of [`apply_change`] and [`apply_due_changes`], each at its expected version; answers the rows updated.
+/// One `WITH v AS (VALUES …) UPDATE … FROM v` per 500 cases on both backends: diesel
+/// prepares every UPDATE afresh (it never caches one), so a statement per case spent most of
+/// a batch in SQLite's parser.
+fn update_many(
+    conn: &mut DbConnection,
+    changes: &[CaseChange],
+    columns: Columns,
+) -> Result<usize, StoreError> {
+    const COLUMNS: usize = 16;
     let mut updated = 0;
-    match conn {
-        DbConnection::Sqlite(_) => {
-            for change in changes {
-                updated += update_at_version(conn, change)?;
-            }
-        }
-        DbConnection::Pg(pg) => {
-            use diesel::pg::Pg;
-            use diesel::sql_types::{BigInt, Nullable, Text};
-            const COLUMNS: usize = 16;
-            for chunk in changes.chunks(crate::multi_row::MULTI_ROW_CHUNK) {
-                let rows: Vec<String> = (0..chunk.len())
-                    .map(|r| {
-                        let params: Vec<String> = (1..=COLUMNS)
-                            .map(|k| format!("${}", r * COLUMNS + k))
-                            .collect();
-                        format!("({})", params.join(", "))
-                    })
-                    .collect();
-                let sql = format!(
-                    "UPDATE cases AS c SET query_code = v.query_code, item_code = v.item_code, \
+    for chunk in changes.chunks(crate::multi_row::MULTI_ROW_CHUNK) {
+        let sql = format!(
+            "WITH v(case_no, expected, query_code, item_code, item_version, department, \
+             window_code, owner, status, received_at, acceptance_due, promised_due, legal_due, \
+             next_check_at, data, updated_at) AS (VALUES {}) \
+             UPDATE cases SET {}version = v.expected + 1, acceptance_due = v.acceptance_due, \
+             promised_due = v.promised_due, legal_due = v.legal_due, \
+             next_check_at = v.next_check_at, data = v.data, updated_at = v.updated_at \
+             FROM v WHERE cases.case_no = v.case_no AND cases.version = v.expected",
+            crate::multi_row::placeholders(conn, chunk.len(), COLUMNS),
+            match columns {
+                Columns::All => {
+                    "query_code = v.query_code, item_code = v.item_code, \
                      item_version = v.item_version, department = v.department, \
                      window_code = v.window_code, owner = v.owner, status = v.status, \
-                     version = v.expected + 1, received_at = v.received_at, \
-                     acceptance_due = v.acceptance_due, promised_due = v.promised_due, \
-                     legal_due = v.legal_due, next_check_at = v.next_check_at, data = v.data, \
-                     updated_at = v.updated_at \
-                     FROM (VALUES {}) AS v(case_no, expected, query_code, item_code, \
-                     item_version, department, window_code, owner, status, received_at, \
-                     acceptance_due, promised_due, legal_due, next_check_at, data, updated_at) \
-                     WHERE c.case_no = v.case_no AND c.version = v.expected",
-                    rows.join(", ")
-                );
-                let mut query = diesel::sql_query(sql).into_boxed::<Pg>();
+                     received_at = v.received_at, "
+                }
+                Columns::Dates => "",
+            }
+        );
+        macro_rules! bind_rows {
+            ($c:expr, $backend:ty) => {{
+                use diesel::sql_types::{BigInt, Nullable, Text};
+                let mut query = diesel::sql_query(sql).into_boxed::<$backend>();
                 for change in chunk {
                     let c = &change.case;
                     query = query
-                        .bind::<Text, _>(c.case_no.clone())
+                        .bind::<Text, _>(c.case_no.as_str())
                         .bind::<BigInt, _>(change.expected_version)
-                        .bind::<Text, _>(c.query_code.clone())
-                        .bind::<Text, _>(c.item_code.clone())
+                        .bind::<Text, _>(c.query_code.as_str())
+                        .bind::<Text, _>(c.item_code.as_str())
                         .bind::<BigInt, _>(c.item_version)
-                        .bind::<Text, _>(c.department.clone())
-                        .bind::<Nullable<Text>, _>(c.window_code.clone())
-                        .bind::<Nullable<Text>, _>(c.owner.clone())
+                        .bind::<Text, _>(c.department.as_str())
+                        .bind::<Nullable<Text>, _>(c.window_code.as_deref())
+                        .bind::<Nullable<Text>, _>(c.owner.as_deref())
                         .bind::<Text, _>(c.status)
                         .bind::<BigInt, _>(c.received_at)
                         .bind::<Nullable<BigInt>, _>(c.acceptance_due)
                         .bind::<Nullable<BigInt>, _>(c.promised_due)
                         .bind::<Nullable<BigInt>, _>(c.legal_due)
                         .bind::<Nullable<BigInt>, _>(c.next_check_at)
-                        .bind::<Text, _>(c.data.clone())
+                        .bind::<Text, _>(c.data.as_str())
                         .bind::<BigInt, _>(c.updated_at);
                 }
-                updated += query.execute(pg)?;
-            }
+                query.execute($c)?
+            }};
         }
+        updated += match conn {
+            DbConnection::Pg(c) => bind_rows!(c, diesel::pg::Pg),
+            DbConnection::Sqlite(c) => bind_rows!(c, diesel::sqlite::Sqlite),
+        };
     }
     Ok(updated)
-}
-
-/// The UPDATE of one case row at the version the change was decided on; answers the rows
-/// updated (0 when the stored version differs).
-fn update_at_version(conn: &mut DbConnection, change: &CaseChange) -> Result<usize, StoreError> {
-    let c = &change.case;
-    Ok(diesel::update(
-        cases::table
-            .filter(cases::case_no.eq(&c.case_no))
-            .filter(cases::version.eq(change.expected_version)),
-    )
-    .set(&CaseUpdate {
-        query_code: &c.query_code,
-        item_code: &c.item_code,
-        item_version: c.item_version,
-        department: &c.department,
-        window_code: c.window_code.as_deref(),
-        owner: c.owner.as_deref(),
-        status: c.status,
-        version: change.expected_version + 1,
-        received_at: c.received_at,
-        acceptance_due: c.acceptance_due,
-        promised_due: c.promised_due,
-        legal_due: c.legal_due,
-        next_check_at: c.next_check_at,
-        data: &c.data,
-        updated_at: c.updated_at,
-    })
-    .execute(conn)?)
 }
 
 fn write_side_effects(

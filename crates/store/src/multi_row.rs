@@ -19,3 +19,30 @@ macro_rules! multi_row_insert {
     };
 }
 pub(crate) use multi_row_insert;
+
+/// The rows of a `VALUES` list of `rows` × `columns` bound parameters, in the placeholder
+/// syntax of `conn`'s backend: `($1, $2), ($3, $4)` or `(?, ?), (?, ?)`.
+pub(crate) fn placeholders(
+    conn: &crate::conn::DbConnection,
+    rows: usize,
+    columns: usize,
+) -> String {
+    let pg = matches!(conn, crate::conn::DbConnection::Pg(_));
+    let mut out = String::with_capacity(rows * columns * 6);
+    for r in 0..rows {
+        out.push_str(if r == 0 { "(" } else { ", (" });
+        for k in 0..columns {
+            if k > 0 {
+                out.push_str(", ");
+            }
+            if pg {
+                out.push('$');
+                out.push_str(&(r * columns + k + 1).to_string());
+            } else {
+                out.push('?');
+            }
+        }
+        out.push(')');
+    }
+    out
+}

@@ -8,7 +8,9 @@ use crate::schema::stage_tasks;
 
 /// A stage of a case as stored.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable, AsChangeset)]
-#[diesel(table_name = stage_tasks, treat_none_as_null = true)]
+// `None` is written as NULL (no column has a default), so SQLite takes many rows in one
+// INSERT.
+#[diesel(table_name = stage_tasks, treat_none_as_null = true, treat_none_as_default_value = false)]
 pub struct StageTaskRecord {
     /// The case (overwritten with the case's number when written through a case change).
     pub case_no: String,
@@ -28,47 +30,34 @@ pub struct StageTaskRecord {
 
 /// Inserts or replaces the stage row (keyed by case and stage).
 pub fn upsert(conn: &mut DbConnection, task: &StageTaskRecord) -> Result<(), StoreError> {
-    let updated = diesel::update(
-        stage_tasks::table
-            .filter(stage_tasks::case_no.eq(&task.case_no))
-            .filter(stage_tasks::stage.eq(&task.stage)),
-    )
-    .set(task)
-    .execute(conn)?;
-    if updated == 0 {
-        diesel::insert_into(stage_tasks::table)
-            .values(task)
-            .execute(conn)?;
-    }
-    Ok(())
+    upsert_many(conn, std::slice::from_ref(task))
 }
 
-/// [`upsert`] for many rows. On PostgreSQL one INSERT … ON CONFLICT DO UPDATE per 500 rows
-/// instead of two round trips each; on SQLite, in-process, a row at a time.
+/// [`upsert`] for many rows: one INSERT … ON CONFLICT DO UPDATE per 500 rows on both
+/// backends.
 pub fn upsert_many(conn: &mut DbConnection, tasks: &[StageTaskRecord]) -> Result<(), StoreError> {
-    match conn {
-        DbConnection::Sqlite(_) => {
-            for task in tasks {
-                upsert(conn, task)?;
-            }
-        }
-        DbConnection::Pg(c) => {
-            use diesel::upsert::excluded;
-            for chunk in tasks.chunks(crate::multi_row::MULTI_ROW_CHUNK) {
-                diesel::insert_into(stage_tasks::table)
-                    .values(chunk)
-                    .on_conflict((stage_tasks::case_no, stage_tasks::stage))
-                    .do_update()
-                    .set((
-                        stage_tasks::department.eq(excluded(stage_tasks::department)),
-                        stage_tasks::status.eq(excluded(stage_tasks::status)),
-                        stage_tasks::due.eq(excluded(stage_tasks::due)),
-                        stage_tasks::next_check_at.eq(excluded(stage_tasks::next_check_at)),
-                        stage_tasks::updated_at.eq(excluded(stage_tasks::updated_at)),
-                    ))
-                    .execute(c)?;
-            }
-        }
+    use diesel::upsert::excluded;
+    macro_rules! upsert_chunk {
+        ($c:expr, $chunk:expr) => {
+            diesel::insert_into(stage_tasks::table)
+                .values($chunk)
+                .on_conflict((stage_tasks::case_no, stage_tasks::stage))
+                .do_update()
+                .set((
+                    stage_tasks::department.eq(excluded(stage_tasks::department)),
+                    stage_tasks::status.eq(excluded(stage_tasks::status)),
+                    stage_tasks::due.eq(excluded(stage_tasks::due)),
+                    stage_tasks::next_check_at.eq(excluded(stage_tasks::next_check_at)),
+                    stage_tasks::updated_at.eq(excluded(stage_tasks::updated_at)),
+                ))
+                .execute($c)?
+        };
+    }
+    for chunk in tasks.chunks(crate::multi_row::MULTI_ROW_CHUNK) {
+        match conn {
+            DbConnection::Pg(c) => upsert_chunk!(c, chunk),
+            DbConnection::Sqlite(c) => upsert_chunk!(c, chunk),
+        };
     }
     Ok(())
 }

@@ -11,7 +11,9 @@
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use tongban_core::case::{reproject, reprojected, Actor, Case, CaseStatus, DueMove};
+use tongban_core::case::{
+    reproject, reprojected, Actor, Case, CaseStatus, ClockName, DueMove, EventKind,
+};
 use tongban_core::role::Role;
 use tongban_store::reprojections::{self, ReprojectionRecord};
 use tongban_store::typed::StoredCaseStatus;
@@ -77,9 +79,19 @@ pub async fn run_pending(app: &App) -> AppResult<Vec<ReprojectionRecord>> {
     }
 }
 
-async fn work(app: &App, mut job: ReprojectionRecord) -> AppResult<()> {
-    let statuses = open_statuses();
-    let batch = batch_size();
+/// One batch read and worked out, not yet written.
+struct Batch {
+    /// The case numbers read, in order.
+    numbers: Vec<String>,
+    /// Each change with the case number just before it in the batch (the cursor that makes
+    /// the next batch start at that case).
+    changes: Vec<(String, CaseChange)>,
+}
+
+/// Reads the open cases after `after` and works out their changes on the calendar as it
+/// stands now (a later correction is picked up mid-job), on a blocking thread.
+async fn prepare(app: &App, job: &ReprojectionRecord, after: String) -> AppResult<Batch> {
+    let config = app.config().await?;
     let actor = Actor {
         role: Role::Admin,
         user: job.actor.clone(),
@@ -87,52 +99,68 @@ async fn work(app: &App, mut job: ReprojectionRecord) -> AppResult<()> {
         window: None,
         grant: None,
     };
+    let source = job.source.clone();
+    let batch = batch_size();
+    let worker = app.clone();
+    Ok(app
+        .store
+        .read(move |c| {
+            let rows = reprojections::open_cases_after(c, &open_statuses(), &after, batch)?;
+            let at = worker.clock.now();
+            let mut changes = Vec::new();
+            let mut previous = after;
+            for row in &rows {
+                if let Some(change) = change_for(&worker, &config, row, &actor, at, &source) {
+                    changes.push((previous.clone(), change));
+                }
+                previous = row.case_no.clone();
+            }
+            Ok(Batch {
+                numbers: rows.into_iter().map(|r| r.case_no).collect(),
+                changes,
+            })
+        })
+        .await?)
+}
+
+/// Works the job batch by batch. The next batch is read and worked out while the current one
+/// is written: its cases are others, so the write cannot change them, and any an action
+/// changes meanwhile fails its version check and is read again.
+async fn work(app: &App, mut job: ReprojectionRecord) -> AppResult<()> {
+    let mut next = prepare(app, &job, job.cursor.clone()).await?;
     loop {
-        // The calendar as it stands now: a later correction is picked up mid-job.
-        let config = app.config().await?;
-        let after = job.cursor.clone();
-        let s = statuses.clone();
-        let rows = app
-            .store
-            .read(move |c| reprojections::open_cases_after(c, &s, &after, batch))
-            .await?;
-        let (now, until) = lease_now();
-        let Some(last) = rows.last().map(|r| r.case_no.clone()) else {
+        let Some(last) = next.numbers.last().cloned() else {
+            let (now, _) = lease_now();
             let id = job.id;
             app.store
                 .write(move |c| reprojections::finish(c, id, now))
                 .await?;
             return Ok(());
         };
-        let at = app.clock.now();
-        // Each change with the case number just before it in the batch (the cursor that makes
-        // the next batch start at that case).
-        let mut changes = Vec::new();
-        let mut previous = job.cursor.clone();
-        for row in &rows {
-            if let Some(change) = change_for(app, &config, row, &actor, at, &job.source) {
-                changes.push((previous.clone(), change));
-            }
-            previous = row.case_no.clone();
-        }
+        let Batch { numbers, changes } = std::mem::replace(
+            &mut next,
+            Batch {
+                numbers: Vec::new(),
+                changes: Vec::new(),
+            },
+        );
+        let (_, until) = lease_now();
         let held = job.clone();
-        let written = app
-            .store
-            .write(move |c| {
-                let (befores, changes): (Vec<String>, Vec<CaseChange>) =
-                    changes.into_iter().unzip();
-                // Applied in order up to the first case an action changed meanwhile: the next
-                // batch starts at it and reads it again (the cases after it recompute to no
-                // move, so none gets a second event).
-                let applied = cases::apply_changes(c, &changes)?;
-                let cursor = befores.get(applied).cloned().unwrap_or(last);
-                let moved = i64::try_from(applied).unwrap_or(i64::MAX);
-                let examined = rows.iter().take_while(|r| r.case_no <= cursor).count();
-                let examined = i64::try_from(examined).unwrap_or(i64::MAX);
-                reprojections::advance(c, &held, &cursor, examined, moved, until)?;
-                Ok((cursor, examined, moved))
-            })
-            .await;
+        let end = last.clone();
+        let write = app.store.write(move |c| {
+            let (befores, changes): (Vec<String>, Vec<CaseChange>) = changes.into_iter().unzip();
+            // Applied in order up to the first case an action changed meanwhile: the next
+            // batch starts at it and reads it again (the cases after it recompute to no
+            // move, so none gets a second event).
+            let applied = cases::apply_due_changes(c, &changes)?;
+            let cursor = befores.get(applied).cloned().unwrap_or(end);
+            let moved = i64::try_from(applied).unwrap_or(i64::MAX);
+            let examined = numbers.iter().take_while(|n| **n <= cursor).count();
+            let examined = i64::try_from(examined).unwrap_or(i64::MAX);
+            reprojections::advance(c, &held, &cursor, examined, moved, until)?;
+            Ok((cursor, examined, moved))
+        });
+        let (written, following) = tokio::join!(write, prepare(app, &job, last.clone()));
         let (cursor, examined, moved) = match written {
             Ok(w) => w,
             // Another process took the job over (this one stalled past its lease): it
@@ -144,6 +172,12 @@ async fn work(app: &App, mut job: ReprojectionRecord) -> AppResult<()> {
         job.examined += examined;
         job.moved += moved;
         job.lease_until = until;
+        next = if job.cursor == last {
+            following?
+        } else {
+            // Stopped short at a changed case: read again from it.
+            prepare(app, &job, job.cursor.clone()).await?
+        };
     }
 }
 
@@ -165,13 +199,28 @@ fn change_for(
         let Some(t) = reproject(&case, item, &calendar, app.hall, actor, now, source)? else {
             return Ok(None);
         };
+        // Only a stage whose due date moved has a task row to rewrite.
+        let moved_stages: Vec<&str> = match &t.event.kind {
+            EventKind::Reprojected { moves, .. } => moves
+                .iter()
+                .filter_map(|m| match &m.clock {
+                    ClockName::Stage(code) => Some(code.as_str()),
+                    _ => None,
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
+        let tasks = stage_tasks(&t.case, now)
+            .into_iter()
+            .filter(|task| moved_stages.contains(&task.stage.as_str()))
+            .collect();
         Ok(Some(CaseChange {
             case: case_record(&t.case, item, &calendar, app.hall, now),
             expected_version: row.version,
             event: new_event(&t.event),
             audit: audit(&t.event),
             outbox: outbox(&t.notifications, now),
-            stage_tasks: stage_tasks(&t.case, now),
+            stage_tasks: tasks,
         }))
     };
     match attempt() {
