@@ -277,7 +277,7 @@ pub fn apply_change(
 ) -> Result<CaseRecord, StoreError> {
     let c = &change.case;
     let new_version = change.expected_version + 1;
-    let updated = update_many(conn, std::slice::from_ref(change), Columns::All)?;
+    let updated = update_many(conn, std::slice::from_ref(change))?;
     if updated == 0 {
         let current: Option<i64> = cases::table
             .filter(cases::case_no.eq(&c.case_no))
@@ -301,11 +301,9 @@ pub fn apply_change(
     get_case(conn, &c.case_no)?.ok_or_else(|| StoreError::NotFound(format!("case {}", c.case_no)))
 }
 
-/// [`apply_change`] for many cases in one go, for the calendar's re-projection. Each change
-/// moves only due dates: the UPDATE sets the due columns, `next_check_at`, `data`, the
-/// version and `updated_at`, and leaves the other columns (and so the indexes on status,
-/// owner, window and department) untouched. The changes are applied in order up to the first whose stored version is not its `expected_version`
-/// (changed by an action meanwhile, or gone); answers how many were applied. Those are
+/// [`apply_change`] for many cases in one go, for the calendar's re-projection, whose changes
+/// move only due dates. The changes are applied in order up to the first whose stored
+/// version is not its `expected_version` (changed by an action meanwhile, or gone); answers how many were applied. Those are
 /// written with multi-row statements (one UPDATE, then the events, audit records, messages
 /// and stage tasks of all); the rest are not written at all.
 ///
@@ -342,7 +340,7 @@ pub fn apply_due_changes(
     if changes.is_empty() {
         return Ok(0);
     }
-    let updated = update_many(conn, changes, Columns::Dates)?;
+    let updated = update_many(conn, changes)?;
     if updated != changes.len() {
         return Err(StoreError::StaleVersion { current: -1 });
     }
@@ -371,23 +369,11 @@ pub fn apply_due_changes(
     Ok(applied)
 }
 
-/// Which columns [`update_many`] sets: SQLite rewrites an index entry for every indexed
-/// column an UPDATE sets, changed or not.
-#[derive(Clone, Copy)]
-enum Columns {
-    All,
-    Dates,
-}
-
-/// The UPDATEs of [`apply_change`] and [`apply_due_changes`], each at its expected version; answers the rows updated.
-/// One `WITH v AS (VALUES …) UPDATE … FROM v` per 500 cases on both backends: diesel
+/// The UPDATEs of [`apply_change`] and [`apply_due_changes`], each at its expected version;
+/// answers the rows updated. One `WITH v AS (VALUES …) UPDATE … FROM v` per 500 cases on both backends: diesel
 /// prepares every UPDATE afresh (it never caches one), so a statement per case spent most of
 /// a batch in SQLite's parser.
-fn update_many(
-    conn: &mut DbConnection,
-    changes: &[CaseChange],
-    columns: Columns,
-) -> Result<usize, StoreError> {
+fn update_many(conn: &mut DbConnection, changes: &[CaseChange]) -> Result<usize, StoreError> {
     const COLUMNS: usize = 16;
     let mut updated = 0;
     for chunk in changes.chunks(crate::multi_row::MULTI_ROW_CHUNK) {
@@ -395,20 +381,15 @@ fn update_many(
             "WITH v(case_no, expected, query_code, item_code, item_version, department, \
              window_code, owner, status, received_at, acceptance_due, promised_due, legal_due, \
              next_check_at, data, updated_at) AS (VALUES {}) \
-             UPDATE cases SET {}version = v.expected + 1, acceptance_due = v.acceptance_due, \
-             promised_due = v.promised_due, legal_due = v.legal_due, \
-             next_check_at = v.next_check_at, data = v.data, updated_at = v.updated_at \
+             UPDATE cases SET query_code = v.query_code, item_code = v.item_code, \
+             item_version = v.item_version, department = v.department, \
+             window_code = v.window_code, owner = v.owner, status = v.status, \
+             version = v.expected + 1, received_at = v.received_at, \
+             acceptance_due = v.acceptance_due, promised_due = v.promised_due, \
+             legal_due = v.legal_due, next_check_at = v.next_check_at, data = v.data, \
+             updated_at = v.updated_at \
              FROM v WHERE cases.case_no = v.case_no AND cases.version = v.expected",
-            crate::multi_row::placeholders(conn, chunk.len(), COLUMNS),
-            match columns {
-                Columns::All => {
-                    "query_code = v.query_code, item_code = v.item_code, \
-                     item_version = v.item_version, department = v.department, \
-                     window_code = v.window_code, owner = v.owner, status = v.status, \
-                     received_at = v.received_at, "
-                }
-                Columns::Dates => "",
-            }
+            crate::multi_row::placeholders(conn, chunk.len(), COLUMNS)
         );
         macro_rules! bind_rows {
             ($c:expr, $backend:ty) => {{
@@ -457,12 +438,14 @@ fn write_side_effects(
     events::append(conn, case_no, version, event)?;
     audit::append(conn, audit_record)?;
     outbox::enqueue(conn, messages)?;
-    for task in tasks {
-        let mut task = task.clone();
-        task.case_no = case_no.to_string();
-        stages::upsert(conn, &task)?;
-    }
-    Ok(())
+    let tasks: Vec<StageTaskRecord> = tasks
+        .iter()
+        .map(|t| StageTaskRecord {
+            case_no: case_no.to_owned(),
+            ..t.clone()
+        })
+        .collect();
+    stages::upsert_many(conn, &tasks)
 }
 
 /// Sets only `next_check_at` (the sweep's bookkeeping after it raised the alerts due).

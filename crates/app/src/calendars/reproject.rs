@@ -137,13 +137,7 @@ async fn work(app: &App, mut job: ReprojectionRecord) -> AppResult<()> {
                 .await?;
             return Ok(());
         };
-        let Batch { numbers, changes } = std::mem::replace(
-            &mut next,
-            Batch {
-                numbers: Vec::new(),
-                changes: Vec::new(),
-            },
-        );
+        let Batch { numbers, changes } = next;
         let (_, until) = lease_now();
         let held = job.clone();
         let end = last.clone();
