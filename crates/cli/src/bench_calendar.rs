@@ -16,7 +16,7 @@ use tongban_app::clock::Clock;
 use tongban_app::{hall, App};
 use tongban_core::calendar::YearRule;
 use tongban_core::clock::HallTime;
-use tongban_store::baseline;
+use tongban_store::{baseline, baseline_moves};
 use tongban_store::{Store, StoreOptions};
 
 use crate::bench_cmd::Scratch;
@@ -83,6 +83,8 @@ fn received_at() -> anyhow::Result<DateTime<Utc>> {
 
 struct Figures {
     loaded: Duration,
+    /// The same rows written by a plain client (see [`baseline_moves`]).
+    baseline: Duration,
     first: YearSet,
     first_time: Duration,
     events_after_first: i64,
@@ -93,17 +95,62 @@ struct Figures {
     notices_after_again: i64,
 }
 
-fn bench_backend(
+/// A store of the demo hall holding the bench's `n` open cases, and how long loading took.
+fn loaded_store(
     url: &str,
     catalogue: &tongban_core::catalogue::Catalogue,
     bulk: &baseline::BulkCases,
     n: u64,
-) -> anyhow::Result<Figures> {
+) -> anyhow::Result<(Store, Duration)> {
     let store = Store::open(url, StoreOptions::default())?;
+    let now = received_at()? + chrono::Duration::hours(1);
+    hall::import_if_empty(&store, catalogue, HallTime::shanghai(), now)?;
+    let loaded = load(&store, bulk, n, true)?;
+    Ok((store, loaded))
+}
+
+/// The baseline: the rows of `sample` written for `n` cases loaded afresh, in batches of
+/// the re-projection's size, each one durable transaction on a plain pooled connection
+/// (not the store's writer).
+fn plain_client(
+    url: &str,
+    catalogue: &tongban_core::catalogue::Catalogue,
+    bulk: &baseline::BulkCases,
+    n: u64,
+    sample: &baseline_moves::MoveSample,
+) -> anyhow::Result<Duration> {
+    let (store, _) = loaded_store(url, catalogue, bulk, n)?;
+    let at = received_at()?.timestamp_millis() + 3_600_000;
+    let batch = tongban_app::calendars::reproject::batch_size() as u64;
+    let start = Instant::now();
+    let mut from = 0;
+    while from < n {
+        let to = (from + batch).min(n);
+        store.read_blocking(|c| baseline_moves::plain_moves(c, sample, from, to, at))?;
+        from = to;
+    }
+    let elapsed = start.elapsed();
+    // A baseline that wrote less would flatter nothing but itself: check it wrote every move.
+    let events = store.read_blocking(|c| baseline::events_of_kind(c, "reprojected"))?;
+    anyhow::ensure!(
+        u64::try_from(events).ok() == Some(n),
+        "the baseline wrote {events} events for {n} cases"
+    );
+    Ok(elapsed)
+}
+
+/// Runs the use case on `url` and the baseline on `baseline_url` (a second scratch
+/// database, so that both start from the same rows).
+fn bench_backend(
+    url: &str,
+    baseline_url: &str,
+    catalogue: &tongban_core::catalogue::Catalogue,
+    bulk: &baseline::BulkCases,
+    n: u64,
+) -> anyhow::Result<Figures> {
     let hall_time = HallTime::shanghai();
     let now = received_at()? + chrono::Duration::hours(1);
-    hall::import_if_empty(&store, catalogue, hall_time, now)?;
-    let loaded = load(&store, bulk, n, true)?;
+    let (store, loaded) = loaded_store(url, catalogue, bulk, n)?;
     let app = App::open(store, Clock::test(now), hall_time)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -129,8 +176,12 @@ fn bench_backend(
     let (events_after_first, notices_after_first) = count(&app)?;
     let (again, again_time) = load_year(&app)?;
     let (events_after_again, notices_after_again) = count(&app)?;
+    let sample = app.store.read_blocking(baseline_moves::move_sample)?;
+    drop(app);
+    let baseline = plain_client(baseline_url, catalogue, bulk, n, &sample)?;
     Ok(Figures {
         loaded,
+        baseline,
         first,
         first_time,
         events_after_first,
@@ -158,6 +209,11 @@ fn report(name: &str, n: u64, f: &Figures) -> bool {
         "  rate                 {:>10.0} cases/s",
         f.first.examined as f64 / secs.max(1e-9)
     );
+    let base = f.baseline.as_secs_f64();
+    println!(
+        "  baseline             {base:>10.2} s   (the same rows by a plain client: set-based SQL, no domain work)"
+    );
+    println!("  ratio to baseline    {:>10.2}", secs / base.max(1e-9));
     let idempotent = f.again.reprojected
         && f.again.moved == 0
         && f.events_after_again == f.events_after_first
@@ -210,19 +266,23 @@ pub fn run(args: &CalendarBenchArgs) -> anyhow::Result<ExitCode> {
     );
     let mut ok = true;
     let dir = tempfile::tempdir().context("cannot create a temp directory")?;
-    let sqlite = Scratch::Sqlite(
-        dir.path()
-            .join("calendar.sqlite")
-            .to_string_lossy()
-            .into_owned(),
-    );
-    let figures = bench_backend(sqlite.url(), &catalogue, &bulk, n)?;
+    let sqlite = |name: &str| {
+        Scratch::Sqlite(
+            dir.path()
+                .join(format!("{name}.sqlite"))
+                .to_string_lossy()
+                .into_owned(),
+        )
+    };
+    let (db, plain) = (sqlite("calendar"), sqlite("plain"));
+    let figures = bench_backend(db.url(), plain.url(), &catalogue, &bulk, n)?;
     ok &= report("sqlite (synchronous=FULL)", n, &figures);
-    drop(sqlite);
+    drop((db, plain));
     match args.database_url.as_deref() {
         Some(admin) => {
             let pg = Scratch::postgres(admin, "calendar")?;
-            let figures = bench_backend(pg.url(), &catalogue, &bulk, n)?;
+            let plain = Scratch::postgres(admin, "plain")?;
+            let figures = bench_backend(pg.url(), plain.url(), &catalogue, &bulk, n)?;
             ok &= report("postgres", n, &figures);
         }
         None => println!("\npostgres: skipped (give --database-url or set TONGBAN_BENCH_PG_URL)"),

@@ -32,6 +32,7 @@ fn bench_calendar_smoke() {
         "cases moved                 200",
         "events written              200",
         "idempotent",
+        "ratio to baseline",
     ] {
         assert!(stdout.contains(line), "`{line}` missing from:\n{stdout}");
     }

@@ -11,6 +11,7 @@ pub mod alerts;
 pub mod attachments;
 pub mod audit;
 pub mod baseline;
+pub mod baseline_moves;
 pub mod calendar_years;
 pub mod cases;
 pub mod complaints;
