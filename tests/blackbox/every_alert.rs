@@ -87,11 +87,10 @@ impl Hall<'_> {
         res.json().expect("case json")
     }
 
-    /// (stage/rule, level) → count, for one case.
-    pub(crate) fn alerts(&self, no: &str) -> BTreeMap<(String, String), usize> {
+    /// The page of alerts of one case, as the supervisor lists them.
+    pub(crate) fn alert_page(&self, no: &str) -> Value {
         let token = self.token("supervisor", None);
-        let v: Value = self
-            .server
+        self.server
             .get(&format!(
                 "/api/v1/supervision/alerts?case_no={no}&per_page=500"
             ))
@@ -99,8 +98,12 @@ impl Hall<'_> {
             .send()
             .expect("alerts")
             .json()
-            .expect("alerts json");
-        crate::alerts::tally(&v)
+            .expect("alerts json")
+    }
+
+    /// (stage/rule, level) → count, for one case.
+    pub(crate) fn alerts(&self, no: &str) -> BTreeMap<(String, String), usize> {
+        crate::alerts::tally(&self.alert_page(no))
     }
 }
 

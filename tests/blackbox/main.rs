@@ -6,6 +6,7 @@ mod applicant_pages;
 mod authz;
 mod backend;
 mod bad_input;
+mod breaches;
 mod calendar;
 mod cases_client;
 mod catalogue;

@@ -111,7 +111,7 @@ pub(crate) fn template_at(
         &calendar,
         hall,
     )?;
-    let record = case_record(&accepted.case, item, &calendar, hall, at);
+    let record = case_record(&accepted.case, item, &calendar, hall);
     Ok(BulkCases {
         template: record.data,
         query_code: query_code.into(),

@@ -23,8 +23,8 @@ use serde::{Deserialize, Serialize};
 pub use lifecycle::{AlertAction, AlertStatus, MoveRefused};
 pub use procedure::procedure_alerts;
 pub use time::{
-    evaluation_follow_up_due, next_check_at, threshold_days, time_alerts, time_checkpoints,
-    warning_instant, Checkpoint,
+    alerts_due_on_transition, evaluation_follow_up_due, first_check_at, next_check_at,
+    threshold_days, time_alerts, time_checkpoints, warning_instant, Checkpoint,
 };
 
 /// 黄牌 (before the deadline) / 红牌 (deadline missed or rule broken).

@@ -261,22 +261,27 @@ pub fn after(
         .load(conn)?)
 }
 
-/// Closes every alert of a case that is not closed yet, because the case ended; returns how
-/// many. Closed alerts (resolved, escalated) keep their status. Each closed alert gets a
-/// `resolve` step by `system`, so its history (and the supervision feed) shows how it ended.
+/// Closes the open yellow alerts of a case, because the case ended; returns how many. A
+/// yellow warned of a deadline that can no longer come. Red alerts are breaches and belong
+/// to the supervisors: they stay open until a supervision officer resolves them, whatever
+/// the supervised side does. Each closed yellow gets a `resolve` step by `system` with
+/// `note`, so its history (and the supervision feed) shows how it ended; the alert's own
+/// record (its detail) is never overwritten.
 pub fn close_for_case(
     conn: &mut DbConnection,
     case_no: &str,
     at: i64,
-    reason: &str,
+    note: &str,
 ) -> Result<usize, StoreError> {
     let not_closed = AlertStatus::ALL
         .into_iter()
         .filter(|s| !s.is_closed())
         .map(StoredAlertStatus)
         .collect::<Vec<_>>();
+    let yellow = StoredAlertLevel(tongban_core::supervision::AlertLevel::Yellow);
     let closing: Vec<(i64, StoredAlertStatus)> = alerts::table
         .filter(alerts::case_no.eq(case_no))
+        .filter(alerts::level.eq(&yellow))
         .filter(alerts::status.eq_any(&not_closed))
         .order(alerts::id.asc())
         .select((alerts::id, alerts::status))
@@ -284,26 +289,14 @@ pub fn close_for_case(
     if closing.is_empty() {
         return Ok(0);
     }
-    let n = diesel::update(
-        alerts::table
-            .filter(alerts::case_no.eq(case_no))
-            .filter(alerts::status.eq_any(&not_closed)),
-    )
-    .set((
-        alerts::status.eq(StoredAlertStatus(AlertStatus::Resolved)),
-        alerts::detail.eq(reason),
-        alerts::updated_at.eq(at),
-    ))
-    .execute(conn)?;
-    // The reason is JSON with a human `resolution`; keep that as the step's note.
-    let note = serde_json::from_str::<serde_json::Value>(reason)
-        .ok()
-        .and_then(|v| {
-            v.get("resolution")
-                .and_then(|r| r.as_str())
-                .map(str::to_owned)
-        })
-        .unwrap_or_else(|| reason.to_owned());
+    let ids: Vec<i64> = closing.iter().map(|(id, _)| *id).collect();
+    let n = diesel::update(alerts::table.filter(alerts::id.eq_any(&ids)))
+        .set((
+            alerts::status.eq(StoredAlertStatus(AlertStatus::Resolved)),
+            alerts::updated_at.eq(at),
+        ))
+        .execute(conn)?;
+    let note = note.to_owned();
     for (id, from) in closing {
         crate::alert_steps::insert(
             conn,

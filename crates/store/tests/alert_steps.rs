@@ -89,18 +89,12 @@ fn steps_and_moves(db: &TestDb) {
         "a step keeps the detail"
     );
 
-    // The case ends: both alerts close, each with a `resolve` step by `system`.
+    // The case ends: the yellow closes with a `resolve` step by `system`; the red is a
+    // breach and stays open for a supervision officer; neither record is overwritten.
     let closed = store
-        .write_blocking(|c| {
-            alerts::close_for_case(
-                c,
-                "C1",
-                7_000,
-                r#"{"resolution":"办件已办结，预警自动关闭","auto":true}"#,
-            )
-        })
+        .write_blocking(|c| alerts::close_for_case(c, "C1", 7_000, "办件已办结，黄色预警随之关闭"))
         .unwrap();
-    assert_eq!(closed, 2);
+    assert_eq!(closed, 1);
     let steps = store
         .read_blocking(|c| alert_steps::after(c, 0, 10))
         .unwrap();
@@ -120,21 +114,34 @@ fn steps_and_moves(db: &TestDb) {
         [
             (yellow, "open", "acknowledged", "supervisor"),
             (yellow, "acknowledged", "resolved", "system"),
-            (red, "open", "resolved", "system"),
         ]
     );
-    assert_eq!(steps[2].note.as_deref(), Some("办件已办结，预警自动关闭"));
-    let of_red = store
-        .read_blocking(move |c| alert_steps::of_alert(c, red))
+    assert_eq!(
+        steps[1].note.as_deref(),
+        Some("办件已办结，黄色预警随之关闭")
+    );
+    let (y, r) = store
+        .read_blocking(move |c| {
+            Ok((
+                alerts::get(c, yellow)?.unwrap(),
+                alerts::get(c, red)?.unwrap(),
+            ))
+        })
         .unwrap();
-    assert_eq!(of_red.len(), 1);
+    assert_eq!((y.status.0.as_str(), y.updated_at), ("resolved", 7_000));
+    assert_eq!(r.status.0.as_str(), "open");
+    assert_eq!(
+        y.detail, r#"{"item_code":"ITEM-001"}"#,
+        "the record is kept"
+    );
+    assert_eq!(r.detail, r#"{"item_code":"ITEM-001"}"#);
     // Closed alerts are left alone (and get no second step) when it runs again.
     let again = store
-        .write_blocking(|c| alerts::close_for_case(c, "C1", 8_000, "{}"))
+        .write_blocking(|c| alerts::close_for_case(c, "C1", 8_000, "x"))
         .unwrap();
     assert_eq!(again, 0);
     let after_last = store
-        .read_blocking(move |c| alert_steps::after(c, steps[2].id, 10))
+        .read_blocking(move |c| alert_steps::after(c, steps[1].id, 10))
         .unwrap();
     assert!(after_last.is_empty());
     let many = store

@@ -120,7 +120,7 @@ fn accepted_case(store: &Store, items: &Items, no: &str, at: DateTime<Utc>) {
         .create_case_blocking(CaseIntake {
             idempotency_key: None,
             request_hash: String::new(),
-            case: case_record(&opened.case, item, &calendar, hall, at),
+            case: case_record(&opened.case, item, &calendar, hall),
             event,
             audit,
             outbox: vec![],
@@ -141,7 +141,7 @@ fn accepted_case(store: &Store, items: &Items, no: &str, at: DateTime<Utc>) {
     let (event, audit) = event_rows(&accepted);
     store
         .apply_change_blocking(CaseChange {
-            case: case_record(&accepted.case, item, &calendar, hall, later),
+            case: case_record(&accepted.case, item, &calendar, hall),
             expected_version: 1,
             event,
             audit,

@@ -209,7 +209,7 @@ fn change_for(
             .filter(|task| moved_stages.contains(&task.stage.as_str()))
             .collect();
         Ok(Some(CaseChange {
-            case: case_record(&t.case, item, &calendar, app.hall, now),
+            case: case_record(&t.case, item, &calendar, app.hall),
             expected_version: row.version,
             event: new_event(&t.event),
             audit: audit(&t.event),

@@ -13,7 +13,7 @@ use tongban_core::case::{
 use tongban_core::grant::WindowAction;
 use tongban_core::item::Item;
 use tongban_core::role::Role;
-use tongban_core::supervision::procedure_alerts;
+use tongban_core::supervision::{alerts_due_on_transition, procedure_alerts};
 use tongban_store::{alerts, cases, CaseChange, StoreError};
 
 use super::actions::{check_command, ActionSpec, ACTIONS};
@@ -23,7 +23,7 @@ use super::scope::visible_case_in;
 use super::Who;
 use crate::app::{App, Config};
 use crate::error::{AppResult, Error};
-use crate::records::{millis, to_json};
+use crate::records::millis;
 
 /// The item version a case runs under. Not in the configuration even after its revision
 /// check: the database holds a case of an item version it does not have.
@@ -134,23 +134,21 @@ pub async fn act(
             return Err(first.unwrap_or_else(|| Error::role_not_allowed(roles)));
         }
     };
-    let raised: Vec<_> = procedure_alerts(&case, &t.event, item)
-        .iter()
-        .map(|k| new_alert(&t.case, k, now))
-        .collect();
+    let calendar = config.calendar();
+    let mut due = procedure_alerts(&case, &t.event, item);
+    due.extend(alerts_due_on_transition(
+        &case, &t.case, item, &calendar, app.hall, now,
+    ));
+    let raised: Vec<_> = due.iter().map(|k| new_alert(&t.case, k, now)).collect();
     let ended = t.case.status.is_terminal().then(|| {
         (
             t.case.case_no.clone(),
             millis(now),
-            to_json(&serde_json::json!({
-                "resolution": format!("办件已{}，预警自动关闭", t.case.status.name_zh()),
-                "auto": true,
-            })),
+            format!("办件{}，黄色预警随之关闭", t.case.status.name_zh()),
         )
     });
-    let calendar = config.calendar();
     let change = CaseChange {
-        case: case_record(&t.case, item, &calendar, app.hall, now),
+        case: case_record(&t.case, item, &calendar, app.hall),
         expected_version: expected,
         event: new_event(&t.event),
         audit: audit(&t.event),
@@ -160,8 +158,8 @@ pub async fn act(
     app.store
         .write(move |conn| {
             let stored = cases::apply_change(conn, &change)?;
-            // Alerts of a case that ended have nothing left to watch; a breach of procedure
-            // in the very action that ended it is raised after, and stays open.
+            // A case that ended closes its yellows; its reds, and the breaches raised by
+            // this very action, stay open for a supervision officer.
             if let Some((case_no, at, reason)) = &ended {
                 alerts::close_for_case(conn, case_no, *at, reason)?;
             }

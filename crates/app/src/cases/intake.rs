@@ -184,7 +184,7 @@ pub async fn intake(app: &App, who: &Who, key: &str, application: Application) -
         let intake = CaseIntake {
             idempotency_key: Some(scoped_key.clone()),
             request_hash: request_hash.clone(),
-            case: case_record(&t.case, item, &calendar, hall, now),
+            case: case_record(&t.case, item, &calendar, hall),
             event: new_event(&t.event),
             audit: audit(&t.event),
             outbox: outbox(&t.notifications, now),

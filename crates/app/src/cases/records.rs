@@ -8,21 +8,16 @@ use tongban_core::case::{Case, CaseEvent, CaseStatus, Notification, StageStatus}
 use tongban_core::clock::HallTime;
 use tongban_core::item::Item;
 use tongban_core::supervision::lifecycle::AlertStatus;
-use tongban_core::supervision::{next_check_at, AlertKey, AlertScope};
+use tongban_core::supervision::{first_check_at, AlertKey, AlertScope};
 use tongban_store::alerts::NewAlert;
 use tongban_store::{CaseRecord, NewAudit, NewEvent, NewOutbox, StageTaskRecord};
 
 use super::notices;
 use crate::records::{millis, to_json};
 
-/// The row of `case`, with `next_check_at` computed from its due dates as of `now`.
-pub fn case_record(
-    case: &Case,
-    item: &Item,
-    calendar: &Calendar,
-    hall: HallTime,
-    now: DateTime<Utc>,
-) -> CaseRecord {
+/// The row of `case`, with `next_check_at` its earliest checkpoint (see [`first_check_at`]):
+/// a deadline already past when the case is written is swept at once, never skipped.
+pub fn case_record(case: &Case, item: &Item, calendar: &Calendar, hall: HallTime) -> CaseRecord {
     let decision = case.clocks.decision.as_ref();
     CaseRecord {
         case_no: case.case_no.clone(),
@@ -41,7 +36,7 @@ pub fn case_record(
             .then(|| millis(case.clocks.acceptance.due.deadline)),
         promised_due: decision.map(|d| millis(d.promised_due.deadline)),
         legal_due: decision.map(|d| millis(d.legal_due.deadline)),
-        next_check_at: next_check_at(case, item, calendar, hall, now).map(millis),
+        next_check_at: first_check_at(case, item, calendar, hall).map(millis),
         data: to_json(case),
         created_at: millis(case.received_at),
         updated_at: millis(case.updated_at),

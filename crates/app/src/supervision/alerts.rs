@@ -32,7 +32,7 @@ pub struct Alert {
     pub department: Option<String>,
     pub raised_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
-    /// What the rule saw when it raised the alert (and, once the case ended, how it closed).
+    /// What the rule saw when it raised the alert; never overwritten (how it ended is in its steps).
     pub detail: serde_json::Value,
 }
 

@@ -162,6 +162,46 @@ pub fn next_check_at(
         .min()
 }
 
+/// The instant to store as a written case's `next_check_at`: its earliest checkpoint. When
+/// that has already come (a deadline passed before the write: late acceptance, a correction
+/// of the calendar, catch-up after downtime), the next sweep takes the case at once and
+/// raises what is due; raising is idempotent, so an alert raised before is not repeated.
+pub fn first_check_at(
+    case: &Case,
+    item: &Item,
+    calendar: &Calendar,
+    hall: HallTime,
+) -> Option<DateTime<Utc>> {
+    time_checkpoints(case, item, calendar, hall)
+        .into_iter()
+        .map(|c| c.at)
+        .min()
+}
+
+/// The time alerts a transition at `now` from `before` to `after` must raise in its own
+/// transaction, so that no breach waits for a sweep that the transition would make
+/// pointless: every red whose deadline passed while `before`'s clock ran (a decision after
+/// the legal deadline, before any sweep, is still a breach of it), and every alert already
+/// due in `after`. A yellow of a clock the transition stops is not raised: its warning has
+/// nothing left to warn of.
+pub fn alerts_due_on_transition(
+    before: &Case,
+    after: &Case,
+    item: &Item,
+    calendar: &Calendar,
+    hall: HallTime,
+    now: DateTime<Utc>,
+) -> Vec<AlertKey> {
+    let mut keys: Vec<AlertKey> = time_alerts(before, item, calendar, hall, now)
+        .into_iter()
+        .filter(|k| k.level == AlertLevel::Red)
+        .chain(time_alerts(after, item, calendar, hall, now))
+        .collect();
+    keys.sort();
+    keys.dedup();
+    keys
+}
+
 /// When a bad evaluation (差评) must have been followed up: `working_days` after the rating,
 /// at the end of that day.
 pub fn evaluation_follow_up_due(
@@ -320,6 +360,53 @@ mod tests {
             Some(at("2025-12-02T16:00:00Z"))
         );
         assert_eq!(next("2025-12-02T16:00:00Z"), None);
+    }
+
+    #[test]
+    fn a_transition_after_a_deadline_raises_its_red_itself() {
+        let it = item();
+        let cal = calendar();
+        let before = accepted();
+        // Withdrawn on 2025-12-05, after the legal deadline (12-02), with no sweep between:
+        // the reds of the clock that ran are due with the transition; the yellows are not,
+        // and the ended case has nothing left to check.
+        let when = at("2025-12-05T02:00:00Z");
+        let after = decide(
+            &before,
+            &it,
+            Command::Withdraw {
+                reason: "不办了".into(),
+            },
+            &applicant(),
+            when,
+            &cal,
+            HALL,
+        )
+        .unwrap()
+        .case;
+        let due = alerts_due_on_transition(&before, &after, &it, &cal, HALL, when);
+        assert!(due.contains(&AlertKey::case(AlertRule::LegalDeadline, AlertLevel::Red)));
+        assert!(due.contains(&AlertKey::case(
+            AlertRule::PromisedDeadline,
+            AlertLevel::Red
+        )));
+        assert!(due.iter().all(|k| k.level == AlertLevel::Red), "{due:?}");
+        assert_eq!(first_check_at(&after, &it, &cal, HALL), None);
+        // Before the first checkpoint, nothing is due.
+        let early = at("2025-11-05T02:00:00Z");
+        assert!(alerts_due_on_transition(&before, &before, &it, &cal, HALL, early).is_empty());
+    }
+
+    #[test]
+    fn a_written_case_is_checked_from_its_earliest_checkpoint_even_if_past() {
+        let case = accepted();
+        let (it, cal) = (item(), calendar());
+        // The earliest checkpoint (the stage's yellow), whenever the case is written: a
+        // sweep after a late write takes the case at once.
+        assert_eq!(
+            first_check_at(&case, &it, &cal, HALL),
+            Some(at("2025-11-06T16:00:00Z"))
+        );
     }
 
     #[test]
