@@ -121,7 +121,8 @@ fn every_reachable_alert_once() {
     }
 }
 
-fn start(backend: &Backend, dir: Option<tempfile::TempDir>) -> Server {
+/// A demo server on the test clock with no background sweep (shared with the breach tests).
+pub(crate) fn start(backend: &Backend, dir: Option<tempfile::TempDir>) -> Server {
     let mut args = backend.args();
     args.extend(["--demo", "--test-clock", "--sweep-every", "0"].map(String::from));
     let args: Vec<&str> = args.iter().map(String::as_str).collect();

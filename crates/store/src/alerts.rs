@@ -296,7 +296,6 @@ pub fn close_for_case(
             alerts::updated_at.eq(at),
         ))
         .execute(conn)?;
-    let note = note.to_owned();
     for (id, from) in closing {
         crate::alert_steps::insert(
             conn,
@@ -307,7 +306,7 @@ pub fn close_for_case(
                 to_status: AlertStatus::Resolved.as_str().to_owned(),
                 actor: "system".into(),
                 at,
-                note: Some(note.clone()),
+                note: Some(note.to_owned()),
                 notified: "[]".into(),
             },
         )?;

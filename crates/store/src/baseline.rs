@@ -70,6 +70,11 @@ pub struct BulkCases {
     pub first_check: i64,
 }
 
+/// `s` as an SQL string literal, for the bench's generated statements.
+pub(crate) fn sql_text(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "''"))
+}
+
 /// Inserts cases `from..to` of [`BulkCases`] in one statement.
 pub fn bulk_open_cases(
     conn: &mut DbConnection,
@@ -77,7 +82,7 @@ pub fn bulk_open_cases(
     from: u64,
     to: u64,
 ) -> Result<(), StoreError> {
-    let q = |s: &str| format!("'{}'", s.replace('\'', "''"));
+    let q = sql_text;
     let (template, placeholder, code) = (
         q(&cases.template),
         q(&cases.placeholder),

@@ -72,7 +72,7 @@ pub fn plain_moves(
     to: u64,
     at: i64,
 ) -> Result<(), StoreError> {
-    let q = |s: &str| format!("'{}'", s.replace('\'', "''"));
+    let q = crate::baseline::sql_text;
     let number = |i: u64| q(&format!("B{i:09}"));
     let range = format!(
         "case_no BETWEEN {} AND {}",
