@@ -52,25 +52,7 @@ fn breaches(backend: &Backend) {
     assert!(alerts_of(&hall, &decided).is_empty());
 
     hall.set_clock(75);
-    for (user, stage, opinion) in [
-        ("approver-gaj", "shqf", "符合条件"),
-        ("head-gaj", "zz", "已制证"),
-    ] {
-        hall.act(
-            user,
-            None,
-            &decided,
-            "complete-stage",
-            json!({"stage": stage, "opinion": opinion}),
-        );
-    }
-    hall.act(
-        "approver-gaj",
-        None,
-        &decided,
-        "approve",
-        json!({"opinion": "准予换领"}),
-    );
+    hall.review_and_approve(&decided);
     // The deadlines passed while the decision clock ran: each red once, from the actions.
     let reds = |list: &[(String, String, String)]| -> Vec<String> {
         list.iter()

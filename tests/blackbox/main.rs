@@ -16,6 +16,7 @@ mod every_alert;
 mod form_client;
 mod harness;
 mod keys;
+mod law_week;
 mod mail;
 mod multiprocess;
 mod oversight_pages;

@@ -71,7 +71,10 @@ pub fn run(args: SuperviseArgs) -> anyhow::Result<ExitCode> {
     println!("Supervising {}", redact(&url));
     if args.once {
         let r = sweep::run_blocking(&app)?.report;
-        println!("swept {} cases, raised {} alerts", r.cases, r.raised);
+        println!(
+            "swept {} cases, raised {} alerts, accepted {} by operation of law (art. 32)",
+            r.cases, r.raised, r.deemed
+        );
         if r.skipped > 0 {
             println!(
                 "{} cases were skipped: their item version is not in the catalogue (see the log)",

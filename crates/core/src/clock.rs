@@ -161,20 +161,31 @@ pub fn extend_due(
     Ok(Due::on(date, hall))
 }
 
+/// The working days an extension (art. 42) adds to each decision clock: always to the legal
+/// one; to the promised one only when it was granted before the promise broke and the item
+/// allows it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ExtensionDays {
+    pub promised: Option<u32>,
+    pub legal: Option<u32>,
+}
+
 /// The promised and legal due dates of a decision clock started on `started_on`, with the
-/// extension (if any) added to both (art. 42).
+/// extension's days added where they apply.
 pub fn decision_dues(
     calendar: &Calendar,
     hall: HallTime,
     item: &Item,
     started_on: NaiveDate,
-    extension_days: Option<u32>,
+    extension: ExtensionDays,
     excluded: &[DateSpan],
 ) -> Result<(Due, Due), CalendarError> {
     let mut promised = due_after(calendar, hall, started_on, item.promised_limit, excluded)?;
     let mut legal = due_after(calendar, hall, started_on, item.legal_limit, excluded)?;
-    if let Some(days) = extension_days {
+    if let Some(days) = extension.promised {
         promised = extend_due(calendar, hall, promised.date, days, excluded)?;
+    }
+    if let Some(days) = extension.legal {
         legal = extend_due(calendar, hall, legal.date, days, excluded)?;
     }
     Ok((promised, legal))
@@ -197,6 +208,13 @@ pub fn excluded_span(
 mod tests {
     use super::*;
     use crate::case::test_support::{calendar, date, item};
+
+    fn both(days: u32) -> ExtensionDays {
+        ExtensionDays {
+            promised: Some(days),
+            legal: Some(days),
+        }
+    }
 
     fn at(s: &str) -> DateTime<Utc> {
         DateTime::parse_from_rfc3339(s).unwrap().to_utc()
@@ -297,8 +315,16 @@ mod tests {
         let cal = calendar();
         let it = item();
         let hall = HallTime::shanghai();
-        let (p, l) = decision_dues(&cal, hall, &it, date("2025-11-03"), None, &[]).unwrap();
-        let (pe, le) = decision_dues(&cal, hall, &it, date("2025-11-03"), Some(10), &[]).unwrap();
+        let (p, l) = decision_dues(
+            &cal,
+            hall,
+            &it,
+            date("2025-11-03"),
+            ExtensionDays::default(),
+            &[],
+        )
+        .unwrap();
+        let (pe, le) = decision_dues(&cal, hall, &it, date("2025-11-03"), both(10), &[]).unwrap();
         assert_eq!(cal.working_days_between(p.date, pe.date).unwrap(), 10);
         assert_eq!(cal.working_days_between(l.date, le.date).unwrap(), 10);
     }

@@ -250,6 +250,30 @@ pub struct Item {
     /// 监督投诉方式.
     pub complaint: String,
     pub stages: Vec<Stage>,
+    /// The item's choices within the law's rules.
+    #[serde(default)]
+    pub rules: ItemRules,
+}
+
+/// The item's choices within the law's time rules.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ItemRules {
+    /// Whether an extension granted before the promise broke also moves the promised
+    /// deadline (it never moves a broken one).
+    #[serde(default = "allowed")]
+    pub extension_moves_promise: bool,
+}
+
+fn allowed() -> bool {
+    true
+}
+
+impl Default for ItemRules {
+    fn default() -> Self {
+        ItemRules {
+            extension_moves_promise: true,
+        }
+    }
 }
 
 impl Item {

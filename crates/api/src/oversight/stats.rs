@@ -51,8 +51,11 @@ pub struct StatsRow {
     pub on_time: u64,
     /// Of those, decided before the promised due date's day (提前办结).
     pub early: u64,
-    /// Decided after the promised deadline, or still under review past it.
+    /// Decided after the promised deadline, or still under review past it; a breach the
+    /// decision recorded stays counted.
     pub overdue: u64,
+    /// Decided after the legal deadline (art. 42), or still under review past it.
+    pub overdue_legal: u64,
     /// Average working days from acceptance to decision, special procedures not counted.
     pub average_working_days: Option<f64>,
     /// Average evaluation score (1–5) of the cases evaluated.
@@ -73,6 +76,7 @@ impl From<&Row> for StatsRow {
             on_time: r.on_time,
             early: r.early,
             overdue: r.overdue,
+            overdue_legal: r.overdue_legal,
             average_working_days: r.average_working_days,
             satisfaction: r.satisfaction,
             evaluations: r.evaluations,

@@ -33,6 +33,8 @@ pub struct SweepResult {
     pub cases: usize,
     /// Alerts raised now (alerts raised before are not raised again).
     pub raised: usize,
+    /// Cases accepted by operation of law now (art. 32).
+    pub deemed_accepted: usize,
 }
 
 impl From<sweep::Swept> for SweepResult {
@@ -41,6 +43,7 @@ impl From<sweep::Swept> for SweepResult {
             at: s.at,
             cases: s.report.cases,
             raised: s.report.raised,
+            deemed_accepted: s.report.deemed,
         }
     }
 }

@@ -46,6 +46,15 @@ pub struct Case {
     pub delivery: Option<Delivery>,
     pub conclusion: Option<Conclusion>,
     pub fee_charged: Option<Yuan>,
+    /// A clerk's record, once, of an acceptance the law made (art. 32).
+    pub acceptance_recorded: Option<AcceptanceRecord>,
+}
+
+/// Who recorded an acceptance by operation of law, and when.
+#[derive(Serialize, ToSchema)]
+pub struct AcceptanceRecord {
+    pub at: DateTime<Utc>,
+    pub by: String,
 }
 
 /// How the case came in.
@@ -171,6 +180,9 @@ pub struct Suspension {
 #[derive(Serialize, ToSchema)]
 pub struct Extension {
     pub working_days: u32,
+    /// Whether it also moved the promised deadline: only when granted before the promise
+    /// broke, and only if the item allows it; it always moves the legal one.
+    pub moves_promise: bool,
     pub reason: String,
     pub at: DateTime<Utc>,
     pub by: String,
@@ -286,6 +298,8 @@ pub enum EventKind {
         legal_due: Due,
         started_stages: Vec<String>,
     },
+    /// A clerk recorded the acceptance the law made on receipt (art. 32).
+    AcceptanceRecorded,
     Refused {
         reason: String,
         legal_basis: String,

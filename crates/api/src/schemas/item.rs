@@ -154,6 +154,16 @@ pub struct Item {
     /// 监督投诉方式.
     pub complaint: String,
     pub stages: Vec<Stage>,
+    /// The item's choices within the law's time rules.
+    pub rules: ItemRules,
+}
+
+/// The item's choices within the law's time rules.
+#[derive(Serialize, ToSchema)]
+pub struct ItemRules {
+    /// Whether an extension granted before the promise broke also moves the promised
+    /// deadline (a broken promise is never moved).
+    pub extension_moves_promise: bool,
 }
 
 /// A department (部门) stationed in the hall.

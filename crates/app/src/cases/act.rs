@@ -7,23 +7,21 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use tongban_core::case::{
-    decide, Action, Case, CaseError, CaseErrorKind, Command, DeliveryMethod, GrantRef,
-    MissingMaterial, Procedure, StageStatus, SubmittedMaterial, Transition,
+    action_allowed, decide, Action, Case, CaseError, CaseErrorKind, Command, DeliveryMethod,
+    GrantRef, MissingMaterial, Procedure, StageStatus, SubmittedMaterial, Transition,
 };
 use tongban_core::grant::WindowAction;
 use tongban_core::item::Item;
 use tongban_core::role::Role;
-use tongban_core::supervision::{alerts_due_on_transition, procedure_alerts};
-use tongban_store::{alerts, cases, CaseChange, StoreError};
+use tongban_store::StoreError;
 
 use super::actions::{check_command, ActionSpec, ACTIONS};
 use super::actor::{acting_roles, actor, window_grant};
-use super::records::{audit, case_record, new_alert, new_event, outbox, stage_tasks};
+use super::commit::Commit;
 use super::scope::visible_case_in;
 use super::Who;
 use crate::app::{App, Config};
 use crate::error::{AppResult, Error};
-use crate::records::millis;
 
 /// The item version a case runs under. Not in the configuration even after its revision
 /// check: the database holds a case of an item version it does not have.
@@ -135,40 +133,8 @@ pub async fn act(
         }
     };
     let calendar = config.calendar();
-    let mut due = procedure_alerts(&case, &t.event, item);
-    due.extend(alerts_due_on_transition(
-        &case, &t.case, item, &calendar, app.hall, now,
-    ));
-    let raised: Vec<_> = due.iter().map(|k| new_alert(&t.case, k, now)).collect();
-    let ended = t.case.status.is_terminal().then(|| {
-        (
-            t.case.case_no.clone(),
-            millis(now),
-            format!("办件{}，黄色预警随之关闭", t.case.status.name_zh()),
-        )
-    });
-    let change = CaseChange {
-        case: case_record(&t.case, item, &calendar, app.hall),
-        expected_version: expected,
-        event: new_event(&t.event),
-        audit: audit(&t.event),
-        outbox: outbox(&t.notifications, now),
-        stage_tasks: stage_tasks(&t.case, now),
-    };
-    app.store
-        .write(move |conn| {
-            let stored = cases::apply_change(conn, &change)?;
-            // A case that ended closes its yellows; its reds, and the breaches raised by
-            // this very action, stay open for a supervision officer.
-            if let Some((case_no, at, reason)) = &ended {
-                alerts::close_for_case(conn, case_no, *at, reason)?;
-            }
-            for alert in &raised {
-                alerts::raise(conn, alert)?;
-            }
-            Ok(stored)
-        })
-        .await?;
+    let commit = Commit::new(&case, &t, item, &calendar, app.hall, now, expected);
+    app.store.write(move |conn| commit.write(conn)).await?;
     Ok(t.case)
 }
 
@@ -267,7 +233,7 @@ pub async fn offered(app: &App, who: &Who, case: &Case) -> AppResult<Vec<Offer>>
     let mut out = Vec::new();
     for spec in &ACTIONS {
         let a = spec.action;
-        if !a.allowed_in(case.status) {
+        if !action_allowed(case, a, now) {
             continue;
         }
         if a == Action::CompleteStage {

@@ -9,6 +9,7 @@ pub mod actions;
 pub mod actor;
 pub mod attachments;
 pub mod clocks;
+pub mod commit;
 pub mod complaint;
 pub mod evaluation;
 pub mod events;

@@ -42,6 +42,7 @@ pub fn render(n: &Notification) -> (String, String) {
             legal_due,
             promised_materials,
             provisional,
+            deemed_on_receipt,
         } => {
             let promised = if promised_materials.is_empty() {
                 String::new()
@@ -54,7 +55,12 @@ pub fn render(n: &Notification) -> (String, String) {
             (
                 "受理通知书",
                 format!(
-                    "办件 {no} 已受理。承诺办结日期 {promised_due}，法定办结期限 {legal_due}{}。{promised}",
+                    "办件 {no} {}。承诺办结日期 {promised_due}，法定办结期限 {legal_due}{}。{promised}",
+                    if *deemed_on_receipt {
+                        "受理期限届满未作决定，依据《行政许可法》第三十二条，自收到申请之日起即为受理"
+                    } else {
+                        "已受理"
+                    },
                     mark(*provisional)
                 ),
             )

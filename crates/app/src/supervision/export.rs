@@ -24,6 +24,7 @@ pub(crate) fn to_csv(
         "on_time",
         "early",
         "overdue",
+        "overdue_legal",
         "average_working_days",
         "satisfaction",
         "evaluations",
@@ -40,6 +41,7 @@ pub(crate) fn to_csv(
             row.on_time.to_string(),
             row.early.to_string(),
             row.overdue.to_string(),
+            row.overdue_legal.to_string(),
             optional(row.average_working_days),
             optional(row.satisfaction),
             row.evaluations.to_string(),
@@ -66,6 +68,7 @@ mod tests {
             on_time: 1,
             early: 0,
             overdue: 1,
+            overdue_legal: 0,
             average_working_days: Some(4.5),
             satisfaction: None,
             evaluations: 0,
@@ -81,10 +84,10 @@ mod tests {
         assert_eq!(
             lines[0],
             "department,name,received,accepted,refused,concluded,on_time,early,overdue,\
-             average_working_days,satisfaction,evaluations"
+             overdue_legal,average_working_days,satisfaction,evaluations"
         );
-        assert_eq!(lines[1], "gaj,\"县公安局, 户政\",3,2,1,1,1,0,1,4.5,,0");
-        assert_eq!(lines[2], "total,合计,3,2,1,1,1,0,1,4.5,,0");
+        assert_eq!(lines[1], "gaj,\"县公安局, 户政\",3,2,1,1,1,0,1,0,4.5,,0");
+        assert_eq!(lines[2], "total,合计,3,2,1,1,1,0,1,0,4.5,,0");
         assert_eq!(lines.len(), 3);
     }
 }

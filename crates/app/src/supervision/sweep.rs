@@ -8,7 +8,7 @@
 
 use chrono::{DateTime, Utc};
 use tongban_core::calendar::Calendar;
-use tongban_core::case::Case;
+use tongban_core::case::{deem_accepted, Case};
 use tongban_core::clock::HallTime;
 use tongban_core::item::Item;
 use tongban_core::supervision::{next_check_at, time_alerts, AlertKey, AlertLevel, AlertRule};
@@ -16,6 +16,7 @@ use tongban_store::alerts::NewAlert;
 use tongban_store::{alerts, cases, evaluations, CaseRecord, NewAudit, Store, StoreError};
 
 use crate::app::Config;
+use crate::cases::commit::Commit;
 use crate::cases::records::new_alert;
 use crate::error::{AppResult, Error};
 use crate::records::{millis, to_json};
@@ -72,6 +73,8 @@ pub struct SweepReport {
     pub cases: usize,
     /// Alerts inserted by this sweep (already raised ones are not counted).
     pub raised: usize,
+    /// Cases accepted by operation of law (art. 32) by this sweep.
+    pub deemed: usize,
     /// Cases not checked because their item version is not in the catalogue even after
     /// reading it again; they stay due and are checked at the next sweep.
     pub skipped: usize,
@@ -93,6 +96,8 @@ enum Outcome {
     },
     /// Left due for the next sweep.
     Skipped,
+    /// Accepted by operation of law (art. 32): written as its own transition.
+    Deemed(Box<Commit>),
 }
 
 struct Checked {
@@ -140,6 +145,17 @@ fn check(
         );
         return checked(Outcome::Skipped);
     };
+    match deem_accepted(&case, item, now, calendar, hall) {
+        Ok(Some(t)) => {
+            let commit = Commit::new(&case, &t, item, calendar, hall, now, record.version);
+            return checked(Outcome::Deemed(Box::new(commit)));
+        }
+        Ok(None) => {}
+        // Only a calendar without the receipt year's successors fails here; the case is
+        // still checked for its alerts and tried again at the next sweep.
+        Err(e) => tracing::error!(case_no = %record.case_no, error = %e,
+            "sweep cannot accept the case by operation of law"),
+    }
     checked(Outcome::Checked {
         alerts: time_alerts(&case, item, calendar, hall, now)
             .iter()
@@ -173,8 +189,13 @@ pub fn sweep(
         report.cases += checked.len();
         let mut alerts = Vec::new();
         let mut checks = Vec::with_capacity(checked.len());
+        let mut deemed = Vec::new();
         for c in checked {
             let next = match c.outcome {
+                Outcome::Deemed(commit) => {
+                    deemed.push(commit);
+                    continue;
+                }
                 Outcome::Checked { alerts: a, next } => {
                     alerts.extend(a);
                     next
@@ -193,6 +214,14 @@ pub fn sweep(
             cases::set_next_checks(conn, &checks)?;
             Ok(raised)
         })?;
+        for commit in deemed {
+            match store.write_blocking(move |conn| commit.write(conn)) {
+                Ok(_) => report.deemed += 1,
+                // Someone acted on the case meanwhile: their transition stored its own check.
+                Err(StoreError::StaleVersion { .. }) => {}
+                Err(e) => return Err(e),
+            }
+        }
         if due.len() < BATCH as usize {
             break;
         }

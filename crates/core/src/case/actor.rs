@@ -27,6 +27,22 @@ pub struct Actor {
     pub grant: Option<GrantRef>,
 }
 
+impl Actor {
+    /// The user name of the e-supervision monitor when it acts by itself.
+    pub const MONITOR: &'static str = "system";
+
+    /// The e-supervision monitor, acting where the law acts without anyone (art. 32).
+    pub fn monitor() -> Actor {
+        Actor {
+            role: Role::Supervisor,
+            user: Self::MONITOR.to_owned(),
+            department: None,
+            window: None,
+            grant: None,
+        }
+    }
+}
+
 /// The grant found in force for a window action, recorded on the event.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GrantRef {

@@ -142,10 +142,15 @@ pub fn clock_inputs(case: &Case, item: &Item, hall: HallTime) -> Vec<ClockInput>
         running: clocks.acceptance.is_running(),
     }];
     if let Some(d) = &clocks.decision {
-        let extension = case.extension.as_ref().map(|e| e.working_days);
-        for (name, limit, due) in [
-            (ClockName::Promised, item.promised_limit, d.promised_due),
-            (ClockName::Legal, item.legal_limit, d.legal_due),
+        let days = case.extension_days();
+        for (name, limit, due, extension) in [
+            (
+                ClockName::Promised,
+                item.promised_limit,
+                d.promised_due,
+                days.promised,
+            ),
+            (ClockName::Legal, item.legal_limit, d.legal_due, days.legal),
         ] {
             out.push(ClockInput {
                 name,

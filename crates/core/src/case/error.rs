@@ -42,6 +42,11 @@ pub enum CaseError {
     },
     #[error("a supplement notice was already issued for submission {submission}")]
     SecondSupplementNotice { submission: u32 },
+    #[error(
+        "the acceptance period has run out: the case is accepted by operation of law as of \
+         receipt (art. 32 of the Administrative Licensing Law), so `{action}` is no longer possible"
+    )]
+    AcceptedByOperationOfLaw { action: String },
     #[error("a supplement notice must list at least one material")]
     EmptySupplementList,
     #[error("no materials given")]
@@ -93,6 +98,7 @@ impl CaseError {
             CaseError::NotImmediateItem { .. } => "not_immediate_item",
             CaseError::ItemMismatch { .. } => "item_mismatch",
             CaseError::SecondSupplementNotice { .. } => "second_supplement_notice",
+            CaseError::AcceptedByOperationOfLaw { .. } => "accepted_by_law_art32",
             CaseError::EmptySupplementList => "empty_supplement_list",
             CaseError::NoMaterials => "no_materials",
             CaseError::UnknownMaterial { .. } => "unknown_material",
@@ -181,6 +187,10 @@ impl CaseError {
             CaseError::SecondSupplementNotice { submission } => {
                 format!("第 {submission} 次提交已发出一次性告知，不得再次告知")
             }
+            CaseError::AcceptedByOperationOfLaw { action } => format!(
+                "受理期限已届满，依据《行政许可法》第三十二条，本办件自收到申请之日起即为受理，\
+                 不能再执行“{action}”"
+            ),
             CaseError::EmptySupplementList => "一次性告知须列明所缺材料".to_owned(),
             CaseError::NoMaterials => "未提交任何材料".to_owned(),
             CaseError::UnknownMaterial { code } => format!("材料 {code} 不属于本事项"),

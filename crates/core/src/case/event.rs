@@ -40,6 +40,8 @@ pub enum EventKind {
         legal_due: Due,
         started_stages: Vec<String>,
     },
+    /// A clerk recorded the acceptance the law made on receipt (art. 32).
+    AcceptanceRecorded,
     Refused {
         reason: String,
         legal_basis: String,
@@ -118,6 +120,7 @@ impl EventKind {
         match self {
             EventKind::Opened { .. } => "opened",
             EventKind::Accepted { .. } => "accepted",
+            EventKind::AcceptanceRecorded => "acceptance_recorded",
             EventKind::Refused { .. } => "refused",
             EventKind::SupplementRequested { .. } => "supplement_requested",
             EventKind::Supplemented { .. } => "supplemented",

@@ -10,8 +10,8 @@ use super::event::EventKind;
 use super::machine::{legal_basis, required, Ctx, Outcome};
 use super::materials::{merge, shortfall, validate_missing, validate_submitted};
 use super::model::{
-    Case, CaseStage, Channel, Conclusion, MissingMaterial, Outcome as CaseOutcome,
-    PromisedMaterial, StageStatus, SubmittedMaterial, SupplementNotice,
+    AcceptanceRecord, Case, CaseStage, Channel, Conclusion, MissingMaterial,
+    Outcome as CaseOutcome, PromisedMaterial, StageStatus, SubmittedMaterial, SupplementNotice,
 };
 use super::notification::{MissingLine, Notice};
 use super::status::CaseStatus;
@@ -92,6 +92,7 @@ pub(crate) fn open(new: NewCase, ctx: &Ctx) -> Result<(Case, EventKind, Vec<Noti
         delivery: None,
         conclusion: None,
         fee_charged: None,
+        acceptance_recorded: None,
     };
     let kind = EventKind::Opened {
         channel,
@@ -110,15 +111,16 @@ pub(crate) fn open(new: NewCase, ctx: &Ctx) -> Result<(Case, EventKind, Vec<Noti
 
 pub(crate) fn accept(case: &mut Case, ctx: &Ctx) -> Outcome {
     let missing = shortfall(case, ctx.item);
-    if !missing.blocking.is_empty() {
+    let acceptance = case.clocks.acceptance;
+    // Art. 32: silence past the acceptance period means accepted on receipt, so the decision
+    // clock runs from the (re)submission day, not from today; and the law has accepted the
+    // case whatever it lacks, since the time to ask for it has passed.
+    let deemed = acceptance.due.is_overdue(ctx.now);
+    if !deemed && !missing.blocking.is_empty() {
         return Err(CaseError::MissingRequiredMaterial {
             codes: missing.blocking,
         });
     }
-    let acceptance = case.clocks.acceptance;
-    // Art. 32: silence past the acceptance period means accepted on receipt, so the decision
-    // clock runs from the (re)submission day, not from today.
-    let deemed = acceptance.due.is_overdue(ctx.now);
     let started_on = if deemed {
         acceptance.started_on
     } else {
@@ -142,13 +144,7 @@ pub(crate) fn accept(case: &mut Case, ctx: &Ctx) -> Outcome {
         start_step(case, ctx, 0)?
     };
     case.status = CaseStatus::Accepted;
-    let notices = vec![Notice::Acceptance {
-        promised_due: decision.promised_due.date,
-        legal_due: decision.legal_due.date,
-        promised_materials: missing.tolerable.clone(),
-        provisional: ctx.calendar.is_provisional(decision.legal_due.date)
-            || ctx.calendar.is_provisional(decision.promised_due.date),
-    }];
+    let notices = vec![acceptance_notice(case, ctx)];
     Ok((
         EventKind::Accepted {
             deemed_on_receipt: deemed,
@@ -158,6 +154,40 @@ pub(crate) fn accept(case: &mut Case, ctx: &Ctx) -> Outcome {
             started_stages,
         },
         notices,
+    ))
+}
+
+/// The 受理通知书 of an accepted case, from its stored clocks.
+fn acceptance_notice(case: &Case, ctx: &Ctx) -> Notice {
+    // Only a corrupted record is accepted without a decision clock: its receipt day then.
+    let received = ctx.hall.local_date(case.received_at);
+    let (promised_due, legal_due) = case.clocks.decision.map_or((received, received), |d| {
+        (d.promised_due.date, d.legal_due.date)
+    });
+    Notice::Acceptance {
+        promised_due,
+        legal_due,
+        promised_materials: case
+            .promised_materials
+            .iter()
+            .map(|p| p.code.clone())
+            .collect(),
+        provisional: ctx.calendar.is_provisional(legal_due)
+            || ctx.calendar.is_provisional(promised_due),
+        deemed_on_receipt: case.clocks.deemed_accepted,
+    }
+}
+
+/// A clerk records, once, the acceptance the law already made (art. 32), and the 受理通知书
+/// goes out again for printing. Nothing about the clocks changes.
+pub(crate) fn record_acceptance(case: &mut Case, ctx: &Ctx) -> Outcome {
+    case.acceptance_recorded = Some(AcceptanceRecord {
+        at: ctx.now,
+        by: ctx.actor.user.clone(),
+    });
+    Ok((
+        EventKind::AcceptanceRecorded,
+        vec![acceptance_notice(case, ctx)],
     ))
 }
 

@@ -86,7 +86,8 @@ pub fn decide(
         });
     }
     let action = cmd.action();
-    check_status(case, action)?;
+    let now = now.max(case.updated_at);
+    let recording = check_status(case, action, now)?;
     let stage = match &cmd {
         Command::CompleteStage { stage, .. } => {
             Some(item.stage(stage).ok_or_else(|| CaseError::UnknownStage {
@@ -99,20 +100,43 @@ pub fn decide(
     let ctx = Ctx {
         item,
         actor,
-        now: now.max(case.updated_at),
+        now,
         calendar,
         hall,
         authority,
     };
     let mut next = case.clone();
-    let (kind, notices) = apply(&mut next, cmd, &ctx)?;
+    let (kind, notices) = if recording {
+        intake::record_acceptance(&mut next, &ctx)?
+    } else {
+        apply(&mut next, cmd, &ctx)?
+    };
     next.version += 1;
     Ok(wrap(next, &ctx, kind, notices))
 }
 
-fn check_status(case: &Case, action: Action) -> Result<(), CaseError> {
+/// Whether `action` may be taken in the case's state; `Ok(true)` when it is a clerk's
+/// `accept` that records an acceptance the law already made.
+fn check_status(case: &Case, action: Action, now: DateTime<Utc>) -> Result<bool, CaseError> {
+    // Art. 32: once the acceptance period ran out, the case is accepted as of receipt, whether
+    // or not the monitor has recorded it yet: there is nothing left to refuse or to ask for.
+    if matches!(action, Action::RequestSupplement | Action::Refuse)
+        && !case.status.is_terminal()
+        && case.is_deemed_accepted(now)
+    {
+        return Err(CaseError::AcceptedByOperationOfLaw {
+            action: action.as_str().to_owned(),
+        });
+    }
+    if action == Action::Accept
+        && case.clocks.deemed_accepted
+        && case.acceptance_recorded.is_none()
+        && matches!(case.status, CaseStatus::Accepted | CaseStatus::Suspended)
+    {
+        return Ok(true);
+    }
     if action.allowed_in(case.status) {
-        return Ok(());
+        return Ok(false);
     }
     if action == Action::RequestSupplement && case.status == CaseStatus::SupplementPending {
         return Err(CaseError::SecondSupplementNotice {
@@ -123,6 +147,39 @@ fn check_status(case: &Case, action: Action) -> Result<(), CaseError> {
         action: action.as_str().to_owned(),
         status: case.status,
     })
+}
+
+/// Whether `action` may be taken on `case` at `now`, by its state alone (roles aside).
+pub fn action_allowed(case: &Case, action: Action, now: DateTime<Utc>) -> bool {
+    check_status(case, action, now).is_ok()
+}
+
+/// The monitor's own transition (art. 32): a case whose acceptance period ran out with no
+/// notice or refusal is accepted as of its receipt day. `None` while the period runs, or
+/// once the case has left acceptance.
+pub fn deem_accepted(
+    case: &Case,
+    item: &Item,
+    now: DateTime<Utc>,
+    calendar: &Calendar,
+    hall: HallTime,
+) -> Result<Option<Transition>, CaseError> {
+    if !case.status.awaits_acceptance() || !case.clocks.acceptance.due.is_overdue(now) {
+        return Ok(None);
+    }
+    let actor = Actor::monitor();
+    let ctx = Ctx {
+        item,
+        actor: &actor,
+        now: now.max(case.updated_at),
+        calendar,
+        hall,
+        authority: Authority::Ordinary,
+    };
+    let mut next = case.clone();
+    let (kind, notices) = intake::accept(&mut next, &ctx)?;
+    next.version += 1;
+    Ok(Some(wrap(next, &ctx, kind, notices)))
 }
 
 fn apply(case: &mut Case, cmd: Command, ctx: &Ctx) -> Outcome {

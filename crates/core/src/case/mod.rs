@@ -33,11 +33,11 @@ pub use clocks::{clock_inputs, ClockInput, ClockName};
 pub use command::{Command, NewCase};
 pub use error::{CaseError, CaseErrorKind};
 pub use event::{CaseEvent, EventKind};
-pub use machine::{decide, open_case, Transition};
+pub use machine::{action_allowed, decide, deem_accepted, open_case, Transition};
 pub use model::{
-    Applicant, ApplicantKind, Case, CaseStage, Channel, Conclusion, Decision, DecisionOutcome,
-    Delivery, DeliveryMethod, Extension, MissingMaterial, Outcome, Procedure, PromisedMaterial,
-    StageStatus, SubmittedMaterial, SupplementNotice, Suspension,
+    AcceptanceRecord, Applicant, ApplicantKind, Case, CaseStage, Channel, Conclusion, Decision,
+    DecisionOutcome, Delivery, DeliveryMethod, Extension, MissingMaterial, Outcome, Procedure,
+    PromisedMaterial, StageStatus, SubmittedMaterial, SupplementNotice, Suspension,
 };
 pub use notification::{MissingLine, Notice, Notification, Recipient};
 pub use reproject::{reproject, reprojected, DueMove};

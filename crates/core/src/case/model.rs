@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::clock::{Clocks, Due};
+use crate::clock::{Clocks, Due, ExtensionDays};
 use crate::item::Yuan;
 use crate::role::Role;
 
@@ -49,6 +49,20 @@ pub struct Case {
     pub delivery: Option<Delivery>,
     pub conclusion: Option<Conclusion>,
     pub fee_charged: Option<Yuan>,
+    /// A clerk's record of an acceptance the law made (art. 32), once.
+    #[serde(default)]
+    pub acceptance_recorded: Option<AcceptanceRecord>,
+}
+
+fn moved() -> bool {
+    true
+}
+
+/// Who recorded an acceptance by operation of law, and when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AcceptanceRecord {
+    pub at: DateTime<Utc>,
+    pub by: String,
 }
 
 impl Case {
@@ -84,6 +98,17 @@ impl Case {
     pub fn is_deemed_accepted(&self, now: DateTime<Utc>) -> bool {
         self.clocks.deemed_accepted
             || (self.status.awaits_acceptance() && self.clocks.acceptance.due.is_overdue(now))
+    }
+
+    /// The days the extension adds to each decision clock.
+    pub fn extension_days(&self) -> ExtensionDays {
+        match &self.extension {
+            Some(e) => ExtensionDays {
+                promised: e.moves_promise.then_some(e.working_days),
+                legal: Some(e.working_days),
+            },
+            None => ExtensionDays::default(),
+        }
     }
 
     pub fn copies_of(&self, code: &str) -> u32 {
@@ -248,6 +273,10 @@ pub struct Suspension {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Extension {
     pub working_days: u32,
+    /// Whether it also moved the promised deadline: only when granted before the promise
+    /// broke, and only if the item allows it. (Records from before the rule moved both.)
+    #[serde(default = "moved")]
+    pub moves_promise: bool,
     pub reason: String,
     pub at: DateTime<Utc>,
     pub by: String,
@@ -271,6 +300,13 @@ pub struct Decision {
     pub by: String,
     /// Decided on the spot at a window (即办件).
     pub on_spot: bool,
+    /// Decided after the promised deadline: the breach stays in the record whatever moves
+    /// later (a calendar correction, an extension).
+    #[serde(default)]
+    pub promise_broken: bool,
+    /// Decided after the legal deadline (art. 42).
+    #[serde(default)]
+    pub law_broken: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -61,6 +61,9 @@ pub enum Notice {
         /// The legal (and so perhaps the promised) date counts a provisional year (暂定).
         #[serde(default)]
         provisional: bool,
+        /// Accepted by operation of law as of receipt (art. 32).
+        #[serde(default)]
+        deemed_on_receipt: bool,
     },
     /// 不予受理通知书.
     Refusal { reason: String, legal_basis: String },

@@ -93,6 +93,12 @@ fn record_decision(
         stage.by = Some(ctx.actor.user.clone());
         stage.on_spot = true;
     }
+    let (promise_broken, law_broken) = case.clocks.decision.map_or((false, false), |c| {
+        (
+            c.promised_due.is_overdue(ctx.now),
+            c.legal_due.is_overdue(ctx.now),
+        )
+    });
     if let Some(clock) = case.clocks.decision.as_mut() {
         clock.stopped_at = Some(ctx.now);
     }
@@ -105,6 +111,8 @@ fn record_decision(
         at: ctx.now,
         by: ctx.actor.user.clone(),
         on_spot,
+        promise_broken,
+        law_broken,
     });
     case.status = match outcome {
         DecisionOutcome::Approved => CaseStatus::Approved,
@@ -202,8 +210,16 @@ pub(crate) fn extend(case: &mut Case, ctx: &Ctx, working_days: u32, reason: Stri
             });
         }
     }
+    // A broken promise stays broken: the extension moves the promised deadline only if
+    // granted before it passed, and only where the item allows moving it at all.
+    let moves_promise = ctx.item.rules.extension_moves_promise
+        && case
+            .clocks
+            .decision
+            .is_some_and(|c| !c.promised_due.is_overdue(ctx.now));
     case.extension = Some(Extension {
         working_days,
+        moves_promise,
         reason: reason.clone(),
         at: ctx.now,
         by: ctx.actor.user.clone(),

@@ -136,6 +136,7 @@ pub fn item() -> Item {
         result_document: "食品经营许可证".into(),
         consultation: "12345".into(),
         complaint: "12345".into(),
+        rules: Default::default(),
         stages: vec![
             stage("handle", "market", Role::Approver, 3, None),
             stage("fire", "fire", Role::Approver, 5, Some("joint")),

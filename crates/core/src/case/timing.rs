@@ -24,8 +24,14 @@ pub(crate) fn start_decision(
     ctx: &Ctx,
     started_on: chrono::NaiveDate,
 ) -> Result<DecisionClock, CaseError> {
-    let (promised_due, legal_due) =
-        decision_dues(ctx.calendar, ctx.hall, ctx.item, started_on, None, &[])?;
+    let (promised_due, legal_due) = decision_dues(
+        ctx.calendar,
+        ctx.hall,
+        ctx.item,
+        started_on,
+        Default::default(),
+        &[],
+    )?;
     let clock = DecisionClock {
         started_on,
         promised_due,
@@ -72,13 +78,12 @@ pub(crate) fn recompute_dues(case: &mut Case, ctx: &Ctx) -> Result<DecisionClock
             status: case.status,
         });
     };
-    let extension = case.extension.as_ref().map(|e| e.working_days);
     let (promised_due, legal_due) = decision_dues(
         ctx.calendar,
         ctx.hall,
         ctx.item,
         clock.started_on,
-        extension,
+        case.extension_days(),
         &spans,
     )?;
     clock.promised_due = promised_due;

@@ -9,8 +9,8 @@ use serde_spanned::Spanned;
 
 use crate::grant::{weekday_key, Grant, GrantScope, Rota, Window, WindowKind, WEEK};
 use crate::item::{
-    DayUnit, Fee, Item, ItemKind, Material, Stage, StatutoryLimits, TimeLimit, WarningThreshold,
-    Yuan,
+    DayUnit, Fee, Item, ItemKind, ItemRules, Material, Stage, StatutoryLimits, TimeLimit,
+    WarningThreshold, Yuan,
 };
 
 use super::error::Problem;
@@ -321,7 +321,11 @@ fn item(sink: &mut Sink<'_>, file: usize, entry: &ItemEntry) -> Item {
     };
     let materials = materials(sink, file, &entry.materials);
     let stages = stages(sink, file, entry, kind, promised);
+    let rules = ItemRules {
+        extension_moves_promise: entry.rules.extension_moves_promise.unwrap_or(true),
+    };
     Item {
+        rules,
         code,
         name: text(sink, file, &entry.name, "item name (事项名称)"),
         version: entry.version,

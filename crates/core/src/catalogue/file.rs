@@ -328,4 +328,16 @@ pub struct ItemEntry {
     /// 办理环节, in order.
     #[serde(default)]
     pub stages: Vec<StageEntry>,
+    /// 时限规则: the item's choices within the law's rules.
+    #[serde(default)]
+    pub rules: RulesEntry,
+}
+
+/// 时限规则.
+#[derive(Debug, Default, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RulesEntry {
+    /// Whether an extension granted before the promise broke also moves the promised
+    /// deadline (default true; a broken promise is never moved).
+    pub extension_moves_promise: Option<bool>,
 }

@@ -52,8 +52,12 @@ pub struct CaseFacts {
     pub received_on: NaiveDate,
     /// The decision clock, once accepted: the day it started and the promised due date.
     pub decision_clock: Option<(NaiveDate, Due)>,
+    /// The legal due date of the decision clock, once accepted.
+    pub legal_due: Option<Due>,
     /// When the decision (approval or denial) was made.
     pub decided_at: Option<DateTime<Utc>>,
+    /// The breaches the decision recorded: (promise, law).
+    pub broken: (bool, bool),
     /// Whole days the special procedures took out of the count.
     pub suspended: Vec<DateSpan>,
 }
@@ -72,7 +76,12 @@ impl CaseFacts {
                 .decision
                 .as_ref()
                 .map(|d| (d.started_on, d.promised_due)),
+            legal_due: case.clocks.decision.as_ref().map(|d| d.legal_due),
             decided_at: case.decision.as_ref().map(|d| d.at),
+            broken: case
+                .decision
+                .as_ref()
+                .map_or((false, false), |d| (d.promise_broken, d.law_broken)),
             suspended: case
                 .suspensions
                 .iter()
@@ -100,6 +109,7 @@ pub struct Tally {
     pub on_time: u64,
     pub early: u64,
     pub overdue: u64,
+    pub overdue_legal: u64,
     working_days: u64,
     timed: u64,
     score_sum: i64,
@@ -125,6 +135,7 @@ impl Tally {
         self.on_time += other.on_time;
         self.early += other.early;
         self.overdue += other.overdue;
+        self.overdue_legal += other.overdue_legal;
         self.working_days += other.working_days;
         self.timed += other.timed;
         self.score_sum += other.score_sum;
@@ -175,10 +186,11 @@ pub fn tally(
         t.refused += u64::from(case.status == CaseStatus::Refused);
         t.concluded += u64::from(case.status == CaseStatus::Concluded);
         t.overdue += u64::from(is_overdue(case, now));
+        t.overdue_legal += u64::from(is_overdue_legal(case, now));
         if let (Some((started_on, promised)), Some(decided_at)) =
             (case.decision_clock, case.decided_at)
         {
-            if !promised.is_overdue(decided_at) {
+            if !is_overdue(case, now) {
                 t.on_time += 1;
                 t.early += u64::from(hall.local_date(decided_at) < promised.date);
             }
@@ -200,12 +212,23 @@ pub fn tally(
 /// Whether `case` counts in the `overdue` column at `now`: decided after the promised
 /// deadline, or still under review past it. A suspended case's due date moves when it
 /// resumes, so it is not counted late while suspended.
+/// A breach the decision recorded counts even if a due date moved since (a calendar
+/// correction): it can no longer disappear.
 pub fn is_overdue(case: &CaseFacts, now: DateTime<Utc>) -> bool {
-    match (case.decision_clock, case.decided_at) {
-        (Some((_, promised)), Some(decided_at)) => promised.is_overdue(decided_at),
-        (Some((_, promised)), None) => {
-            case.status == CaseStatus::Accepted && promised.is_overdue(now)
-        }
+    let promised = case.decision_clock.map(|(_, due)| due);
+    late(case, promised, case.broken.0, now)
+}
+
+/// Whether `case` counts in the `overdue_legal` column at `now`: decided after the legal
+/// deadline (art. 42), or still under review past it.
+pub fn is_overdue_legal(case: &CaseFacts, now: DateTime<Utc>) -> bool {
+    late(case, case.legal_due, case.broken.1, now)
+}
+
+fn late(case: &CaseFacts, due: Option<Due>, recorded: bool, now: DateTime<Utc>) -> bool {
+    match (due, case.decided_at) {
+        (Some(due), Some(decided_at)) => recorded || due.is_overdue(decided_at),
+        (Some(due), None) => case.status == CaseStatus::Accepted && due.is_overdue(now),
         _ => false,
     }
 }
@@ -301,6 +324,8 @@ pub struct StatsRow {
     pub early: u64,
     /// Decided after the promised deadline, or still under review past it.
     pub overdue: u64,
+    /// Decided after the legal deadline (art. 42), or still under review past it.
+    pub overdue_legal: u64,
     /// Average working days from acceptance to decision, special procedures not counted.
     pub average_working_days: Option<f64>,
     /// Average evaluation score (1–5) of the cases evaluated.
@@ -329,6 +354,7 @@ impl StatsRow {
             on_time: t.on_time,
             early: t.early,
             overdue: t.overdue,
+            overdue_legal: t.overdue_legal,
             average_working_days: t.average_working_days(),
             satisfaction: t.satisfaction(),
             evaluations: t.evaluations,
@@ -374,14 +400,61 @@ mod tests {
             status,
             received_on: date("2026-03-02"),
             decision_clock: None,
+            legal_due: None,
             decided_at: None,
+            broken: (false, false),
             suspended: vec![],
         }
     }
 
+    /// Accepted with the promised due date given and the legal one ten days after it.
     fn accepted(mut c: CaseFacts, started: &str, promised: &str) -> CaseFacts {
-        c.decision_clock = Some((date(started), Due::on(date(promised), HALL)));
+        let promised = date(promised);
+        c.decision_clock = Some((date(started), Due::on(promised, HALL)));
+        c.legal_due = Some(Due::on(promised + chrono::Days::new(10), HALL));
         c
+    }
+
+    #[test]
+    fn late_against_the_promise_and_the_law_are_separate_and_stay_counted() {
+        let cal = calendar();
+        let now = at("2026-04-30T09:00:00+08:00");
+        let mut promise_only = accepted(
+            case("P", "gaj", CaseStatus::Concluded),
+            "2026-03-02",
+            "2026-03-20",
+        );
+        promise_only.decided_at = Some(at("2026-03-25T10:00:00+08:00"));
+        let mut both = accepted(
+            case("B", "gaj", CaseStatus::Concluded),
+            "2026-03-02",
+            "2026-03-20",
+        );
+        both.decided_at = Some(at("2026-04-02T10:00:00+08:00"));
+        let open_past_law = accepted(
+            case("O", "gaj", CaseStatus::Accepted),
+            "2026-03-02",
+            "2026-03-20",
+        );
+        // Decided late, then a calendar correction moved both dates past the decision: the
+        // breaches the decision recorded still count.
+        let mut moved = accepted(
+            case("M", "gaj", CaseStatus::Concluded),
+            "2026-03-02",
+            "2026-04-20",
+        );
+        moved.decided_at = Some(at("2026-04-10T10:00:00+08:00"));
+        moved.broken = (true, true);
+        let cases = vec![promise_only, both, open_past_law, moved];
+        let t = tally(
+            &cases,
+            &HashMap::new(),
+            GroupBy::Department,
+            &cal,
+            HALL,
+            now,
+        )["gaj"];
+        assert_eq!((t.overdue, t.overdue_legal, t.on_time), (4, 3, 0));
     }
 
     #[test]

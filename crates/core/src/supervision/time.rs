@@ -71,7 +71,7 @@ pub fn time_checkpoints(
         }
         CaseStatus::Accepted => {
             if let Some(clock) = case.clocks.decision.filter(|c| c.is_running()) {
-                let extension = case.extension.as_ref().map_or(0, |e| e.working_days);
+                let extension = case.extension_days().promised.unwrap_or(0);
                 let yellow = warning_instant(
                     calendar,
                     hall,

@@ -84,13 +84,14 @@ fn table(ctx: &Ctx, report: &StatsReport) -> Markup {
         ctx.t("办结", "Concluded"),
         ctx.t("按时", "On time"),
         ctx.t("提前", "Early"),
-        ctx.t("超期", "Overdue"),
+        ctx.t("超承诺时限", "Past the promise"),
+        ctx.t("超法定时限", "Past the legal limit"),
         ctx.t("按时率", "On-time rate"),
         ctx.t("平均用时（工作日）", "Average working days"),
         ctx.t("满意度", "Satisfaction"),
         ctx.t("评价数", "Ratings"),
     ];
-    let cells = |r: &StatsRow| -> [String; 11] {
+    let cells = |r: &StatsRow| -> [String; 12] {
         [
             r.received.to_string(),
             r.accepted.to_string(),
@@ -99,6 +100,7 @@ fn table(ctx: &Ctx, report: &StatsReport) -> Markup {
             r.on_time.to_string(),
             r.early.to_string(),
             r.overdue.to_string(),
+            r.overdue_legal.to_string(),
             r.on_time_rate()
                 .map_or_else(|| "—".to_owned(), |x| format!("{}%", chart::num(x))),
             optional(r.average_working_days),

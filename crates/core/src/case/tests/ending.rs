@@ -268,6 +268,9 @@ fn error_codes_are_distinct_and_messages_exist() {
         },
         CaseError::ExtensionAlreadyUsed,
         CaseError::MissingLegalBasis,
+        CaseError::AcceptedByOperationOfLaw {
+            action: "refuse".into(),
+        },
     ];
     let codes: HashSet<_> = samples.iter().map(|e| e.code()).collect();
     assert_eq!(codes.len(), samples.len());

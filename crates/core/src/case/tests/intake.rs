@@ -245,6 +245,132 @@ fn late_acceptance_counts_from_receipt() {
 }
 
 #[test]
+fn the_monitor_accepts_by_operation_of_law_once_the_period_runs_out() {
+    let it = item();
+    // Only the id card: a supplement notice was due, but none went out in time.
+    let case = submitted(&it, &[("id", 1)], "2025-11-03T01:00:00Z");
+    let deem = |when: &str| deem_accepted(&case, &it, at(when), &calendar(), HALL).unwrap();
+    // The period ends with Mon 11-10: nothing happens on that day.
+    assert!(deem("2025-11-10T15:59:00Z").is_none());
+    let t = deem("2025-11-10T16:00:00Z").expect("deemed at the end of the last day");
+    assert_eq!(t.case.status, CaseStatus::Accepted);
+    assert!(t.case.clocks.deemed_accepted);
+    assert_eq!(t.event.actor, Actor::monitor());
+    let decision = t.case.clocks.decision.unwrap();
+    assert_eq!(decision.started_on, date("2025-11-03"));
+    // 10 and 20 working days counted from the receipt day, not from the sweep.
+    assert_eq!(decision.promised_due.date, date("2025-11-17"));
+    assert_eq!(decision.legal_due.date, date("2025-12-01"));
+    assert_eq!(t.case.stage("handle").unwrap().status, StageStatus::Active);
+    assert!(matches!(
+        t.notifications[0].notice,
+        Notice::Acceptance {
+            deemed_on_receipt: true,
+            ..
+        }
+    ));
+    // An accepted case is not deemed again.
+    assert!(
+        deem_accepted(&t.case, &it, at("2025-11-12T02:00:00Z"), &calendar(), HALL)
+            .unwrap()
+            .is_none()
+    );
+}
+
+#[test]
+fn after_the_acceptance_period_neither_a_notice_nor_a_refusal_is_possible() {
+    let it = item();
+    let received = submitted(&it, &[("id", 1)], "2025-11-03T01:00:00Z");
+    let notice = Command::RequestSupplement {
+        missing: vec![MissingMaterial {
+            code: "form".into(),
+            note: String::new(),
+        }],
+    };
+    let refusal = Command::Refuse {
+        reason: "材料不全".into(),
+        legal_basis: "《行政许可法》第三十二条".into(),
+    };
+    // Before the monitor has run, and after it.
+    let deemed = deem_accepted(
+        &received,
+        &it,
+        at("2025-11-11T01:00:00Z"),
+        &calendar(),
+        HALL,
+    )
+    .unwrap()
+    .unwrap()
+    .case;
+    for case in [&received, &deemed] {
+        for cmd in [notice.clone(), refusal.clone()] {
+            let e = err(case, &it, cmd, &clerk(), "2025-11-17T02:00:00Z");
+            assert_eq!(e.code(), "accepted_by_law_art32");
+            assert_eq!(e.kind(), CaseErrorKind::Conflict);
+            assert!(e.message_zh().contains("第三十二条"));
+        }
+    }
+    // Within the period both still are.
+    run(&received, &it, notice, &clerk(), "2025-11-10T02:00:00Z");
+    run(&received, &it, refusal, &clerk(), "2025-11-10T02:00:00Z");
+}
+
+#[test]
+fn a_clerk_records_an_acceptance_by_law_once_and_gets_the_notice_to_print() {
+    let it = item();
+    let case = submitted(&it, &[("id", 1)], "2025-11-03T01:00:00Z");
+    let deemed = deem_accepted(&case, &it, at("2025-11-11T01:00:00Z"), &calendar(), HALL)
+        .unwrap()
+        .unwrap()
+        .case;
+    let t = run(
+        &deemed,
+        &it,
+        Command::Accept,
+        &clerk(),
+        "2025-11-11T02:00:00Z",
+    );
+    assert_eq!(t.event.kind, EventKind::AcceptanceRecorded);
+    assert_eq!(t.case.clocks, deemed.clocks, "recording moves no clock");
+    assert_eq!(
+        t.case.acceptance_recorded.as_ref().unwrap().by,
+        clerk().user
+    );
+    assert!(matches!(
+        t.notifications[0].notice,
+        Notice::Acceptance {
+            deemed_on_receipt: true,
+            ..
+        }
+    ));
+    let e = err(
+        &t.case,
+        &it,
+        Command::Accept,
+        &clerk(),
+        "2025-11-11T03:00:00Z",
+    );
+    assert_eq!(e.code(), "action_not_allowed_in_state");
+    // A case accepted in time has nothing to record.
+    let complete = submitted(&it, COMPLETE, "2025-11-03T01:00:00Z");
+    let in_time = run(
+        &complete,
+        &it,
+        Command::Accept,
+        &clerk(),
+        "2025-11-04T02:00:00Z",
+    );
+    let e = err(
+        &in_time.case,
+        &it,
+        Command::Accept,
+        &clerk(),
+        "2025-11-05T02:00:00Z",
+    );
+    assert_eq!(e.code(), "action_not_allowed_in_state");
+}
+
+#[test]
 fn refuse_needs_a_legal_basis_and_ends_the_case() {
     let it = item();
     let case = submitted(&it, COMPLETE, "2025-11-03T01:00:00Z");

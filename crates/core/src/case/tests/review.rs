@@ -315,7 +315,8 @@ fn extension_is_the_heads_and_happens_once() {
         working_days: days,
         reason: "情况复杂，需现场核查".into(),
     };
-    let when = "2025-11-20T02:00:00Z";
+    // Before the promised deadline (end of Tue 11-18): both deadlines move.
+    let when = "2025-11-17T02:00:00Z";
     assert_eq!(
         err(&case, &it, extend(10), &approver("market"), when).code(),
         "role_not_allowed"
@@ -362,4 +363,55 @@ fn extension_is_the_heads_and_happens_once() {
         "2025-12-02T16:00:00Z",
     );
     assert_eq!(e.code(), "extension_after_deadline");
+}
+
+#[test]
+fn an_extension_after_a_broken_promise_moves_only_the_legal_deadline() {
+    let it = item();
+    let case = accepted();
+    let extend = Command::Extend {
+        working_days: 10,
+        reason: "需组织专家论证".into(),
+    };
+    let before = case.clocks.decision.unwrap();
+    let cal = calendar();
+    // The promise broke at the end of Tue 11-18; the head extends on Thu 11-20.
+    let t = run(
+        &case,
+        &it,
+        extend.clone(),
+        &head("market"),
+        "2025-11-20T02:00:00Z",
+    );
+    let after = t.case.clocks.decision.unwrap();
+    assert_eq!(
+        after.promised_due, before.promised_due,
+        "a broken promise stays broken"
+    );
+    assert_eq!(
+        cal.working_days_between(before.legal_due.date, after.legal_due.date)
+            .unwrap(),
+        10
+    );
+    assert!(!t.case.extension.as_ref().unwrap().moves_promise);
+    // The promise's red stays due: the moved legal deadline does not hide it.
+    let keys =
+        crate::supervision::time_alerts(&t.case, &it, &cal, HALL, at("2025-11-20T03:00:00Z"));
+    assert!(keys.iter().any(
+        |k| k.rule == crate::supervision::AlertRule::PromisedDeadline
+            && k.level == crate::supervision::AlertLevel::Red
+    ));
+    // An item may forbid moving the promise at all, even before it broke.
+    let mut fixed = it.clone();
+    fixed.rules.extension_moves_promise = false;
+    let t = run(
+        &case,
+        &fixed,
+        extend,
+        &head("market"),
+        "2025-11-10T02:00:00Z",
+    );
+    let after = t.case.clocks.decision.unwrap();
+    assert_eq!(after.promised_due, before.promised_due);
+    assert!(after.legal_due.date > before.legal_due.date);
 }
