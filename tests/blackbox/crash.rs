@@ -1,11 +1,12 @@
-//! Crash safety under mixed load: window intakes and case actions (request-supplement,
-//! supplement, accept, each with `If-Match`) stream at the real binary together with
-//! supervision sweeps, and the server is killed with SIGKILL mid-stream. After a restart on
-//! the same database: every acknowledged intake is there exactly once, every acknowledged
-//! action's event is in its case's timeline exactly once (none lost, none applied twice, and
-//! the case's version is the last acknowledged one, or one more when a request was cut off
-//! unanswered), a replayed action is refused as stale, the audit chain verifies, and the
-//! alerts raised before the kill are still there exactly once after more sweeps.
+//! Crash safety under mixed load: window intakes and case actions (a clerk recording an
+//! acceptance by operation of law, then rounds of suspend and resume by the approver, each
+//! with `If-Match`) stream at the real binary together with supervision sweeps, and the
+//! server is killed with SIGKILL mid-stream. After a restart on the same database: every
+//! acknowledged intake is there exactly once, every acknowledged action's event is in its
+//! case's timeline exactly once (none lost, none applied twice, and the case's version is the
+//! last acknowledged one, or one more when a request was cut off unanswered), a replayed
+//! action is refused as stale, the audit chain verifies, and the alerts raised before the kill
+//! are still there exactly once after more sweeps.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -19,14 +20,18 @@ use crate::harness::{client, Server};
 
 const WINDOW: &str = "A02";
 const CLERK: &str = "clerk-a02";
+const APPROVER: &str = "approver-gaj";
 /// The test clock's start (`serve --test-clock`) plus eight days: the cases taken at the
-/// start are then past their acceptance period (5 working days) and the sweep raises alerts.
+/// start are then past their acceptance period (5 working days), so the sweep accepts them
+/// by operation of law (art. 32) and raises their acceptance reds.
 const DAY8: &str = "2026-03-10T09:00:00+08:00";
+/// A pre-load case's version once the sweep accepted it by operation of law.
+const ACCEPTED_BY_LAW: u64 = 2;
 /// Cases taken before the load; the action clients work on them.
 const PRE_CASES: usize = 80;
 const ACTION_CLIENTS: usize = 2;
 const INTAKE_CLIENTS: usize = 2;
-/// Rounds of request-supplement + supplement before a case is accepted.
+/// Rounds of suspend + resume after the acceptance is recorded.
 const ROUNDS: usize = 2;
 
 fn application(i: usize) -> Value {
@@ -40,43 +45,67 @@ fn application(i: usize) -> Value {
 /// One case action: its route, its body and the event it writes.
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum Act {
-    RequestSupplement,
-    Supplement,
-    Accept,
+    RecordAcceptance,
+    Suspend,
+    Resume,
 }
 
 impl Act {
     fn route(self) -> &'static str {
         match self {
-            Act::RequestSupplement => "request-supplement",
-            Act::Supplement => "supplement",
-            Act::Accept => "accept",
+            Act::RecordAcceptance => "accept",
+            Act::Suspend => "suspend",
+            Act::Resume => "resume",
         }
     }
 
     fn body(self) -> Value {
         match self {
-            Act::RequestSupplement => json!({"missing": [{"code": "zp", "note": "照片不清晰"}]}),
-            Act::Supplement => json!({"materials": [{"code": "zp", "copies": 1}]}),
-            Act::Accept => json!({}),
+            Act::Suspend => json!({"procedure": "expert_review", "note": "专家评审"}),
+            Act::RecordAcceptance | Act::Resume => json!({}),
         }
     }
 
     fn event(self) -> &'static str {
         match self {
-            Act::RequestSupplement => "supplement_requested",
-            Act::Supplement => "supplemented",
-            Act::Accept => "accepted",
+            Act::RecordAcceptance => "acceptance_recorded",
+            Act::Suspend => "suspended",
+            Act::Resume => "resumed",
         }
     }
 
-    /// The action after `done` actions on a case taken at the window, `None` once accepted.
+    /// Who acts: the window records the acceptance, the back office suspends and resumes.
+    fn token(self, tokens: &Tokens) -> &str {
+        match self {
+            Act::RecordAcceptance => &tokens.clerk,
+            Act::Suspend | Act::Resume => &tokens.approver,
+        }
+    }
+
+    /// The action after `done` actions on a case accepted by operation of law, `None` once
+    /// every round is done.
     fn nth(done: usize) -> Option<Act> {
         match done {
-            n if n < 2 * ROUNDS && n % 2 == 0 => Some(Act::RequestSupplement),
-            n if n < 2 * ROUNDS => Some(Act::Supplement),
-            n if n == 2 * ROUNDS => Some(Act::Accept),
+            0 => Some(Act::RecordAcceptance),
+            n if n <= 2 * ROUNDS && n % 2 == 1 => Some(Act::Suspend),
+            n if n <= 2 * ROUNDS => Some(Act::Resume),
             _ => None,
+        }
+    }
+}
+
+/// The logins the action clients use.
+#[derive(Clone)]
+struct Tokens {
+    clerk: String,
+    approver: String,
+}
+
+impl Tokens {
+    fn login(server: &Server) -> Tokens {
+        Tokens {
+            clerk: server.login(CLERK, Some(WINDOW)),
+            approver: server.login(APPROVER, None),
         }
     }
 }
@@ -92,7 +121,7 @@ struct Seen {
 
 impl Seen {
     fn version(&self) -> u64 {
-        self.acked.last().map_or(1, |(v, _)| *v)
+        self.acked.last().map_or(ACCEPTED_BY_LAW, |(v, _)| *v)
     }
 }
 
@@ -131,10 +160,21 @@ fn mixed_crash(backend: &Backend) {
         alerts_before.len()
     );
     assert!(alerts_before.values().all(|n| *n == 1), "{alerts_before:?}");
+    let admin = server.login("admin", None);
+    for case_no in &pre {
+        let case: Value = server
+            .get(&format!("/api/v1/cases/{case_no}"))
+            .bearer_auth(&admin)
+            .send()
+            .and_then(|r| r.json())
+            .expect("case");
+        assert_eq!(case["version"], ACCEPTED_BY_LAW, "{case_no}: {case}");
+        assert_eq!(case["status"], "accepted", "{case_no}: {case}");
+    }
 
     // The load: intakes, actions and sweeps at once, until the kill.
     let clerk = server.login(CLERK, Some(WINDOW));
-    let admin = server.login("admin", None);
+    let tokens = Tokens::login(&server);
     let intakes: Arc<Mutex<BTreeMap<String, (usize, String)>>> = Arc::default();
     let seen: Arc<Mutex<BTreeMap<String, Seen>>> = Arc::default();
     let stop = Arc::new(AtomicBool::new(false));
@@ -163,9 +203,9 @@ fn mixed_crash(backend: &Backend) {
             .step_by(ACTION_CLIENTS)
             .cloned()
             .collect();
-        let (seen, base, token) = (seen.clone(), base.clone(), clerk.clone());
+        let (seen, base, tokens) = (seen.clone(), base.clone(), tokens.clone());
         threads.push(std::thread::spawn(move || {
-            act_on(&mine, &seen, &base, &token)
+            act_on(&mine, &seen, &base, &tokens)
         }));
     }
     {
@@ -251,10 +291,13 @@ fn mixed_crash(backend: &Backend) {
 
 /// Works through `cases` one action at a time, each naming the version it read, until the
 /// server stops answering or every case is accepted.
-fn act_on(cases: &[String], seen: &Mutex<BTreeMap<String, Seen>>, base: &str, token: &str) {
+fn act_on(cases: &[String], seen: &Mutex<BTreeMap<String, Seen>>, base: &str, tokens: &Tokens) {
     let http = client();
     let mut done: BTreeMap<&str, usize> = cases.iter().map(|c| (c.as_str(), 0)).collect();
-    let mut version: BTreeMap<&str, u64> = cases.iter().map(|c| (c.as_str(), 1)).collect();
+    let mut version: BTreeMap<&str, u64> = cases
+        .iter()
+        .map(|c| (c.as_str(), ACCEPTED_BY_LAW))
+        .collect();
     loop {
         let mut any = false;
         for case_no in cases {
@@ -265,7 +308,7 @@ fn act_on(cases: &[String], seen: &Mutex<BTreeMap<String, Seen>>, base: &str, to
             let v = version[case_no.as_str()];
             let res = http
                 .post(format!("{base}/api/v1/cases/{case_no}/{}", act.route()))
-                .bearer_auth(token)
+                .bearer_auth(act.token(tokens))
                 .header("If-Match", v.to_string())
                 .json(&act.body())
                 .send()
@@ -294,7 +337,7 @@ fn act_on(cases: &[String], seen: &Mutex<BTreeMap<String, Seen>>, base: &str, to
 }
 
 fn check_actions(server: &Server, admin: &str, seen: &BTreeMap<String, Seen>) {
-    let clerk = server.login(CLERK, Some(WINDOW));
+    let tokens = Tokens::login(server);
     for (case_no, s) in seen {
         let case: Value = server
             .get(&format!("/api/v1/cases/{case_no}"))
@@ -344,7 +387,7 @@ fn check_actions(server: &Server, admin: &str, seen: &BTreeMap<String, Seen>) {
         if let Some((v, act)) = s.acked.last() {
             let res = server
                 .post(&format!("/api/v1/cases/{case_no}/{}", act.route()))
-                .bearer_auth(&clerk)
+                .bearer_auth(act.token(&tokens))
                 .header("If-Match", (v - 1).to_string())
                 .json(&act.body())
                 .send()

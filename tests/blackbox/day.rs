@@ -516,8 +516,8 @@ fn scenario(hall: &Hall, pools: &Pools, n: usize) -> &'static str {
                 "hearing",
                 "testing",
                 "expert_review",
-                "inspection",
-                "public_notice",
+                "appraisal",
+                "quarantine",
             ];
             let approver = hall.logins.approver(&item.department);
             run.act(

@@ -15,6 +15,8 @@ fn a_hall_week_on_the_law() {
         let hall = Hall { server: &server };
         deemed_acceptance(&hall);
         extension_after_a_broken_promise(&hall);
+        suspension_across_midnight(&hall);
+        immediate_item_after_closing(&hall);
     }
 }
 
@@ -165,4 +167,116 @@ fn extension_after_a_broken_promise(hall: &Hall<'_>) {
         (&json!(1), &json!(0), &json!(0)),
         "{row}"
     );
+}
+
+/// Art. 45 with office hours: accepted Monday 04-13; the approver suspends for expert review at
+/// 23:59 on Tuesday and resumes at 00:01 on Wednesday. No day of office hours was covered, so
+/// no day is taken out: every due date stays, the applicant is told both times in writing, and
+/// both notices print. A ground outside art. 45 (勘验) is refused, naming the article.
+fn suspension_across_midnight(hall: &Hall<'_>) {
+    hall.set_clock(42);
+    let no = hall.intake_for("law-midnight", Some("law-midnight@example.cn"));
+    hall.act("clerk-a02", Some("A02"), &no, "accept", json!({}));
+    let before = case(hall, &no)["clocks"]["decision"].clone();
+    hall.server.set_clock("2026-04-14T23:59:00+08:00");
+    let (status, problem) = hall.try_act(
+        "approver-gaj",
+        None,
+        &no,
+        "suspend",
+        json!({"procedure": "site_inspection", "note": "现场勘验"}),
+    );
+    assert_eq!(status, 422, "勘验 is no art. 45 ground: {problem}");
+    assert_eq!(
+        problem["code"], "not_a_special_procedure_art45",
+        "{problem}"
+    );
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("第四十五条"),
+        "{problem}"
+    );
+    hall.act(
+        "approver-gaj",
+        None,
+        &no,
+        "suspend",
+        json!({"procedure": "expert_review", "note": "组织专家评审"}),
+    );
+    hall.server.set_clock("2026-04-15T00:01:00+08:00");
+    let resumed = hall.act("approver-gaj", None, &no, "resume", json!({}));
+    assert_eq!(resumed["status"], "accepted", "{resumed}");
+    let after = &resumed["clocks"]["decision"];
+    assert_eq!(after["promised_due"], before["promised_due"], "{resumed}");
+    assert_eq!(after["legal_due"], before["legal_due"], "{resumed}");
+    let mail = mail_to(hall, "law-midnight@example.cn");
+    assert!(
+        mail.iter().any(|s| s.contains("】特别程序告知书")),
+        "{mail:?}"
+    );
+    assert!(
+        mail.iter().any(|s| s.contains("】特别程序结束告知书")),
+        "{mail:?}"
+    );
+    // The printable forms: the suspension with its end, and the acceptance notice.
+    let approver = hall.token("approver-gaj", None);
+    let page = hall
+        .server
+        .get(&format!("/staff/cases/{no}/suspensions/1"))
+        .header("Cookie", format!("tb_session={approver}"))
+        .send()
+        .expect("suspension form");
+    assert_eq!(page.status(), 200);
+    let text = page.text().expect("page");
+    assert!(text.contains("第四十五条"), "{text}");
+    assert!(text.contains("不扣除办理时限"), "{text}");
+    let clerk = hall.token("clerk-a02", Some("A02"));
+    for (path, status) in [
+        (format!("/staff/cases/{no}/acceptance"), 200),
+        (format!("/staff/cases/{no}/suspensions/2"), 404),
+    ] {
+        let res = hall
+            .server
+            .get(&path)
+            .header("Cookie", format!("tb_session={clerk}"))
+            .send()
+            .expect("print page");
+        assert_eq!(res.status(), status, "{path}");
+    }
+}
+
+/// The 即办件 cut-off: GA-GG-01 (promised on the spot) taken at 17:00 on Friday 04-17 is due
+/// that day; taken at 17:45, after the hall closed at 17:30, it is due on Monday 04-20.
+fn immediate_item_after_closing(hall: &Hall<'_>) {
+    for (at, key, due) in [
+        ("2026-04-17T17:00:00+08:00", "law-spot-open", "2026-04-17"),
+        ("2026-04-17T17:45:00+08:00", "law-spot-closed", "2026-04-20"),
+    ] {
+        hall.server.set_clock(at);
+        let clerk = hall.token("clerk-a02", Some("A02"));
+        let res = hall
+            .server
+            .post("/api/v1/cases")
+            .bearer_auth(&clerk)
+            .header("Idempotency-Key", key)
+            .json(&json!({
+                "item_code": "GA-GG-01",
+                "applicant": {"kind": "person", "name": "周八", "id_number": "110101199001012222"},
+                "materials": [{"code": "hkb"}, {"code": "slhz"}],
+            }))
+            .send()
+            .expect("intake");
+        assert_eq!(res.status(), 201, "intake at {at}");
+        let no = res.json::<Value>().expect("case")["case_no"]
+            .as_str()
+            .expect("case_no")
+            .to_owned();
+        let c = hall.act("clerk-a02", Some("A02"), &no, "accept", json!({}));
+        assert_eq!(
+            c["clocks"]["decision"]["promised_due"]["date"], due,
+            "taken at {at}: {c}"
+        );
+    }
 }

@@ -284,16 +284,19 @@ fn supervisor_works_alerts_and_reads_statistics() {
     let rows: Vec<&str> = csv.body.trim_start_matches('\u{feff}').lines().collect();
     assert!(rows[0].starts_with("department,name,received,"), "{rows:?}");
     assert!(
-        rows.contains(&"gaj,县公安局,2,2,0,0,1,1,1,1,,0"),
+        rows.contains(&"gaj,县公安局,2,2,0,0,1,1,1,0,1,,0"),
         "{rows:?}"
     );
-    assert!(rows.contains(&"mzj,县民政局,0,0,0,0,0,0,0,,,0"), "{rows:?}");
-    assert_eq!(rows.last(), Some(&"total,合计,2,2,0,0,1,1,1,1,,0"));
+    assert!(
+        rows.contains(&"mzj,县民政局,0,0,0,0,0,0,0,0,,,0"),
+        "{rows:?}"
+    );
+    assert_eq!(rows.last(), Some(&"total,合计,2,2,0,0,1,1,1,0,1,,0"));
     let by_item = b.get("/staff/supervision/stats.csv?group_by=item&from=2026-03-01&to=2026-03-27");
     assert!(
         by_item
             .body
-            .contains("GA-QR-01,居民身份证换领,2,2,0,0,1,1,1,1,,0"),
+            .contains("GA-QR-01,居民身份证换领,2,2,0,0,1,1,1,0,1,,0"),
         "{}",
         by_item.body
     );

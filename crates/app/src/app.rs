@@ -46,9 +46,11 @@ pub struct App {
 }
 
 impl App {
-    /// Opens the application on `store`, reading the configuration (blocking).
+    /// Opens the application on `store`, reading the configuration (blocking). `hall` gives
+    /// the time zone; the office hours are the database's, so every process keeps the same.
     pub fn open(store: Store, clock: Clock, hall: HallTime) -> AppResult<App> {
         let config = crate::config::load(&store)?;
+        let hall = hall.with_office_hours(crate::config::office_hours(&store)?);
         Ok(App {
             store,
             clock,

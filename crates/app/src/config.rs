@@ -1,6 +1,7 @@
 //! Reading the shared configuration (catalogue, hall, calendars, signing keys) at one
 //! revision of the database.
 
+use tongban_core::clock::OfficeHours;
 use tongban_store::{signing_keys, DbConnection, Store, StoreError};
 
 use crate::app::Config;
@@ -33,4 +34,14 @@ pub fn load(store: &Store) -> AppResult<Config> {
         calendars,
         keys: crate::auth::keys::ring_from_records(&keys),
     })
+}
+
+/// The hall's office hours as the database holds them; the standard hours before a catalogue
+/// import wrote any.
+pub fn office_hours(store: &Store) -> AppResult<OfficeHours> {
+    match store.read_blocking(tongban_store::hall_settings::office_hours)? {
+        None => Ok(OfficeHours::standard()),
+        Some(json) => serde_json::from_str(&json)
+            .map_err(|e| Error::corrupt(format!("hall_settings.office_hours: {e}"))),
+    }
 }

@@ -160,6 +160,8 @@ codes! {
     NoSuchAction => "no_such_action", NotFound;
     NoQueue => "no_queue", Forbidden;
     NoSupplementNotice => "no_supplement_notice", NotFound;
+    NotAccepted => "not_accepted", NotFound;
+    NoSuspension => "no_suspension", NotFound;
     CaseNotConcluded => "case_not_concluded", Conflict;
     CaseClosed => "case_closed", Conflict;
     AlreadyEvaluated => "already_evaluated", Conflict;

@@ -57,6 +57,7 @@ pub fn import_if_empty(
         for item in &catalogue.items {
             items::add_version(conn, &records::item_record(item, now))?;
         }
+        db::hall_settings::set_office_hours(conn, &records::to_json(&catalogue.office_hours))?;
         tongban_store::audit::append(
             conn,
             &NewAudit {

@@ -283,3 +283,31 @@ fn processes_starting_at_once_import_the_catalogue_once() {
         .count();
     assert_eq!(grants.len(), expected, "each grant once");
 }
+
+#[test]
+fn every_process_keeps_the_office_hours_of_the_imported_hall() {
+    use tongban_core::clock::{OfficeHours, Session};
+    let dir = tempfile::tempdir().unwrap();
+    let mut catalogue = shipped_catalogue();
+    assert_eq!(catalogue.office_hours, OfficeHours::standard());
+    let time = |s: &str| chrono::NaiveTime::parse_from_str(s, "%H:%M").unwrap();
+    let hours = OfficeHours::new(&[Session {
+        opens: time("08:30"),
+        closes: time("16:00"),
+    }])
+    .unwrap();
+    catalogue.office_hours = hours;
+    // Before any import, the standard hours.
+    assert_eq!(
+        *process(dir.path()).hall.office_hours(),
+        OfficeHours::standard()
+    );
+    let s = store(dir.path());
+    tongban_app::hall::import_if_empty(&s, &catalogue, HallTime::shanghai(), Utc::now()).unwrap();
+    // Both processes opened afterwards count on the hall's hours, whatever they were given.
+    for _ in 0..2 {
+        let app = process(dir.path());
+        assert_eq!(*app.hall.office_hours(), hours);
+        assert_eq!(app.hall.offset(), HallTime::shanghai().offset());
+    }
+}

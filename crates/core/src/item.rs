@@ -6,6 +6,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::case::Procedure;
+
 use crate::role::Role;
 
 /// 即办件 / 承诺件.
@@ -262,17 +264,38 @@ pub struct ItemRules {
     /// deadline (it never moves a broken one).
     #[serde(default = "allowed")]
     pub extension_moves_promise: bool,
+    /// The special procedures (art. 45) whose time this item does not count: the law's list
+    /// unless the item says otherwise; a ground outside it needs `special_law`.
+    #[serde(default = "statutory_procedures")]
+    pub special_procedures: Vec<Procedure>,
+    /// The law or regulation that allows this item what 行政许可法 does not (another
+    /// ground for suspension, a longer limit), as cited to the applicant.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub special_law: Option<String>,
 }
 
 fn allowed() -> bool {
     true
 }
 
+fn statutory_procedures() -> Vec<Procedure> {
+    Procedure::statutory().to_vec()
+}
+
 impl Default for ItemRules {
     fn default() -> Self {
         ItemRules {
             extension_moves_promise: true,
+            special_procedures: statutory_procedures(),
+            special_law: None,
         }
+    }
+}
+
+impl ItemRules {
+    /// Whether a case of this item may stop its clocks for `procedure`.
+    pub fn allows(&self, procedure: Procedure) -> bool {
+        self.special_procedures.contains(&procedure)
     }
 }
 

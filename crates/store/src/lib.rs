@@ -22,6 +22,7 @@ pub mod error;
 pub mod evaluations;
 pub mod events;
 pub mod grants;
+pub mod hall_settings;
 pub mod items;
 pub mod migrations;
 mod multi_row;

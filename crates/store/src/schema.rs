@@ -312,3 +312,10 @@ diesel::table! {
         retired_until -> Nullable<BigInt>,
     }
 }
+
+diesel::table! {
+    hall_settings (id) {
+        id -> Integer,
+        office_hours -> Text,
+    }
+}

@@ -127,8 +127,9 @@ pub fn procedure(p: Procedure, lang: Lang) -> &'static str {
         Procedure::Auction => "tender or auction",
         Procedure::Testing => "testing",
         Procedure::Quarantine => "quarantine",
-        Procedure::Inspection => "inspection",
+        Procedure::Appraisal => "appraisal",
         Procedure::ExpertReview => "expert review",
+        Procedure::SiteInspection => "site inspection",
         Procedure::PublicNotice => "public notice",
     };
     lang.pick(p.name_zh(), en)

@@ -158,11 +158,13 @@ pub enum Procedure {
     Testing,
     /// 检疫
     Quarantine,
-    /// 鉴定、勘验 (inspection)
-    Inspection,
+    /// 鉴定
+    Appraisal,
     /// 专家评审
     ExpertReview,
-    /// 公示、公告
+    /// 勘验: not in art. 45, only where the item's special law adds it
+    SiteInspection,
+    /// 公示、公告: not in art. 45, only where the item's special law adds it
     PublicNotice,
 }
 

@@ -164,6 +164,12 @@ pub struct ItemRules {
     /// Whether an extension granted before the promise broke also moves the promised
     /// deadline (a broken promise is never moved).
     pub extension_moves_promise: bool,
+    /// The special procedures (art. 45) a case of this item may stop its clocks for: the
+    /// law's list unless the item names its special law.
+    pub special_procedures: Vec<Procedure>,
+    /// The law or regulation that allows the item what 行政许可法 does not.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub special_law: Option<String>,
 }
 
 /// A department (部门) stationed in the hall.

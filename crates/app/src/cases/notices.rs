@@ -17,6 +17,17 @@ fn mark(provisional: bool) -> &'static str {
     }
 }
 
+/// What a suspension took out of the count, as the resumption notice says it.
+pub fn excluded_zh(excluded: Option<&tongban_core::calendar::DateSpan>) -> String {
+    match excluded {
+        Some(span) if span.from == span.to => {
+            format!("{} 不计入办理时限。", span.from)
+        }
+        Some(span) => format!("{} 至 {} 不计入办理时限。", span.from, span.to),
+        None => "中止期间未占满一个工作日的办公时间，不扣除办理时限。".to_owned(),
+    }
+}
+
 /// Subject and body of the e-mail carrying `n`.
 pub fn render(n: &Notification) -> (String, String) {
     let no = &n.case_no;
@@ -99,8 +110,25 @@ pub fn render(n: &Notification) -> (String, String) {
         Notice::Suspension { procedure, note } => (
             "特别程序告知书",
             format!(
-                "办件 {no} 进入特别程序（{}），所需时间不计入办理时限。\n说明：{note}",
+                "依据《中华人民共和国行政许可法》第四十五条，办件 {no} 自即日起进入特别程序（{}），\
+                 所需时间不计入办理时限；特别程序结束时将另行书面告知。\n说明：{note}",
                 procedure.name_zh()
+            ),
+        ),
+        Notice::Resumption {
+            procedure,
+            excluded,
+            promised_due,
+            legal_due,
+            provisional,
+        } => (
+            "特别程序结束告知书",
+            format!(
+                "办件 {no} 的特别程序（{}）已结束，自即日起恢复计算办理时限。{}\n\
+                 承诺办结日期 {promised_due}，法定办结期限 {legal_due}{}。",
+                procedure.name_zh(),
+                excluded_zh(excluded.as_ref()),
+                mark(*provisional)
             ),
         ),
         Notice::Extension {

@@ -154,7 +154,9 @@ pub fn clock_inputs(case: &Case, item: &Item, hall: HallTime) -> Vec<ClockInput>
         ] {
             out.push(ClockInput {
                 name,
-                started_on: d.started_on,
+                // The day this limit counts from: the next one for an on-the-spot limit
+                // accepted after closing, as the clock counted it.
+                started_on: d.start().day_for(limit),
                 limit,
                 suspensions: spans.clone(),
                 extension,

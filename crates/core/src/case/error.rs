@@ -47,6 +47,13 @@ pub enum CaseError {
          receipt (art. 32 of the Administrative Licensing Law), so `{action}` is no longer possible"
     )]
     AcceptedByOperationOfLaw { action: String },
+    #[error(
+        "{} is not a special procedure this item may stop its clocks for (art. 45 of the \
+         Administrative Licensing Law lists hearing, tender, auction, testing, inspection, \
+         quarantine, appraisal and expert review; another ground needs the item's special law)",
+        procedure.as_str()
+    )]
+    NotASpecialProcedure { procedure: super::model::Procedure },
     #[error("a supplement notice must list at least one material")]
     EmptySupplementList,
     #[error("no materials given")]
@@ -99,6 +106,7 @@ impl CaseError {
             CaseError::ItemMismatch { .. } => "item_mismatch",
             CaseError::SecondSupplementNotice { .. } => "second_supplement_notice",
             CaseError::AcceptedByOperationOfLaw { .. } => "accepted_by_law_art32",
+            CaseError::NotASpecialProcedure { .. } => "not_a_special_procedure_art45",
             CaseError::EmptySupplementList => "empty_supplement_list",
             CaseError::NoMaterials => "no_materials",
             CaseError::UnknownMaterial { .. } => "unknown_material",
@@ -139,6 +147,7 @@ impl CaseError {
             | CaseError::ExtensionTooLong { .. }
             | CaseError::ExtensionNotPositive
             | CaseError::MissingLegalBasis
+            | CaseError::NotASpecialProcedure { .. }
             | CaseError::BlankField { .. } => CaseErrorKind::Invalid,
             CaseError::Calendar(_) => CaseErrorKind::CalendarMissing,
             CaseError::ItemMismatch { .. } => CaseErrorKind::Internal,
@@ -190,6 +199,12 @@ impl CaseError {
             CaseError::AcceptedByOperationOfLaw { action } => format!(
                 "受理期限已届满，依据《行政许可法》第三十二条，本办件自收到申请之日起即为受理，\
                  不能再执行“{action}”"
+            ),
+            CaseError::NotASpecialProcedure { procedure } => format!(
+                "“{}”不是本事项可以中止计时的特别程序。《行政许可法》第四十五条规定的是听证、\
+                 招标、拍卖、检验、检测、检疫、鉴定和专家评审；其他情形须由事项载明的法律、\
+                 法规规定",
+                procedure.name_zh()
             ),
             CaseError::EmptySupplementList => "一次性告知须列明所缺材料".to_owned(),
             CaseError::NoMaterials => "未提交任何材料".to_owned(),

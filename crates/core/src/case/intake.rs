@@ -1,7 +1,7 @@
 //! Intake at the window: open, accept (with tolerated-missing materials), refuse, the one-time
 //! supplement notice, and supplements.
 
-use crate::clock::Clocks;
+use crate::clock::{Clocks, PeriodStart};
 use crate::role::Role;
 
 use super::command::NewCase;
@@ -121,14 +121,14 @@ pub(crate) fn accept(case: &mut Case, ctx: &Ctx) -> Outcome {
             codes: missing.blocking,
         });
     }
-    let started_on = if deemed {
-        acceptance.started_on
+    let started = if deemed {
+        PeriodStart::on(acceptance.started_on)
     } else {
-        ctx.hall.local_date(ctx.now)
+        PeriodStart::at(ctx.hall, ctx.now)
     };
     case.clocks.acceptance.stopped_at = Some(ctx.now);
     case.clocks.deemed_accepted = deemed;
-    let decision = start_decision(case, ctx, started_on)?;
+    let decision = start_decision(case, ctx, started)?;
     case.promised_materials = missing
         .tolerable
         .iter()

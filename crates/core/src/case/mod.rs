@@ -22,6 +22,8 @@ mod status;
 mod timing;
 
 #[cfg(test)]
+mod breach_proptests;
+#[cfg(test)]
 mod proptests;
 #[cfg(test)]
 pub(crate) mod test_support;

@@ -213,8 +213,10 @@ pub struct SupplementNotice {
     pub missing: Vec<MissingMaterial>,
 }
 
-/// Special procedures whose time is not counted (特别程序, art. 45).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+/// Special procedures whose time is not counted (特别程序, art. 45). The first six are the
+/// law's list; 勘验 and 公示 are grounds only where an item names the special law that adds
+/// them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Procedure {
     /// 听证
@@ -225,23 +227,49 @@ pub enum Procedure {
     Testing,
     /// 检疫
     Quarantine,
-    /// 鉴定、勘验 (inspection)
-    Inspection,
+    /// 鉴定 (records before 勘验 was split off said `inspection`)
+    #[serde(alias = "inspection")]
+    Appraisal,
     /// 专家评审
     ExpertReview,
-    /// 公示、公告
+    /// 勘验: not in art. 45
+    SiteInspection,
+    /// 公示、公告: not in art. 45
     PublicNotice,
 }
 
 impl Procedure {
+    /// Every procedure: art. 45's own list (听证、招标、拍卖、检验、检测、检疫、鉴定、专家评审)
+    /// first, then the grounds only a special law adds.
+    pub const ALL: [Procedure; 8] = [
+        Procedure::Hearing,
+        Procedure::Auction,
+        Procedure::Testing,
+        Procedure::Quarantine,
+        Procedure::Appraisal,
+        Procedure::ExpertReview,
+        Procedure::SiteInspection,
+        Procedure::PublicNotice,
+    ];
+
+    /// Art. 45's own list.
+    pub fn statutory() -> &'static [Procedure] {
+        &Procedure::ALL[..6]
+    }
+
+    pub fn is_statutory(self) -> bool {
+        Procedure::statutory().contains(&self)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Procedure::Hearing => "hearing",
             Procedure::Auction => "auction",
             Procedure::Testing => "testing",
             Procedure::Quarantine => "quarantine",
-            Procedure::Inspection => "inspection",
+            Procedure::Appraisal => "appraisal",
             Procedure::ExpertReview => "expert_review",
+            Procedure::SiteInspection => "site_inspection",
             Procedure::PublicNotice => "public_notice",
         }
     }
@@ -252,8 +280,9 @@ impl Procedure {
             Procedure::Auction => "招标、拍卖",
             Procedure::Testing => "检验、检测",
             Procedure::Quarantine => "检疫",
-            Procedure::Inspection => "鉴定、勘验",
+            Procedure::Appraisal => "鉴定",
             Procedure::ExpertReview => "专家评审",
+            Procedure::SiteInspection => "勘验",
             Procedure::PublicNotice => "公示、公告",
         }
     }

@@ -5,6 +5,8 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::calendar::DateSpan;
+
 use super::model::{Applicant, DecisionOutcome, DeliveryMethod, Procedure};
 use super::reproject::DueMove;
 
@@ -69,8 +71,19 @@ pub enum Notice {
     Refusal { reason: String, legal_basis: String },
     /// 一次性告知书: everything missing, at once.
     Supplement { missing: Vec<MissingLine> },
-    /// 特别程序告知.
+    /// 特别程序告知 (art. 45): the clocks stop.
     Suspension { procedure: Procedure, note: String },
+    /// 特别程序结束告知 (art. 45): the clocks run again, with the days taken out and the new
+    /// dates.
+    Resumption {
+        procedure: Procedure,
+        /// The days not counted; `None` when no whole day of office hours was lost.
+        excluded: Option<DateSpan>,
+        promised_due: NaiveDate,
+        legal_due: NaiveDate,
+        #[serde(default)]
+        provisional: bool,
+    },
     /// 延期告知.
     Extension {
         working_days: u32,
@@ -107,6 +120,7 @@ impl Notice {
             Notice::Refusal { .. } => "refusal",
             Notice::Supplement { .. } => "supplement",
             Notice::Suspension { .. } => "suspension",
+            Notice::Resumption { .. } => "resumption",
             Notice::Extension { .. } => "extension",
             Notice::Decision { .. } => "decision",
             Notice::Delivery { .. } => "delivery",

@@ -37,7 +37,7 @@ fn materials() -> impl Strategy<Value = Vec<SubmittedMaterial>> {
     })
 }
 
-fn command() -> impl Strategy<Value = Command> {
+pub(super) fn command() -> impl Strategy<Value = Command> {
     let procedure = prop_oneof![
         Just(Procedure::Hearing),
         Just(Procedure::Testing),
@@ -110,7 +110,7 @@ fn actors() -> Vec<Actor> {
 }
 
 /// The actor who would normally issue `cmd`, so that runs get past the role checks often.
-fn fitting(cmd: &Command, case: &Case) -> Actor {
+pub(super) fn fitting(cmd: &Command, case: &Case) -> Actor {
     match cmd {
         Command::Accept
         | Command::Refuse { .. }
@@ -133,7 +133,7 @@ fn fitting(cmd: &Command, case: &Case) -> Actor {
 }
 
 /// A sensible command for the case's state, so that runs reach the later states often.
-fn guided(case: &Case, pick: usize) -> Command {
+pub(super) fn guided(case: &Case, pick: usize) -> Command {
     let material = |code: &str, copies| SubmittedMaterial {
         code: code.into(),
         copies,
@@ -177,7 +177,7 @@ fn guided(case: &Case, pick: usize) -> Command {
                     legal_basis: text(),
                 },
                 Command::Suspend {
-                    procedure: Procedure::Inspection,
+                    procedure: Procedure::Appraisal,
                     note: text(),
                 },
                 Command::Extend {

@@ -145,6 +145,9 @@ fn record_decision(
 }
 
 pub(crate) fn suspend(case: &mut Case, ctx: &Ctx, procedure: Procedure, note: String) -> Outcome {
+    if !ctx.item.rules.allows(procedure) {
+        return Err(CaseError::NotASpecialProcedure { procedure });
+    }
     let note = required("note", note)?;
     case.suspensions.push(Suspension {
         procedure,
@@ -176,6 +179,13 @@ pub(crate) fn resume(case: &mut Case, ctx: &Ctx) -> Outcome {
     let excluded = crate::clock::excluded_span(ctx.hall, open.suspended_at, ctx.now);
     let clock = recompute_dues(case, ctx)?;
     case.status = CaseStatus::Accepted;
+    let notice = Notice::Resumption {
+        procedure,
+        excluded,
+        promised_due: clock.promised_due.date,
+        legal_due: clock.legal_due.date,
+        provisional: ctx.calendar.is_provisional(clock.legal_due.date),
+    };
     Ok((
         EventKind::Resumed {
             procedure,
@@ -183,7 +193,7 @@ pub(crate) fn resume(case: &mut Case, ctx: &Ctx) -> Outcome {
             promised_due: clock.promised_due,
             legal_due: clock.legal_due,
         },
-        Vec::new(),
+        vec![notice],
     ))
 }
 

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::calendar::DateSpan;
-use crate::clock::{decision_dues, due_after, excluded_span, Clock, DecisionClock};
+use crate::clock::{decision_dues, due_after, excluded_span, Clock, DecisionClock, PeriodStart};
 
 use super::error::CaseError;
 use super::machine::Ctx;
@@ -18,22 +18,23 @@ pub(crate) fn excluded_spans(case: &Case, ctx: &Ctx) -> Vec<DateSpan> {
         .collect()
 }
 
-/// Starts the decision clock on `started_on` (acceptance or, if deemed, receipt day).
+/// Starts the decision clock at `start` (acceptance or, if deemed, the receipt day).
 pub(crate) fn start_decision(
     case: &mut Case,
     ctx: &Ctx,
-    started_on: chrono::NaiveDate,
+    start: PeriodStart,
 ) -> Result<DecisionClock, CaseError> {
     let (promised_due, legal_due) = decision_dues(
         ctx.calendar,
         ctx.hall,
         ctx.item,
-        started_on,
+        start,
         Default::default(),
         &[],
     )?;
     let clock = DecisionClock {
-        started_on,
+        started_on: start.day,
+        after_closing: start.after_closing,
         promised_due,
         legal_due,
         stopped_at: None,
@@ -82,7 +83,7 @@ pub(crate) fn recompute_dues(case: &mut Case, ctx: &Ctx) -> Result<DecisionClock
         ctx.calendar,
         ctx.hall,
         ctx.item,
-        clock.started_on,
+        clock.start(),
         case.extension_days(),
         &spans,
     )?;

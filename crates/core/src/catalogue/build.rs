@@ -7,6 +7,7 @@ use std::ops::Range;
 use chrono::NaiveDate;
 use serde_spanned::Spanned;
 
+use crate::clock::OfficeHours;
 use crate::grant::{weekday_key, Grant, GrantScope, Rota, Window, WindowKind, WEEK};
 use crate::item::{
     DayUnit, Fee, Item, ItemKind, ItemRules, Material, Stage, StatutoryLimits, TimeLimit,
@@ -15,15 +16,33 @@ use crate::item::{
 
 use super::error::Problem;
 use super::file::{
-    DepartmentEntry, GrantEntry, ItemEntry, LimitEntry, MaterialEntry, RotaEntry, Text,
+    DepartmentEntry, GrantEntry, ItemEntry, LimitEntry, MaterialEntry, RotaEntry, RulesEntry, Text,
     WindowEntry, WorkflowFile,
 };
 use super::{Catalogue, Department, Sink};
 
 pub(super) fn catalogue(sink: &mut Sink<'_>, files: &[(usize, WorkflowFile)]) -> Catalogue {
     let mut catalogue = Catalogue::default();
+    let mut hours_at: Option<String> = None;
     for (file, content) in files {
         let file = *file;
+        if let Some(hours) = &content.office_hours {
+            let here = sink.position(file, &hours.span());
+            match (&hours_at, OfficeHours::try_from(hours.get_ref().clone())) {
+                (Some(first), _) => sink.push(
+                    file,
+                    hours.span(),
+                    Problem::Duplicate {
+                        what: "office hours (办公时间)",
+                        code: "office_hours".into(),
+                        first: first.clone(),
+                    },
+                ),
+                (None, Ok(h)) => catalogue.office_hours = h,
+                (None, Err(e)) => sink.push(file, hours.span(), Problem::OfficeHours(e)),
+            }
+            hours_at.get_or_insert(here);
+        }
         for entry in &content.departments {
             catalogue.departments.push(department(sink, file, entry));
         }
@@ -321,9 +340,7 @@ fn item(sink: &mut Sink<'_>, file: usize, entry: &ItemEntry) -> Item {
     };
     let materials = materials(sink, file, &entry.materials);
     let stages = stages(sink, file, entry, kind, promised);
-    let rules = ItemRules {
-        extension_moves_promise: entry.rules.extension_moves_promise.unwrap_or(true),
-    };
+    let rules = rules(sink, file, &entry.rules);
     Item {
         rules,
         code,
@@ -598,4 +615,30 @@ fn check_stage_budget(
             },
         );
     }
+}
+
+/// The item's rules; a suspension ground outside art. 45 needs the special law that adds it.
+fn rules(sink: &mut Sink<'_>, file: usize, entry: &RulesEntry) -> ItemRules {
+    let special_law = entry
+        .special_law
+        .as_ref()
+        .map(|law| text(sink, file, law, "special law (特别规定)"));
+    let mut rules = ItemRules {
+        extension_moves_promise: entry.extension_moves_promise.unwrap_or(true),
+        special_law,
+        ..ItemRules::default()
+    };
+    if let Some(grounds) = &entry.special_procedures {
+        for p in grounds.get_ref() {
+            if !p.is_statutory() && rules.special_law.is_none() {
+                sink.push(
+                    file,
+                    grounds.span(),
+                    Problem::NotAStatutoryGround(p.name_zh()),
+                );
+            }
+        }
+        rules.special_procedures = grounds.get_ref().clone();
+    }
+    rules
 }

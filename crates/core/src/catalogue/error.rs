@@ -53,6 +53,10 @@ pub enum Problem {
     StagesOverPromised { stages: String, promised: String },
     #[error("{0}")]
     Immediate(&'static str),
+    #[error("{0}")]
+    OfficeHours(crate::clock::OfficeHoursError),
+    #[error("{0} is not a special procedure of art. 45 行政许可法 (听证、招标、拍卖、检验、检测、检疫、鉴定、专家评审); name the law that adds it in `rules.special_law`")]
+    NotAStatutoryGround(&'static str),
     #[error("a promised item (承诺件) needs at least one stage (办理环节)")]
     NoStages,
     #[error("{0}")]

@@ -13,11 +13,16 @@ use crate::role::Role;
 
 pub(crate) type Text = Spanned<String>;
 
-/// One workflow file: any of departments, windows, grants and items.
+/// One workflow file: any of office hours, departments, windows, grants and items.
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[schemars(title = "Tongban workflow file")]
 pub struct WorkflowFile {
+    /// 对外办公时间: the sessions of a working day (default 09:00–12:00 and 13:30–17:30).
+    /// Given in at most one file.
+    #[serde(default)]
+    #[schemars(with = "Option<Vec<crate::clock::office_hours::SessionText>>")]
+    pub office_hours: Option<Spanned<Vec<crate::clock::office_hours::SessionText>>>,
     /// 部门 (实施主体).
     #[serde(default)]
     pub departments: Vec<DepartmentEntry>,
@@ -340,4 +345,12 @@ pub struct RulesEntry {
     /// Whether an extension granted before the promise broke also moves the promised
     /// deadline (default true; a broken promise is never moved).
     pub extension_moves_promise: Option<bool>,
+    /// 特别程序: the grounds (art. 45) on which a case's clocks may stop (default the law's
+    /// list: hearing, auction, testing, quarantine, appraisal, expert_review). Others
+    /// (`site_inspection` 勘验, `public_notice` 公示) need `special_law`.
+    #[schemars(with = "Option<Vec<crate::case::Procedure>>")]
+    pub special_procedures: Option<Spanned<Vec<crate::case::Procedure>>>,
+    /// 特别规定: the law or regulation that allows this item what 行政许可法 does not.
+    #[schemars(with = "Option<String>")]
+    pub special_law: Option<Text>,
 }

@@ -38,6 +38,9 @@ pub struct Catalogue {
     /// importing them assigns its own ids.
     pub grants: Vec<Grant>,
     pub items: Vec<Item>,
+    /// The hall's office hours (对外办公时间), from the one file that gives them.
+    #[serde(default)]
+    pub office_hours: crate::clock::OfficeHours,
 }
 
 impl Catalogue {

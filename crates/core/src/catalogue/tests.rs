@@ -778,3 +778,36 @@ fn the_schema_file_is_current() {
         "workflows/schema/workflows.schema.json is stale: run `TONGBAN_UPDATE_SCHEMA=1 cargo test -p tongban-core the_schema_file_is_current`"
     );
 }
+
+#[test]
+fn office_hours_default_to_the_standard_day_and_are_read_from_one_file() {
+    use crate::clock::OfficeHours;
+    assert_eq!(
+        parse_two(HALL, ITEMS).unwrap().office_hours,
+        OfficeHours::standard()
+    );
+    let hours = "[[office_hours]]\nopens = \"08:30\"\ncloses = \"16:30\"\n";
+    let c = parse_two(&format!("{hours}{HALL}"), ITEMS).unwrap();
+    assert_eq!(c.office_hours.sessions().len(), 1);
+    assert_eq!(c.office_hours.seconds_per_day(), 8 * 3600);
+    assert_eq!(c.office_hours.closes().to_string(), "16:30:00");
+    // Given twice: the second file is refused, naming the first.
+    let errs = parse(&[
+        (HALL_FILE, format!("{hours}{HALL}").as_str()),
+        (ITEMS_FILE, format!("{hours}{ITEMS}").as_str()),
+    ])
+    .unwrap_err();
+    assert_one(
+        &errs,
+        ITEMS_FILE,
+        1,
+        "office hours (办公时间) code `office_hours` is already used at workflows/hall.toml:1",
+    );
+    // A session that closes before it opens, or a time that is none.
+    let backwards = "[[office_hours]]\nopens = \"17:30\"\ncloses = \"09:00\"\n";
+    let errs = errors(&format!("{backwards}{HALL}"), ITEMS);
+    assert_one(&errs, HALL_FILE, 1, "closes before it opens");
+    let bad = "[[office_hours]]\nopens = \"九点\"\ncloses = \"12:00\"\n";
+    let errs = errors(&format!("{bad}{HALL}"), ITEMS);
+    assert_one(&errs, HALL_FILE, 1, "`九点` is not a time of day");
+}

@@ -24,17 +24,6 @@ use crate::problem::{Problem, Text};
 use crate::state::AppState;
 use tongban_app::validate::{Fields, MAX_TEXT};
 
-/// The special procedures (特别程序) a case may be suspended for.
-const PROCEDURES: [Procedure; 7] = [
-    Procedure::Hearing,
-    Procedure::Auction,
-    Procedure::Testing,
-    Procedure::Quarantine,
-    Procedure::Inspection,
-    Procedure::ExpertReview,
-    Procedure::PublicNotice,
-];
-
 /// The action's path segment: `request-supplement`, as in api.md.
 pub fn slug(a: Action) -> &'static str {
     ActionSpec::of(a).slug
@@ -76,7 +65,8 @@ fn form_command(a: Action, form: &Form) -> Result<Command, Problem> {
             opinion: form.get("opinion").to_owned(),
         },
         Action::Suspend => {
-            let Some(procedure) = PROCEDURES
+            // Any known procedure is read; whether this item allows it is the case's rule.
+            let Some(procedure) = Procedure::ALL
                 .into_iter()
                 .find(|p| p.as_str() == form.get("procedure"))
             else {
@@ -286,7 +276,7 @@ pub fn action_form(
                         label for=(id("procedure")) { (ctx.t("特别程序", "Special procedure")) }
                         (field_error(ctx, error, "procedure"))
                         select id=(id("procedure")) name="procedure" {
-                            @for p in PROCEDURES {
+                            @for p in item.rules.special_procedures.iter().copied() {
                                 option value=(p.as_str()) selected[values.is_some_and(|v| v.get("procedure") == p.as_str())] {
                                     (names::procedure(p, l))
                                 }

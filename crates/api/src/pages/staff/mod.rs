@@ -7,6 +7,7 @@ mod case;
 mod intake;
 mod login;
 mod print;
+mod print_notices;
 pub(crate) mod queue;
 
 use actix_web::web;
@@ -25,5 +26,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(case::show)
         .service(actions::act)
         .service(print::receipt_doc)
-        .service(print::notice_doc);
+        .service(print::notice_doc)
+        .service(print_notices::acceptance_doc)
+        .service(print_notices::suspension_doc);
 }

@@ -3,7 +3,7 @@
 //! the site around them.
 
 use actix_web::{get, web, HttpResponse};
-use maud::html;
+use maud::{html, Markup};
 
 use crate::pages::case_parts::{self, material_name};
 use crate::pages::ctx::{Ctx, Out, PageResult};
@@ -13,6 +13,16 @@ use crate::routes::cases::visible_case;
 use crate::state::AppState;
 use tongban_app::mask;
 use tongban_app::{Code, Error};
+
+/// The way back to the case, and how to print, above every printable document.
+pub(super) fn back(ctx: &Ctx, case_no: &str) -> Markup {
+    html! {
+        p.no-print {
+            a href={ "/staff/cases/" (case_no) } { "← " (ctx.t("返回办件", "Back to the case")) }
+            " · " (ctx.t("使用浏览器的“打印”打印本页。", "Use your browser's Print to print this page."))
+        }
+    }
+}
 
 async fn receipt_page(ctx: &Ctx, state: &AppState, case_no: &str) -> PageResult {
     let caller = ctx.clerk()?;
@@ -28,10 +38,7 @@ async fn receipt_page(ctx: &Ctx, state: &AppState, case_no: &str) -> PageResult 
         .and_then(|w| catalogue.window(w))
         .map(|w| format!("{} · {}", w.code, w.name));
     let body = html! {
-        p.no-print {
-            a href={ "/staff/cases/" (case.case_no) } { "← " (ctx.t("返回办件", "Back to the case")) }
-            " · " (ctx.t("使用浏览器的“打印”打印本页。", "Use your browser's Print to print this page."))
-        }
+        (back(ctx, &case.case_no))
         article.document {
             h1 { (title) }
             dl.facts {
@@ -102,10 +109,7 @@ async fn notice_page(ctx: &Ctx, state: &AppState, case_no: &str) -> PageResult {
     let l = ctx.lang;
     let title = ctx.t("补正材料一次性告知书", "One-time supplement notice");
     let body = html! {
-        p.no-print {
-            a href={ "/staff/cases/" (case.case_no) } { "← " (ctx.t("返回办件", "Back to the case")) }
-            " · " (ctx.t("使用浏览器的“打印”打印本页。", "Use your browser's Print to print this page."))
-        }
+        (back(ctx, &case.case_no))
         article.document {
             h1 { (title) }
             p.doc-no { (ctx.t("办件编号：", "Case number: ")) (case.case_no) }

@@ -228,7 +228,8 @@ fn suspension_stops_the_clock_and_resumption_pushes_the_dues() {
         &it,
         suspend,
         &approver("market"),
-        "2025-11-05T02:00:00Z",
+        // Wed 09:00, as the hall opens: the whole Wednesday is suspended.
+        "2025-11-05T01:00:00Z",
     );
     assert_eq!(t.case.status, CaseStatus::Suspended);
     assert!(matches!(
@@ -245,7 +246,8 @@ fn suspension_stops_the_clock_and_resumption_pushes_the_dues() {
         "2025-11-06T02:00:00Z",
     );
     assert_eq!(e.code(), "action_not_allowed_in_state");
-    // Resumed Mon 11-10: Wed 11-05 .. Sun 11-09 do not count (3 working days).
+    // Resumed Mon 11-10 10:00: Wed 11-05 .. Sun 11-09 do not count (3 working days); the
+    // Monday was partly worked and counts.
     let t = run(
         &t.case,
         &it,

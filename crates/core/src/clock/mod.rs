@@ -12,11 +12,17 @@ use serde::{Deserialize, Serialize};
 use crate::calendar::{Calendar, CalendarError, DateSpan};
 use crate::item::{DayUnit, Item, TimeLimit};
 
-/// The hall's fixed offset from UTC. China has no daylight saving time, so a fixed offset
-/// (Asia/Shanghai = UTC+8) answers every local-date question without a time-zone database.
+pub mod office_hours;
+
+pub use office_hours::{OfficeHours, OfficeHoursError, Session};
+
+/// The hall's time: its fixed offset from UTC and its office hours. China has no daylight
+/// saving time, so a fixed offset (Asia/Shanghai = UTC+8) answers every local-date question
+/// without a time-zone database.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct HallTime {
     offset: FixedOffset,
+    office: OfficeHours,
 }
 
 const SHANGHAI: FixedOffset = match FixedOffset::east_opt(8 * 3600) {
@@ -26,16 +32,73 @@ const SHANGHAI: FixedOffset = match FixedOffset::east_opt(8 * 3600) {
 
 impl HallTime {
     pub const fn new(offset: FixedOffset) -> Self {
-        HallTime { offset }
+        HallTime {
+            offset,
+            office: OfficeHours::standard(),
+        }
     }
 
-    /// Asia/Shanghai, the default hall time (UTC+8).
+    /// Asia/Shanghai (UTC+8) with the standard office hours, the default hall time.
     pub const fn shanghai() -> Self {
-        HallTime { offset: SHANGHAI }
+        HallTime::new(SHANGHAI)
+    }
+
+    /// The same time zone with the hall's own office hours.
+    pub const fn with_office_hours(self, office: OfficeHours) -> Self {
+        HallTime { office, ..self }
     }
 
     pub fn offset(&self) -> FixedOffset {
         self.offset
+    }
+
+    pub fn office_hours(&self) -> &OfficeHours {
+        &self.office
+    }
+
+    /// The instant of a local time on a local date.
+    fn at(&self, date: NaiveDate, time: NaiveTime) -> DateTime<Utc> {
+        let local = date.and_time(time);
+        match self.offset.from_local_datetime(&local).earliest() {
+            Some(at) => at.to_utc(),
+            // Only at the very edge of chrono's range; the calendar never gets there.
+            None => local.and_utc(),
+        }
+    }
+
+    /// When the hall opens on a local date.
+    pub fn opening(&self, date: NaiveDate) -> DateTime<Utc> {
+        self.at(date, self.office.opens())
+    }
+
+    /// When the hall closes on a local date.
+    pub fn closing(&self, date: NaiveDate) -> DateTime<Utc> {
+        self.at(date, self.office.closes())
+    }
+
+    /// Whether `at` is past the day's closing time: what reaches the hall then is handled on
+    /// the next working day.
+    pub fn is_after_closing(&self, at: DateTime<Utc>) -> bool {
+        at >= self.closing(self.local_date(at))
+    }
+
+    /// Seconds of office hours between two instants, counting every day's sessions (the
+    /// caller skips rest days where they matter).
+    pub fn office_seconds_on(
+        &self,
+        date: NaiveDate,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> i64 {
+        self.office
+            .sessions()
+            .iter()
+            .map(|s| {
+                let opens = self.at(date, s.opens).max(from);
+                let closes = self.at(date, s.closes).min(to);
+                (closes - opens).num_seconds().max(0)
+            })
+            .sum()
     }
 
     /// The hall-local calendar date of an instant.
@@ -45,12 +108,7 @@ impl HallTime {
 
     /// The instant a local day begins.
     pub fn start_of_day(&self, date: NaiveDate) -> DateTime<Utc> {
-        let local = date.and_time(NaiveTime::MIN);
-        match self.offset.from_local_datetime(&local).earliest() {
-            Some(at) => at.to_utc(),
-            // Only at the very edge of chrono's range; the calendar never gets there.
-            None => local.and_utc(),
-        }
+        self.at(date, NaiveTime::MIN)
     }
 
     /// The end of a local day, as the exclusive instant the next day begins.
@@ -107,6 +165,9 @@ impl Clock {
 pub struct DecisionClock {
     /// Acceptance day, or the receipt day when the case is deemed accepted on receipt.
     pub started_on: NaiveDate,
+    /// Accepted after the hall's closing time: an on-the-spot limit counts from the next day.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub after_closing: bool,
     pub promised_due: Due,
     pub legal_due: Due,
     pub stopped_at: Option<DateTime<Utc>>,
@@ -115,6 +176,13 @@ pub struct DecisionClock {
 impl DecisionClock {
     pub fn is_running(&self) -> bool {
         self.stopped_at.is_none()
+    }
+
+    pub fn start(&self) -> PeriodStart {
+        PeriodStart {
+            day: self.started_on,
+            after_closing: self.after_closing,
+        }
     }
 }
 
@@ -170,18 +238,19 @@ pub struct ExtensionDays {
     pub legal: Option<u32>,
 }
 
-/// The promised and legal due dates of a decision clock started on `started_on`, with the
+/// The promised and legal due dates of a decision clock started at `start`, with the
 /// extension's days added where they apply.
 pub fn decision_dues(
     calendar: &Calendar,
     hall: HallTime,
     item: &Item,
-    started_on: NaiveDate,
+    start: PeriodStart,
     extension: ExtensionDays,
     excluded: &[DateSpan],
 ) -> Result<(Due, Due), CalendarError> {
-    let mut promised = due_after(calendar, hall, started_on, item.promised_limit, excluded)?;
-    let mut legal = due_after(calendar, hall, started_on, item.legal_limit, excluded)?;
+    let (promise, law) = (item.promised_limit, item.legal_limit);
+    let mut promised = due_after(calendar, hall, start.day_for(promise), promise, excluded)?;
+    let mut legal = due_after(calendar, hall, start.day_for(law), law, excluded)?;
     if let Some(days) = extension.promised {
         promised = extend_due(calendar, hall, promised.date, days, excluded)?;
     }
@@ -191,17 +260,68 @@ pub fn decision_dues(
     Ok((promised, legal))
 }
 
-/// The days a suspension takes out of the count: suspended on day A and resumed on day R,
-/// the days A..=R-1 do not count (the resumption day counts again). `None` when resumed on
-/// the day of suspension: no whole day was lost.
+/// The days a suspension takes out of the count (art. 45): the days whose whole office hours
+/// it covered, so that it never excludes more working time than it lasted within office
+/// hours. Suspended before opening on day A and resumed after closing on day R, A..=R do not
+/// count; a day the suspension only touched still counts (23:59 to 00:01 takes out nothing).
+/// `None` when no day was covered. Every day is judged by the same hours: on a rest day the
+/// hours decide nothing a working-day count sees, and a natural-day count loses that day only
+/// if the suspension spans it from opening to closing.
 pub fn excluded_span(
     hall: HallTime,
     suspended_at: DateTime<Utc>,
     resumed_at: DateTime<Utc>,
 ) -> Option<DateSpan> {
-    let from = hall.local_date(suspended_at);
-    let to = hall.local_date(resumed_at).pred_opt()?;
+    let first = hall.local_date(suspended_at);
+    let last = hall.local_date(resumed_at);
+    let from = if suspended_at <= hall.opening(first) {
+        first
+    } else {
+        first.succ_opt()?
+    };
+    let to = if resumed_at >= hall.closing(last) {
+        last
+    } else {
+        last.pred_opt()?
+    };
     (to >= from).then_some(DateSpan { from, to })
+}
+
+/// The first day (not counted) of a decision period, and whether it began after closing
+/// time that day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PeriodStart {
+    pub day: NaiveDate,
+    pub after_closing: bool,
+}
+
+impl PeriodStart {
+    /// A period started at an instant.
+    pub fn at(hall: HallTime, at: DateTime<Utc>) -> Self {
+        PeriodStart {
+            day: hall.local_date(at),
+            after_closing: hall.is_after_closing(at),
+        }
+    }
+
+    /// A period that runs from a day as a whole (deemed acceptance: from the receipt day).
+    pub fn on(day: NaiveDate) -> Self {
+        PeriodStart {
+            day,
+            after_closing: false,
+        }
+    }
+
+    /// The day `limit` counts from: an on-the-spot limit (0 days, 即办件) started after
+    /// closing runs from the next day, so it falls due on the next working day rather than
+    /// on the evening it came in. Longer limits count from the day itself, which is not
+    /// counted anyway.
+    pub fn day_for(self, limit: TimeLimit) -> NaiveDate {
+        match (limit.days, self.after_closing) {
+            (0, true) => self.day.succ_opt().unwrap_or(self.day),
+            _ => self.day,
+        }
+    }
 }
 
 #[cfg(test)]
@@ -268,16 +388,47 @@ mod tests {
     }
 
     #[test]
-    fn suspension_excludes_the_days_from_suspension_to_the_day_before_resumption() {
+    fn suspension_excludes_only_the_days_whose_office_hours_it_covered() {
         let hall = HallTime::shanghai();
-        // Suspended Mon 2025-11-03 10:00 local, resumed Thu 2025-11-06 09:00 local.
+        // Suspended Mon 2025-11-03 09:00 local, resumed Thu 2025-11-06 09:00 local.
         let span =
-            excluded_span(hall, at("2025-11-03T02:00:00Z"), at("2025-11-06T01:00:00Z")).unwrap();
+            excluded_span(hall, at("2025-11-03T01:00:00Z"), at("2025-11-06T01:00:00Z")).unwrap();
         assert_eq!(span.from, date("2025-11-03"));
         assert_eq!(span.to, date("2025-11-05"));
+        // From 10:00 the Monday was partly worked: it still counts.
+        let late = excluded_span(hall, at("2025-11-03T02:00:00Z"), at("2025-11-06T01:00:00Z"));
+        assert_eq!(
+            late,
+            Some(DateSpan {
+                from: date("2025-11-04"),
+                to: date("2025-11-05")
+            })
+        );
+        // Resumed after closing, the resumption day was not worked either.
+        let evening = excluded_span(hall, at("2025-11-03T01:00:00Z"), at("2025-11-05T10:00:00Z"));
+        assert_eq!(
+            evening,
+            Some(DateSpan {
+                from: date("2025-11-03"),
+                to: date("2025-11-05")
+            })
+        );
+        // Within one day, and across midnight for a few minutes: nothing.
         assert_eq!(
             excluded_span(hall, at("2025-11-03T02:00:00Z"), at("2025-11-03T08:00:00Z")),
             None
+        );
+        assert_eq!(
+            excluded_span(hall, at("2025-11-03T15:59:00Z"), at("2025-11-03T16:01:00Z")),
+            None
+        );
+        // A whole day from opening to closing is a day.
+        assert_eq!(
+            excluded_span(hall, at("2025-11-03T01:00:00Z"), at("2025-11-03T09:30:00Z")),
+            Some(DateSpan {
+                from: date("2025-11-03"),
+                to: date("2025-11-03")
+            })
         );
         let cal = calendar();
         let plain = due_after(
@@ -315,18 +466,72 @@ mod tests {
         let cal = calendar();
         let it = item();
         let hall = HallTime::shanghai();
-        let (p, l) = decision_dues(
-            &cal,
-            hall,
-            &it,
-            date("2025-11-03"),
-            ExtensionDays::default(),
-            &[],
-        )
-        .unwrap();
-        let (pe, le) = decision_dues(&cal, hall, &it, date("2025-11-03"), both(10), &[]).unwrap();
+        let start = PeriodStart::on(date("2025-11-03"));
+        let (p, l) = decision_dues(&cal, hall, &it, start, ExtensionDays::default(), &[]).unwrap();
+        let (pe, le) = decision_dues(&cal, hall, &it, start, both(10), &[]).unwrap();
         assert_eq!(cal.working_days_between(p.date, pe.date).unwrap(), 10);
         assert_eq!(cal.working_days_between(l.date, le.date).unwrap(), 10);
+    }
+
+    #[test]
+    fn an_on_the_spot_limit_started_after_closing_falls_due_on_the_next_working_day() {
+        let cal = calendar();
+        let hall = HallTime::shanghai();
+        let mut it = item();
+        it.promised_limit = TimeLimit::natural_days(0);
+        it.legal_limit = TimeLimit::natural_days(3);
+        let dues_of = |it: &Item, local: &str| {
+            let start = PeriodStart::at(hall, at(local));
+            decision_dues(&cal, hall, it, start, ExtensionDays::default(), &[]).unwrap()
+        };
+        let dues = |local: &str| dues_of(&it, local);
+        // Fri 2025-11-07: at 17:29 due that day; at 17:45 due Monday; the legal limit of three
+        // natural days counts from Friday either way (Mon 11-10).
+        let (p, l) = dues("2025-11-07T17:29:00+08:00");
+        assert_eq!((p.date, l.date), (date("2025-11-07"), date("2025-11-10")));
+        let (p, l) = dues("2025-11-07T17:45:00+08:00");
+        assert_eq!((p.date, l.date), (date("2025-11-10"), date("2025-11-10")));
+        // On a rest day, the next working day whatever the hour.
+        let (p, _) = dues("2025-11-08T10:00:00+08:00");
+        assert_eq!(p.date, date("2025-11-10"));
+        // A working-day on-the-spot limit does the same.
+        it.promised_limit = TimeLimit::working_days(0);
+        let (p, _) = dues_of(&it, "2025-11-07T18:00:00+08:00");
+        assert_eq!(p.date, date("2025-11-10"));
+    }
+
+    #[test]
+    fn the_hall_closes_at_its_own_hours() {
+        let early = OfficeHours::new(&[Session {
+            opens: office_hours::parse_time("08:00").unwrap(),
+            closes: office_hours::parse_time("16:00").unwrap(),
+        }])
+        .unwrap();
+        let hall = HallTime::shanghai().with_office_hours(early);
+        assert!(!hall.is_after_closing(at("2025-11-07T15:59:00+08:00")));
+        assert!(hall.is_after_closing(at("2025-11-07T16:00:00+08:00")));
+        assert!(!HallTime::shanghai().is_after_closing(at("2025-11-07T16:00:00+08:00")));
+        // 08:00 to the next day's 16:00 covers two whole days of these hours.
+        let span = excluded_span(
+            hall,
+            at("2025-11-06T08:00:00+08:00"),
+            at("2025-11-07T16:00:00+08:00"),
+        );
+        assert_eq!(
+            span,
+            Some(DateSpan {
+                from: date("2025-11-06"),
+                to: date("2025-11-07")
+            })
+        );
+        assert_eq!(
+            hall.office_seconds_on(
+                date("2025-11-07"),
+                at("2025-11-07T12:00:00+08:00"),
+                at("2025-11-08T00:00:00+08:00")
+            ),
+            4 * 3600
+        );
     }
 }
 
@@ -369,6 +574,38 @@ mod properties {
             prop_assert!(cal.is_working_day(suspended.date).unwrap());
             prop_assert!(plain.date >= start);
             prop_assert_eq!(plain.deadline, hall.start_of_day(plain.date + Days::new(1)));
+        }
+
+        /// Art. 45 with office hours: a suspension never takes out more working time than it
+        /// lasted within office hours on working days, and a day it spans from opening to
+        /// closing is always taken out.
+        #[test]
+        fn a_suspension_excludes_no_more_than_its_office_time(
+            start_minute in 0i64..(400 * 24 * 60),
+            minutes in 0i64..(12 * 24 * 60),
+        ) {
+            let cal = calendar();
+            let hall = HallTime::shanghai();
+            let origin = hall.start_of_day(day(0));
+            let from = origin + chrono::Duration::minutes(start_minute);
+            let to = from + chrono::Duration::minutes(minutes);
+            let span = excluded_span(hall, from, to);
+            let mut worked = 0;
+            let mut excluded = 0;
+            let mut d = hall.local_date(from);
+            while d <= hall.local_date(to) {
+                let in_span = span.is_some_and(|s| s.from <= d && d <= s.to);
+                let covered = from <= hall.opening(d) && to >= hall.closing(d);
+                prop_assert_eq!(in_span, covered, "{} in {:?}", d, span);
+                if cal.is_working_day(d).unwrap() {
+                    worked += hall.office_seconds_on(d, from, to);
+                    if in_span {
+                        excluded += hall.office_hours().seconds_per_day();
+                    }
+                }
+                d = d.succ_opt().unwrap();
+            }
+            prop_assert!(excluded <= worked, "excluded {excluded}s of {worked}s suspended");
         }
     }
 }
