@@ -285,6 +285,9 @@ pub struct Item {
     pub steps: Vec<Vec<Stage>>,
     /// Most working days of the one extension.
     pub max_extension: u64,
+    /// The department whose head extends: the item's own, or the government's for joint
+    /// handling.
+    pub extension_by: String,
 }
 
 impl Item {
@@ -377,6 +380,9 @@ pub fn items(api: &Api) -> Vec<Item> {
                 materials,
                 steps,
                 max_extension: i["statutory"]["extension"]["days"].as_u64().unwrap_or(10),
+                extension_by: i["rules"]["extension_by"]
+                    .as_str()
+                    .map_or_else(|| text(i, "department"), str::to_owned),
             }
         })
         .collect()

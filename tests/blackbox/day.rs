@@ -559,9 +559,9 @@ fn scenario(hall: &Hall, pools: &Pools, n: usize) -> &'static str {
             let item = hall.pick(&pools.promised, round + 7);
             let (mut run, at) = open(hall, item, n, item.all_materials(), round.is_multiple_of(2));
             accept(hall, &mut run, item, &at, n);
-            let before = hall.logins.head(&item.department).case(&run.no);
+            let head = hall.logins.head(&item.extension_by);
+            let before = head.case(&run.no);
             let days = 1 + round as u64 % item.max_extension.max(1);
-            let head = hall.logins.head(&item.department);
             let case = run.act(
                 &head,
                 "extend",

@@ -17,6 +17,7 @@ fn a_hall_week_on_the_law() {
         extension_after_a_broken_promise(&hall);
         suspension_across_midnight(&hall);
         immediate_item_after_closing(&hall);
+        joint_handling(&hall);
     }
 }
 
@@ -279,4 +280,59 @@ fn immediate_item_after_closing(hall: &Hall<'_>) {
             "taken at {at}: {c}"
         );
     }
+}
+
+/// The calendar's due date `working_days` after `from`.
+fn due(hall: &Hall<'_>, from: &str, working_days: u32) -> Value {
+    let v: Value = hall
+        .server
+        .get(&format!(
+            "/api/v1/calendar/due?from={from}&working_days={working_days}"
+        ))
+        .send()
+        .expect("due")
+        .json()
+        .expect("due json");
+    v["due"].clone()
+}
+
+/// Art. 42 para. 2: ZJ-LH-01 is handled jointly, 45 working days from acceptance; only the
+/// head of the government's office (zwb, which leads it) may extend, by at most 15 working
+/// days; the housing bureau's own head may not.
+fn joint_handling(hall: &Hall<'_>) {
+    hall.set_clock(49);
+    let clerk = hall.token("clerk-a05", Some("A05"));
+    let res = hall
+        .server
+        .post("/api/v1/cases")
+        .bearer_auth(&clerk)
+        .header("Idempotency-Key", "law-joint")
+        .json(&json!({
+            "item_code": "ZJ-LH-01",
+            "applicant": {"kind": "person", "name": "吴九", "id_number": "110101199001013333"},
+            "materials": [{"code": "sqb"}, {"code": "jgbg"}, {"code": "chbg"}],
+        }))
+        .send()
+        .expect("intake");
+    assert_eq!(res.status(), 201, "joint intake: {:?}", res.text());
+    let no = res.json::<Value>().expect("case")["case_no"]
+        .as_str()
+        .expect("case_no")
+        .to_owned();
+    let c = hall.act("clerk-a05", Some("A05"), &no, "accept", json!({}));
+    let legal = &c["clocks"]["decision"]["legal_due"]["date"];
+    assert_eq!(*legal, due(hall, "2026-04-20", 45), "{c}");
+    let body =
+        |days: u32| json!({"working_days": days, "reason": "联合验收涉及部门多，需补充现场核验"});
+    let (status, problem) = hall.try_act("head-zjj", None, &no, "extend", body(15));
+    assert_eq!(status, 403, "the bureau's head: {problem}");
+    let (status, problem) = hall.try_act("head-zwb", None, &no, "extend", body(16));
+    assert_eq!(status, 422, "16 days: {problem}");
+    assert_eq!(problem["code"], "extension_too_long", "{problem}");
+    let c = hall.act("head-zwb", None, &no, "extend", body(15));
+    let extended = due(hall, legal.as_str().expect("date"), 15);
+    assert_eq!(
+        c["clocks"]["decision"]["legal_due"]["date"], extended,
+        "{c}"
+    );
 }

@@ -72,9 +72,10 @@ pub fn explain(
         days: Vec::new(),
         counted: 0,
     };
+    let limit = limit.from_start(start);
     match limit.unit {
         DayUnit::WorkingDays => walk.working_days(limit.days, false)?,
-        DayUnit::NaturalDays => walk.natural_days(limit.days)?,
+        DayUnit::NaturalDays | DayUnit::Months => walk.natural_days(limit.days)?,
     }
     if let Some(n) = extension {
         walk.working_days(n, true)?;

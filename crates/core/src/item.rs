@@ -46,9 +46,13 @@ pub enum ItemCategory {
 pub enum DayUnit {
     WorkingDays,
     NaturalDays,
+    /// Months (月), counted by the civil rule: the period ends on the same-numbered day of
+    /// the last month, or on its last day when it has none (then, like every period, on the
+    /// next working day when that is a rest day). `days` holds the number of months.
+    Months,
 }
 
-/// A period of `days` working or natural days.
+/// A period of `days` working or natural days, or of `days` months.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct TimeLimit {
     pub days: u32,
@@ -68,6 +72,27 @@ impl TimeLimit {
             days,
             unit: DayUnit::NaturalDays,
         }
+    }
+
+    pub const fn months(months: u32) -> Self {
+        TimeLimit {
+            days: months,
+            unit: DayUnit::Months,
+        }
+    }
+
+    /// The limit as counted from `start` (not counted): months become the natural days to
+    /// the same-numbered day of the last month (its last day if it has none); working and
+    /// natural days are already counted that way.
+    pub fn from_start(self, start: chrono::NaiveDate) -> TimeLimit {
+        if self.unit != DayUnit::Months {
+            return self;
+        }
+        let end = start
+            .checked_add_months(chrono::Months::new(self.days))
+            .unwrap_or(start);
+        let days = u32::try_from((end - start).num_days()).unwrap_or(u32::MAX);
+        TimeLimit::natural_days(days)
     }
 }
 
@@ -257,6 +282,52 @@ pub struct Item {
     pub rules: ItemRules,
 }
 
+/// The rule set of the law an item is handled under (办理方式).
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum RuleSet {
+    /// One organ decides (art. 42 para. 1): 20 working days, extension 10.
+    #[default]
+    Standard,
+    /// Joint, unified or centralised handling (art. 42 para. 2): 45 working days, extension
+    /// 15 approved by the head of the government.
+    Joint,
+    /// A lower organ reviews first (art. 43): its review within 20 working days, then the
+    /// deciding organ's own limit.
+    PreliminaryReview,
+}
+
+impl RuleSet {
+    /// The longest extension the rule set allows, in working days.
+    pub fn max_extension(self) -> u32 {
+        match self {
+            RuleSet::Joint => 15,
+            RuleSet::Standard | RuleSet::PreliminaryReview => 10,
+        }
+    }
+
+    /// The article the extension rule stands in.
+    pub fn extension_article(self) -> &'static str {
+        match self {
+            RuleSet::Joint => "art. 42 para. 2",
+            RuleSet::Standard | RuleSet::PreliminaryReview => "art. 42",
+        }
+    }
+
+    pub fn name_zh(self) -> &'static str {
+        match self {
+            RuleSet::Standard => "一般程序",
+            RuleSet::Joint => "联合办理",
+            RuleSet::PreliminaryReview => "下级机关初审",
+        }
+    }
+}
+
+/// The longest preliminary review by a lower organ (art. 43), in working days.
+pub const PRELIMINARY_REVIEW_DAYS: u32 = 20;
+
 /// The item's choices within the law's time rules.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ItemRules {
@@ -272,6 +343,11 @@ pub struct ItemRules {
     /// ground for suspension, a longer limit), as cited to the applicant.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub special_law: Option<String>,
+    #[serde(default)]
+    pub rule_set: RuleSet,
+    /// The department whose head approves an extension; `None`: the item's own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extension_by: Option<String>,
 }
 
 fn allowed() -> bool {
@@ -288,6 +364,8 @@ impl Default for ItemRules {
             extension_moves_promise: true,
             special_procedures: statutory_procedures(),
             special_law: None,
+            rule_set: RuleSet::Standard,
+            extension_by: None,
         }
     }
 }

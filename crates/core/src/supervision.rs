@@ -54,6 +54,8 @@ pub enum AlertRule {
     LegalDeadline,
     /// A stage's own time budget: yellow and red.
     StageDeadline,
+    /// The lower organ's preliminary review (art. 43, 20 working days): yellow and red.
+    PreliminaryReviewDeadline,
     /// Result not delivered within the delivery period (art. 44).
     DeliveryDeadline,
     /// Acceptance (or the notice) later than the acceptance period after receipt (art. 32).
@@ -75,10 +77,11 @@ pub enum AlertRule {
 }
 
 impl AlertRule {
-    pub const ALL: [AlertRule; 12] = [
+    pub const ALL: [AlertRule; 13] = [
         AlertRule::PromisedDeadline,
         AlertRule::LegalDeadline,
         AlertRule::StageDeadline,
+        AlertRule::PreliminaryReviewDeadline,
         AlertRule::DeliveryDeadline,
         AlertRule::AcceptanceLate,
         AlertRule::SecondSupplementNotice,
@@ -95,6 +98,7 @@ impl AlertRule {
             AlertRule::PromisedDeadline => "promised_deadline",
             AlertRule::LegalDeadline => "legal_deadline",
             AlertRule::StageDeadline => "stage_deadline",
+            AlertRule::PreliminaryReviewDeadline => "preliminary_review_deadline",
             AlertRule::DeliveryDeadline => "delivery_deadline",
             AlertRule::AcceptanceLate => "acceptance_late",
             AlertRule::SecondSupplementNotice => "second_supplement_notice",
@@ -112,6 +116,7 @@ impl AlertRule {
             AlertRule::PromisedDeadline => "超承诺时限",
             AlertRule::LegalDeadline => "超法定时限",
             AlertRule::StageDeadline => "环节超时",
+            AlertRule::PreliminaryReviewDeadline => "超初审时限",
             AlertRule::DeliveryDeadline => "超期未送达",
             AlertRule::AcceptanceLate => "超期受理",
             AlertRule::SecondSupplementNotice => "多次告知补正",

@@ -103,6 +103,8 @@ pub fn limit(l: TimeLimit, lang: Lang) -> String {
         (DayUnit::NaturalDays, Lang::Zh) => format!("{} 个自然日", l.days),
         (DayUnit::WorkingDays, Lang::En) => format!("{} working days", l.days),
         (DayUnit::NaturalDays, Lang::En) => format!("{} calendar days", l.days),
+        (DayUnit::Months, Lang::Zh) => format!("{} 个月", l.days),
+        (DayUnit::Months, Lang::En) => format!("{} months", l.days),
     }
 }
 

@@ -87,6 +87,7 @@ pub fn explained(c: &ClockView) -> ClockExplained {
         unit: match c.limit.unit {
             DayUnit::WorkingDays => "working_days",
             DayUnit::NaturalDays => "natural_days",
+            DayUnit::Months => "months",
         },
         suspensions: c
             .suspensions

@@ -41,9 +41,11 @@ pub enum ItemCategory {
 pub enum DayUnit {
     WorkingDays,
     NaturalDays,
+    /// Months (月) by the civil rule; `days` holds the number of months.
+    Months,
 }
 
-/// A period of `days` working or natural days.
+/// A period of `days` working or natural days, or of `days` months.
 #[derive(Serialize, ToSchema)]
 pub struct TimeLimit {
     pub days: u32,
@@ -170,6 +172,21 @@ pub struct ItemRules {
     /// The law or regulation that allows the item what 行政许可法 does not.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub special_law: Option<String>,
+    /// `standard` (art. 42), `joint` (art. 42 para. 2: 45 + 15 working days) or
+    /// `preliminary_review` (art. 43: the lower organ's review within 20 working days).
+    pub rule_set: RuleSet,
+    /// The department whose head approves an extension, when not the item's own.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub extension_by: Option<String>,
+}
+
+/// The rule set of the law an item is handled under (办理方式).
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RuleSet {
+    Standard,
+    Joint,
+    PreliminaryReview,
 }
 
 /// A department (部门) stationed in the hall.

@@ -136,11 +136,13 @@ pub fn render(n: &Notification) -> (String, String) {
             reason,
             legal_due,
             provisional,
+            by_government,
         } => (
             "延期办理告知书",
             format!(
-                "经本机关负责人批准，办件 {no} 的办理期限延长 {working_days} 个工作日，\
+                "经{}负责人批准，办件 {no} 的办理期限延长 {working_days} 个工作日，\
                  延长后的期限为 {legal_due}{}。\n理由：{reason}",
+                if *by_government { "本级人民政府" } else { "本机关" },
                 mark(*provisional)
             ),
         ),

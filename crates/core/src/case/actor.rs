@@ -139,7 +139,14 @@ pub(crate) fn authorize(
         (Action::Suspend | Action::Resume, Role::Approver | Role::Head) => {
             in_department(actor, &case.department)
         }
-        (Action::Extend, Role::Head) => in_department(actor, &case.department),
+        // Joint handling: the head of the government approves (art. 42 para. 2).
+        (Action::Extend, Role::Head) => in_department(
+            actor,
+            item.rules
+                .extension_by
+                .as_deref()
+                .unwrap_or(&case.department),
+        ),
         (Action::Deliver, Role::Clerk) => at_window(action, actor),
         (Action::Deliver | Action::Terminate, Role::Approver | Role::Head) => {
             in_department(actor, &case.department)

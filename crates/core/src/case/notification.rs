@@ -91,6 +91,10 @@ pub enum Notice {
         legal_due: NaiveDate,
         #[serde(default)]
         provisional: bool,
+        /// Joint handling: approved by the head of the government (art. 42 para. 2), not of
+        /// the organ.
+        #[serde(default)]
+        by_government: bool,
     },
     /// 准予 / 不予许可决定书; a denial tells the right to reconsideration or suit.
     Decision {

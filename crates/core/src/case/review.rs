@@ -247,6 +247,7 @@ pub(crate) fn extend(case: &mut Case, ctx: &Ctx, working_days: u32, reason: Stri
             reason,
             legal_due: clock.legal_due.date,
             provisional: ctx.calendar.is_provisional(clock.legal_due.date),
+            by_government: ctx.item.rules.rule_set == crate::item::RuleSet::Joint,
         }],
     ))
 }

@@ -10,7 +10,7 @@ use serde_spanned::Spanned;
 use crate::clock::OfficeHours;
 use crate::grant::{weekday_key, Grant, GrantScope, Rota, Window, WindowKind, WEEK};
 use crate::item::{
-    DayUnit, Fee, Item, ItemKind, ItemRules, Material, Stage, StatutoryLimits, TimeLimit,
+    DayUnit, Fee, Item, ItemKind, ItemRules, Material, RuleSet, Stage, StatutoryLimits, TimeLimit,
     WarningThreshold, Yuan,
 };
 
@@ -284,6 +284,7 @@ pub(super) fn show(limit: TimeLimit) -> String {
     let unit = match limit.unit {
         DayUnit::WorkingDays => "working days (工作日)",
         DayUnit::NaturalDays => "natural days (自然日)",
+        DayUnit::Months => "months (月)",
     };
     format!("{} {unit}", limit.days)
 }
@@ -298,14 +299,19 @@ fn item(sink: &mut Sink<'_>, file: usize, entry: &ItemEntry) -> Item {
     let legal = limit(*entry.legal_limit.get_ref());
     let promised = limit(*entry.promised_limit.get_ref());
     check_limits(sink, file, entry, kind, legal, promised);
+    let rules = rules(sink, file, &entry.rules);
     let defaults = StatutoryLimits::default();
+    let given = |e: &Option<Spanned<LimitEntry>>, default| {
+        e.as_ref().map_or(default, |e| limit(*e.get_ref()))
+    };
     let statutory = StatutoryLimits {
-        acceptance: entry
-            .statutory
-            .acceptance
-            .map_or(defaults.acceptance, limit),
-        extension: entry.statutory.extension.map_or(defaults.extension, limit),
-        delivery: entry.statutory.delivery.map_or(defaults.delivery, limit),
+        acceptance: given(&entry.statutory.acceptance, defaults.acceptance),
+        // Joint handling extends by 15 working days unless the item says less (art. 42).
+        extension: given(
+            &entry.statutory.extension,
+            TimeLimit::working_days(rules.rule_set.max_extension()),
+        ),
+        delivery: given(&entry.statutory.delivery, defaults.delivery),
     };
     let warning = match &entry.warning {
         Some(w) => {
@@ -340,8 +346,7 @@ fn item(sink: &mut Sink<'_>, file: usize, entry: &ItemEntry) -> Item {
     };
     let materials = materials(sink, file, &entry.materials);
     let stages = stages(sink, file, entry, kind, promised);
-    let rules = rules(sink, file, &entry.rules);
-    Item {
+    let item = Item {
         rules,
         code,
         name: text(sink, file, &entry.name, "item name (事项名称)"),
@@ -368,7 +373,9 @@ fn item(sink: &mut Sink<'_>, file: usize, entry: &ItemEntry) -> Item {
         consultation: text(sink, file, &entry.consultation, "consultation (咨询方式)"),
         complaint: text(sink, file, &entry.complaint, "complaint (监督投诉方式)"),
         stages,
-    }
+    };
+    super::law::check(sink, file, entry, &item);
+    item
 }
 
 fn check_limits(
@@ -406,11 +413,9 @@ fn check_limits(
     }
     // N natural days never outlast N working days, so that mix compares by days; the other
     // way round depends on the calendar and is refused.
-    match (promised.unit, legal.unit) {
-        (DayUnit::WorkingDays, DayUnit::NaturalDays) if promised.days > 0 => {
-            sink.push(file, promised_span, Problem::IncomparableLimits);
-        }
-        _ if promised.days > legal.days => sink.push(
+    match outlasts(promised, legal) {
+        None => sink.push(file, promised_span, Problem::IncomparableLimits),
+        Some(true) => sink.push(
             file,
             promised_span,
             Problem::PromisedOverLegal {
@@ -418,7 +423,28 @@ fn check_limits(
                 legal: show(legal),
             },
         ),
-        _ => {}
+        Some(false) => {}
+    }
+}
+
+/// Whether `a` lasts longer than `b`, to refuse a promise beyond the legal limit; `None`
+/// when that depends on the calendar or the start day. A month has 28 to 31 days.
+fn outlasts(a: TimeLimit, b: TimeLimit) -> Option<bool> {
+    use DayUnit::{Months, NaturalDays, WorkingDays};
+    let (x, y) = (a.days, b.days);
+    match (a.unit, b.unit) {
+        _ if x == 0 => Some(false),
+        // Natural days against working days compare by number: never longer when not more,
+        // and more is refused rather than left to the calendar.
+        (WorkingDays, WorkingDays)
+        | (NaturalDays, NaturalDays)
+        | (Months, Months)
+        | (NaturalDays, WorkingDays) => Some(x > y),
+        (NaturalDays, Months) if x <= 28 * y => Some(false),
+        (NaturalDays, Months) if x > 31 * y => Some(true),
+        (Months, NaturalDays | WorkingDays) if 31 * x <= y => Some(false),
+        (Months, NaturalDays) if 28 * x > y => Some(true),
+        _ => None,
     }
 }
 
@@ -626,8 +652,27 @@ fn rules(sink: &mut Sink<'_>, file: usize, entry: &RulesEntry) -> ItemRules {
     let mut rules = ItemRules {
         extension_moves_promise: entry.extension_moves_promise.unwrap_or(true),
         special_law,
+        rule_set: entry
+            .rule_set
+            .as_ref()
+            .map(|r| *r.get_ref())
+            .unwrap_or_default(),
+        extension_by: entry
+            .extension_by
+            .as_ref()
+            .map(|d| text(sink, file, d, "extension_by (延期审批部门)")),
         ..ItemRules::default()
     };
+    if rules.rule_set == RuleSet::Joint && rules.extension_by.is_none() {
+        let span = entry.rule_set.as_ref().map_or(0..0, |r| r.span());
+        sink.push(
+            file,
+            span,
+            Problem::Limit(
+                "joint handling (联合办理, art. 42 para. 2) is extended with the approval of the head of the government: name its department in `rules.extension_by`",
+            ),
+        );
+    }
     if let Some(grounds) = &entry.special_procedures {
         for p in grounds.get_ref() {
             if !p.is_statutory() && rules.special_law.is_none() {

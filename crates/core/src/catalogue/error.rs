@@ -55,6 +55,15 @@ pub enum Problem {
     Immediate(&'static str),
     #[error("{0}")]
     OfficeHours(crate::clock::OfficeHoursError),
+    #[error("{what} of {given} is beyond the law (行政许可法 {article}: at most {max}); name the law that allows it in `rules.special_law`")]
+    BeyondTheLaw {
+        what: &'static str,
+        given: String,
+        max: String,
+        article: &'static str,
+    },
+    #[error("warnings switched off (预警阈值 0): e-supervision warns before every deadline; name the law that allows otherwise in `rules.special_law`")]
+    WarningsOff,
     #[error("{0} is not a special procedure of art. 45 行政许可法 (听证、招标、拍卖、检验、检测、检疫、鉴定、专家评审); name the law that adds it in `rules.special_law`")]
     NotAStatutoryGround(&'static str),
     #[error("a promised item (承诺件) needs at least one stage (办理环节)")]

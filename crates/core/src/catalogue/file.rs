@@ -144,7 +144,8 @@ pub struct GrantEntry {
 #[serde(deny_unknown_fields)]
 pub struct LimitEntry {
     pub days: u32,
-    /// 工作日 (`working_days`, the default) or 自然日 (`natural_days`).
+    /// 工作日 (`working_days`, the default), 自然日 (`natural_days`) or 月 (`months`, with
+    /// `days` the number of months).
     #[serde(default = "working_days")]
     pub unit: DayUnit,
 }
@@ -158,12 +159,15 @@ fn working_days() -> DayUnit {
 #[derive(Debug, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StatutoryEntry {
-    /// 受理或一次性告知时限 (art. 32).
-    pub acceptance: Option<LimitEntry>,
-    /// 延期时限 (art. 42).
-    pub extension: Option<LimitEntry>,
-    /// 送达时限 (art. 44).
-    pub delivery: Option<LimitEntry>,
+    /// 受理或一次性告知时限 (art. 32): at most 5 working days.
+    #[schemars(with = "Option<LimitEntry>")]
+    pub acceptance: Option<Spanned<LimitEntry>>,
+    /// 延期时限 (art. 42): at most 10 working days (15 for joint handling).
+    #[schemars(with = "Option<LimitEntry>")]
+    pub extension: Option<Spanned<LimitEntry>>,
+    /// 送达时限 (art. 44): at most 10 working days.
+    #[schemars(with = "Option<LimitEntry>")]
+    pub delivery: Option<Spanned<LimitEntry>>,
 }
 
 /// 预警阈值: yellow at `working_days` left, or `percent` of the limit when that is less.
@@ -353,4 +357,14 @@ pub struct RulesEntry {
     /// 特别规定: the law or regulation that allows this item what 行政许可法 does not.
     #[schemars(with = "Option<String>")]
     pub special_law: Option<Text>,
+    /// 办理方式: `standard` (default; art. 42: 20 + 10 working days), `joint` (联合、统一、
+    /// 集中办理, art. 42 para. 2: 45 + 15, the extension approved by the head of the
+    /// government) or `preliminary_review` (下级机关初审, art. 43: the first step is the lower
+    /// organ's review, within 20 working days).
+    #[schemars(with = "Option<crate::item::RuleSet>")]
+    pub rule_set: Option<Spanned<crate::item::RuleSet>>,
+    /// The department whose head approves an extension (a joint item: the government's
+    /// office in the hall); default the item's own department.
+    #[schemars(with = "Option<String>")]
+    pub extension_by: Option<Text>,
 }

@@ -15,6 +15,7 @@ use crate::item::Item;
 mod build;
 mod error;
 mod file;
+mod law;
 mod refs;
 
 pub use error::{CatalogueError, Problem};

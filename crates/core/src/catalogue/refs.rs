@@ -50,6 +50,9 @@ pub(super) fn check(sink: &mut Sink<'_>, files: &[(usize, WorkflowFile)]) {
         }
         for item in &content.items {
             known_department(sink, *file, &item.department);
+            if let Some(department) = &item.rules.extension_by {
+                known_department(sink, *file, department);
+            }
             for stage in &item.stages {
                 known_department(sink, *file, &stage.department);
             }

@@ -811,3 +811,173 @@ fn office_hours_default_to_the_standard_day_and_are_read_from_one_file() {
     let errs = errors(&format!("{bad}{HALL}"), ITEMS);
     assert_one(&errs, HALL_FILE, 1, "`九点` is not a time of day");
 }
+
+#[test]
+fn limits_beyond_the_law_are_refused_naming_line_and_article() {
+    let cases = [
+        (
+            "statutory = { delivery = { days = 5 } }",
+            "statutory = { acceptance = { days = 15 } }",
+            "art. 32",
+        ),
+        (
+            "statutory = { delivery = { days = 5 } }",
+            "statutory = { delivery = { days = 60 } }",
+            "art. 44",
+        ),
+        (
+            "statutory = { delivery = { days = 5 } }",
+            "statutory = { extension = { days = 30, unit = \"natural_days\" } }",
+            "art. 42",
+        ),
+        (
+            "warning = { working_days = 1, percent = 10 }",
+            "warning = { working_days = 0, percent = 0 }",
+            "warnings switched off",
+        ),
+    ];
+    for (from, to, says) in cases {
+        let broken = ITEMS.replace(from, to);
+        let errs = errors(HALL, &broken);
+        let e = errs
+            .iter()
+            .find(|e| e.to_string().contains(says))
+            .unwrap_or_else(|| panic!("{to}: {errs:#?}"));
+        assert_eq!(
+            (e.file.as_str(), e.line),
+            (ITEMS_FILE, line_of(&broken, to)),
+            "{e}"
+        );
+        // Naming the special law that allows it lets the item keep the deviation (an
+        // extension still counts working days, whatever the law).
+        let allowed = broken.replace(
+            to,
+            &format!("{to}\nrules = {{ special_law = \"《某特别法》第十条\" }}"),
+        );
+        let result = parse_two(HALL, &allowed);
+        if to.contains("natural_days") {
+            let errs = result.unwrap_err();
+            assert!(
+                errs.iter()
+                    .all(|e| e.to_string().contains("counts working days")),
+                "{errs:#?}"
+            );
+        } else {
+            assert!(
+                result.is_ok(),
+                "{to} with a special law: {:#?}",
+                result.err()
+            );
+        }
+    }
+    // Within the law: 5 and 10 working days, or fewer natural days.
+    let fine = ITEMS.replace(
+        "statutory = { delivery = { days = 5 } }",
+        "statutory = { acceptance = { days = 5 }, extension = { days = 10 }, delivery = { days = 10, unit = \"natural_days\" } }",
+    );
+    parse_two(HALL, &fine).unwrap();
+}
+
+#[test]
+fn months_count_by_the_civil_rule_and_compare_with_days() {
+    let months = ITEMS.replace(
+        "legal_limit = { days = 20 }\npromised_limit = { days = 10 }",
+        "legal_limit = { days = 3, unit = \"months\" }\npromised_limit = { days = 60, unit = \"natural_days\" }",
+    );
+    let c = parse_two(HALL, &months).unwrap();
+    let it = c.item("WJ-XK-01").unwrap();
+    assert_eq!(it.legal_limit, TimeLimit::months(3));
+    // From 01-31, three months end on 04-30 (April has no 31st): 89 natural days.
+    let start = NaiveDate::from_ymd_opt(2026, 1, 31).unwrap();
+    assert_eq!(
+        it.legal_limit.from_start(start),
+        TimeLimit::natural_days(89)
+    );
+    // A promise of 100 natural days outlasts any three months.
+    let over = months.replace(
+        "days = 60, unit = \"natural_days\"",
+        "days = 100, unit = \"natural_days\"",
+    );
+    let errs = errors(HALL, &over);
+    assert!(
+        errs.iter()
+            .any(|e| matches!(e.problem, Problem::PromisedOverLegal { .. })),
+        "{errs:#?}"
+    );
+    // 90 natural days may or may not outlast three months: refused as incomparable.
+    let unsure = months.replace(
+        "days = 60, unit = \"natural_days\"",
+        "days = 90, unit = \"natural_days\"",
+    );
+    let errs = errors(HALL, &unsure);
+    assert!(
+        errs.iter()
+            .any(|e| matches!(e.problem, Problem::IncomparableLimits)),
+        "{errs:#?}"
+    );
+}
+
+#[test]
+fn joint_handling_and_preliminary_review_are_rule_sets_with_their_own_limits() {
+    use crate::item::RuleSet;
+    let joint = ITEMS.replace(
+        "stages = [\n  { code = \"cb\", name = \"承办\", department = \"wjj\", role = \"approver\", limit = { days = 10 } },\n]",
+        "rules = { rule_set = \"joint\", extension_by = \"scjgj\" }\nstages = [\n  { code = \"cb\", name = \"承办\", department = \"wjj\", role = \"approver\", limit = { days = 5 } },\n  { code = \"lh\", name = \"联合审查\", department = \"scjgj\", role = \"approver\", limit = { days = 5 } },\n]",
+    );
+    let c = parse_two(HALL, &joint).unwrap();
+    let it = c.item("WJ-XK-01").unwrap();
+    assert_eq!(it.rules.rule_set, RuleSet::Joint);
+    assert_eq!(it.statutory.extension, TimeLimit::working_days(15));
+    assert_eq!(it.rules.extension_by.as_deref(), Some("scjgj"));
+    // 15 is the joint maximum; an extension of 16 is not.
+    let long = joint.replace(
+        "statutory = { delivery = { days = 5 } }",
+        "statutory = { delivery = { days = 5 }, extension = { days = 16 } }",
+    );
+    let errs = errors(HALL, &long);
+    assert!(
+        errs.iter()
+            .any(|e| e.to_string().contains("art. 42 para. 2")),
+        "{errs:#?}"
+    );
+    // Joint handling needs the department of the government's head, taking part in it.
+    let nobody = joint.replace(", extension_by = \"scjgj\"", "");
+    assert!(errors(HALL, &nobody)
+        .iter()
+        .any(|e| e.to_string().contains("rules.extension_by")));
+    let absent = joint.replace(
+        "department = \"scjgj\", role = \"approver\", limit = { days = 5 } }",
+        "department = \"wjj\", role = \"approver\", limit = { days = 5 } }",
+    );
+    assert!(errors(HALL, &absent)
+        .iter()
+        .any(|e| e.to_string().contains("handle a stage")));
+    // A preliminary review: the first step within 20 working days, a decision after it.
+    let review = joint
+        .replace(
+            "rule_set = \"joint\", extension_by = \"scjgj\"",
+            "rule_set = \"preliminary_review\"",
+        )
+        .replace(
+            "limit = { days = 5 } },\n  { code = \"lh\"",
+            "limit = { days = 25 } },\n  { code = \"lh\"",
+        )
+        .replace(
+            "legal_limit = { days = 20 }\npromised_limit = { days = 10 }",
+            "legal_limit = { days = 40 }\npromised_limit = { days = 30 }",
+        );
+    let errs = errors(HALL, &review);
+    assert!(
+        errs.iter().any(|e| e.to_string().contains("art. 43")),
+        "{errs:#?}"
+    );
+    let fine = review.replace(
+        "limit = { days = 25 } },\n  { code = \"lh\"",
+        "limit = { days = 20 } },\n  { code = \"lh\"",
+    );
+    let c = parse_two(HALL, &fine).unwrap();
+    assert_eq!(
+        c.item("WJ-XK-01").unwrap().rules.rule_set,
+        RuleSet::PreliminaryReview
+    );
+}

@@ -208,11 +208,15 @@ pub fn due_after(
     limit: TimeLimit,
     excluded: &[DateSpan],
 ) -> Result<Due, CalendarError> {
+    let limit = limit.from_start(start);
     let date = match limit.unit {
         // "Within 0 days" (on the spot) still ends on a working day, like every period.
         DayUnit::WorkingDays if limit.days == 0 => calendar.working_day_on_or_after(start)?,
         DayUnit::WorkingDays => calendar.add_working_days_excluding(start, limit.days, excluded)?,
-        DayUnit::NaturalDays => calendar.add_natural_days_excluding(start, limit.days, excluded)?,
+        // Months are natural days by now (`from_start`).
+        DayUnit::NaturalDays | DayUnit::Months => {
+            calendar.add_natural_days_excluding(start, limit.days, excluded)?
+        }
     };
     Ok(Due::on(date, hall))
 }

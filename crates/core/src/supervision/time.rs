@@ -7,7 +7,7 @@ use chrono::{DateTime, Days, NaiveDate, Utc};
 use crate::calendar::{Calendar, CalendarError};
 use crate::case::{Case, CaseStatus, StageStatus};
 use crate::clock::{Due, HallTime};
-use crate::item::{DayUnit, Item, TimeLimit, WarningThreshold};
+use crate::item::{DayUnit, Item, RuleSet, TimeLimit, WarningThreshold};
 
 use super::{AlertKey, AlertLevel, AlertRule};
 
@@ -42,7 +42,7 @@ pub fn warning_instant(
     let by_working = before_working_days(calendar, due.date, working)?;
     let by_percent = match limit.unit {
         DayUnit::WorkingDays => before_working_days(calendar, due.date, percent)?,
-        DayUnit::NaturalDays => due
+        DayUnit::NaturalDays | DayUnit::Months => due
             .date
             .checked_sub_days(Days::new(u64::from(percent)))
             .unwrap_or(due.date),
@@ -76,7 +76,7 @@ pub fn time_checkpoints(
                     calendar,
                     hall,
                     &clock.promised_due,
-                    item.promised_limit,
+                    item.promised_limit.from_start(clock.started_on),
                     extension,
                     item.warning,
                 )
@@ -101,9 +101,20 @@ pub fn time_checkpoints(
                     continue;
                 };
                 let start = stage.started_at.map(|t| hall.local_date(t));
-                let yellow = warning_instant(calendar, hall, &due, def.limit, 0, item.warning)
+                let limit = start.map_or(def.limit, |d| def.limit.from_start(d));
+                let yellow = warning_instant(calendar, hall, &due, limit, 0, item.warning)
                     .unwrap_or_else(|_| start.map_or(due.deadline, |d| hall.end_of_day(d)));
-                let rule = AlertRule::StageDeadline;
+                // The lower organ's review (art. 43) is watched as that, not as a stage.
+                let preliminary = item.rules.rule_set == RuleSet::PreliminaryReview
+                    && item
+                        .steps()
+                        .first()
+                        .is_some_and(|f| f.iter().any(|s| s.code == stage.code));
+                let rule = if preliminary {
+                    AlertRule::PreliminaryReviewDeadline
+                } else {
+                    AlertRule::StageDeadline
+                };
                 push(
                     AlertKey::stage(&stage.code, rule, AlertLevel::Yellow),
                     yellow,
@@ -332,6 +343,21 @@ mod tests {
         assert!(!later.contains(&AlertKey::case(AlertRule::LegalDeadline, AlertLevel::Red)));
         let last = alerts(&case, "2025-12-02T16:00:00Z");
         assert!(last.contains(&AlertKey::case(AlertRule::LegalDeadline, AlertLevel::Red)));
+    }
+
+    #[test]
+    fn a_preliminary_review_is_watched_as_its_own_clock() {
+        let mut it = item();
+        it.rules.rule_set = RuleSet::PreliminaryReview;
+        let case = accepted();
+        let late = time_alerts(&case, &it, &calendar(), HALL, at("2025-11-17T01:00:00Z"));
+        // The lower organ's review (the first step, `handle`) is late against art. 43.
+        assert!(late.contains(&AlertKey::stage(
+            "handle",
+            AlertRule::PreliminaryReviewDeadline,
+            AlertLevel::Red
+        )));
+        assert!(!late.iter().any(|k| k.rule == AlertRule::StageDeadline));
     }
 
     #[test]

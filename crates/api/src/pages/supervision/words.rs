@@ -14,6 +14,7 @@ pub fn rule(rule: &str, l: Lang) -> String {
         AlertRule::PromisedDeadline => "Promised deadline passed",
         AlertRule::LegalDeadline => "Legal deadline passed",
         AlertRule::StageDeadline => "Stage overdue",
+        AlertRule::PreliminaryReviewDeadline => "Preliminary review overdue",
         AlertRule::DeliveryDeadline => "Result not delivered in time",
         AlertRule::AcceptanceLate => "Accepted late",
         AlertRule::SecondSupplementNotice => "Second supplement notice",

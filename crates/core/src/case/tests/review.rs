@@ -417,3 +417,92 @@ fn an_extension_after_a_broken_promise_moves_only_the_legal_deadline() {
     assert_eq!(after.promised_due, before.promised_due);
     assert!(after.legal_due.date > before.legal_due.date);
 }
+
+#[test]
+fn a_joint_item_is_extended_by_the_head_of_the_government_by_up_to_fifteen_days() {
+    use crate::item::{RuleSet, TimeLimit};
+    let mut it = item();
+    it.rules.rule_set = RuleSet::Joint;
+    it.rules.extension_by = Some("fire".into());
+    it.statutory.extension = TimeLimit::working_days(RuleSet::Joint.max_extension());
+    let case = accepted();
+    let extend = |days| Command::Extend {
+        working_days: days,
+        reason: "联合办理，涉及部门多".into(),
+    };
+    let e = err(
+        &case,
+        &it,
+        extend(15),
+        &head("market"),
+        "2025-11-05T02:00:00Z",
+    );
+    assert_eq!(e.code(), "wrong_department", "{e}");
+    let e = err(
+        &case,
+        &it,
+        extend(16),
+        &head("fire"),
+        "2025-11-05T02:00:00Z",
+    );
+    assert_eq!(e.code(), "extension_too_long", "{e}");
+    let before = case.clocks.decision.unwrap();
+    let t = run(
+        &case,
+        &it,
+        extend(15),
+        &head("fire"),
+        "2025-11-05T02:00:00Z",
+    );
+    let after = t.case.clocks.decision.unwrap();
+    let cal = calendar();
+    assert_eq!(
+        cal.working_days_between(before.legal_due.date, after.legal_due.date)
+            .unwrap(),
+        15
+    );
+}
+
+#[test]
+fn only_the_items_grounds_suspend_and_the_resumption_is_told() {
+    let case = accepted();
+    let it = item();
+    let suspend = |procedure| Command::Suspend {
+        procedure,
+        note: "依法中止".into(),
+    };
+    let e = err(
+        &case,
+        &it,
+        suspend(Procedure::SiteInspection),
+        &approver("market"),
+        "2025-11-05T01:00:00Z",
+    );
+    assert_eq!(e.code(), "not_a_special_procedure_art45");
+    assert!(e.message_zh().contains("第四十五条"));
+    let mut with_law = item();
+    with_law
+        .rules
+        .special_procedures
+        .push(Procedure::SiteInspection);
+    with_law.rules.special_law = Some("《土地管理法实施条例》".into());
+    let t = run(
+        &case,
+        &with_law,
+        suspend(Procedure::SiteInspection),
+        &approver("market"),
+        "2025-11-05T01:00:00Z",
+    );
+    let t = run(
+        &t.case,
+        &with_law,
+        Command::Resume,
+        &approver("market"),
+        "2025-11-06T09:00:00Z",
+    );
+    assert!(matches!(
+        &t.notifications[0].notice,
+        Notice::Resumption { procedure: Procedure::SiteInspection, excluded: Some(span), .. }
+            if span.from == date("2025-11-05") && span.to == date("2025-11-05")
+    ));
+}
