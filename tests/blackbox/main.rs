@@ -25,4 +25,5 @@ mod public;
 mod real_clock;
 mod reproject;
 mod reproject_kill;
+mod security;
 mod supervision;

@@ -28,6 +28,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
         routes::calendar::Doc::openapi(),
         routes::clocks::Doc::openapi(),
         routes::admin::Doc::openapi(),
+        routes::users::Doc::openapi(),
         routes::supervision::Doc::openapi(),
         routes::outbox::Doc::openapi(),
     ] {

@@ -23,6 +23,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(routes::public::configure)
         .configure(routes::calendar::configure)
         .configure(routes::clocks::configure)
+        .configure(routes::users::configure)
         .configure(routes::admin::configure)
         .configure(routes::supervision::configure)
         .configure(routes::outbox::configure)

@@ -43,6 +43,8 @@ pub struct App {
     /// Held while the configuration is read again: requests that find the same new revision
     /// at once wait for one reload instead of each reading the whole catalogue.
     reloading: Arc<Mutex<()>>,
+    /// The sessions found valid at the database's authorisation revision.
+    pub(crate) sessions: Arc<Mutex<crate::auth::sessions::SessionCache>>,
 }
 
 impl App {
@@ -57,6 +59,7 @@ impl App {
             hall,
             config: Arc::new(RwLock::new(Arc::new(config))),
             reloading: Arc::new(Mutex::new(())),
+            sessions: Arc::default(),
         })
     }
 

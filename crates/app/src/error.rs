@@ -130,12 +130,15 @@ codes! {
     MalformedToken => "malformed_token", Unauthorized;
     InvalidToken => "invalid_token", Unauthorized;
     TokenExpired => "token_expired", Unauthorized;
+    SessionEnded => "session_ended", Unauthorized;
+    AccountChanged => "account_changed", Unauthorized;
     InvalidCredentials => "invalid_credentials", Unauthorized;
     RoleNotAllowed => "role_not_allowed", Forbidden;
     WindowRequired => "window_required", Unprocessable;
     NotAssignedToWindow => "not_assigned_to_window", Forbidden;
     NotAnApplicant => "not_an_applicant", Forbidden;
     UsernameTaken => "username_taken", Conflict;
+    UserNotFound => "user_not_found", NotFound;
     AlreadyAssigned => "already_assigned", Conflict;
     // Catalogue and hall
     ItemNotFound => "item_not_found", NotFound;

@@ -2,6 +2,7 @@
 //! checks of a sign-in.
 
 pub mod create;
+pub mod manage;
 pub mod register;
 pub mod sign_in;
 
@@ -81,7 +82,7 @@ fn check_profile(
     phone: Option<&str>,
 ) {
     fields.username("username", username);
-    fields.password("password", password);
+    fields.password("password", password, username);
     if let Some(e) = email {
         fields.email("email", e);
     }

@@ -53,13 +53,24 @@ impl Fields {
         }
     }
 
-    pub fn password(&mut self, field: &str, value: &str) {
+    /// The password policy: 10 to 128 characters, not only spaces, not the username, not a
+    /// commonly used password.
+    pub fn password(&mut self, field: &str, value: &str, username: &str) {
         let len = value.chars().count();
-        if !(8..=128).contains(&len) {
+        let lower = value.trim().to_lowercase();
+        if !(10..=128).contains(&len) || lower.is_empty() {
             self.error(
                 field,
-                "密码长度须为 8–128 个字符",
-                "must be 8–128 characters long",
+                "密码长度须为 10–128 个字符",
+                "must be 10–128 characters long",
+            );
+        } else if lower == username.trim().to_lowercase() {
+            self.error(field, "密码不能与用户名相同", "must not be the username");
+        } else if crate::auth::password::is_common(&lower) {
+            self.error(
+                field,
+                "密码过于常见，容易被猜中，请换一个",
+                "is a commonly used password, easy to guess; choose another",
             );
         }
     }

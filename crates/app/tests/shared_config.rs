@@ -46,6 +46,7 @@ fn claims() -> Claims {
         department: None,
         iat: now,
         exp: now + 3600,
+        sid: None,
     }
 }
 

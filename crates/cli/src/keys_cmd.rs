@@ -1,4 +1,5 @@
-//! `tongban keys rotate`: a new signing key for tokens, without signing anyone out.
+//! `tongban keys rotate`: a new signing key for tokens, without signing anyone out, or with
+//! `--end-sessions`, signing everyone out at once (the operator's emergency stop).
 
 use std::process::ExitCode;
 
@@ -18,12 +19,20 @@ pub enum KeysCommand {
         /// `--token-lifetime`).
         #[arg(long, default_value_t = 8 * 3600, env = "TONGBAN_TOKEN_LIFETIME")]
         token_lifetime: i64,
+        /// Also end every session now: every token of every user is refused from its next
+        /// request on, in every process (a leaked key or a compromise).
+        #[arg(long)]
+        end_sessions: bool,
     },
 }
 
 pub fn run(cmd: KeysCommand) -> anyhow::Result<ExitCode> {
     match cmd {
-        KeysCommand::Rotate { db, token_lifetime } => {
+        KeysCommand::Rotate {
+            db,
+            token_lifetime,
+            end_sessions,
+        } => {
             let store = db.open()?;
             let now = chrono::Utc::now().timestamp_millis();
             // A database that never ran `serve` gets its first key (or the data directory's
@@ -33,6 +42,12 @@ pub fn run(cmd: KeysCommand) -> anyhow::Result<ExitCode> {
             println!(
                 "rotated: new key {kid} signs in every process now; the old keys verify for {token_lifetime} s more"
             );
+            if end_sessions {
+                let app = db.app()?;
+                let ended = tongban_app::auth::sessions::end_all_blocking(&app)
+                    .map_err(|e| crate::db_args::explain(&e))?;
+                println!("ended {ended} sessions: everyone signs in again");
+            }
             Ok(ExitCode::SUCCESS)
         }
     }

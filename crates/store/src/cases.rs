@@ -125,10 +125,20 @@ pub struct CaseFilter {
     pub owner: Option<String>,
     /// Only cases with an alert of this level that is not resolved.
     pub alert_level: Option<crate::typed::StoredAlertLevel>,
-    /// A window's queue: taken at this window, or of one of these departments.
-    pub at_window: Option<(String, Vec<String>)>,
+    /// A window's queue: taken at this window, or of one of these departments, or of one of
+    /// these items (the window's grants in force).
+    pub at_window: Option<WindowQueue>,
     /// A back office's queue: of this department, or with a stage in it (parallel stages).
     pub in_department: Option<String>,
+}
+
+/// What a window's grants reach: cases taken at the window, and those of the departments
+/// and items its grants in force cover.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct WindowQueue {
+    pub window: String,
+    pub departments: Vec<String>,
+    pub items: Vec<String>,
 }
 
 /// A page of a list, 1-based.
@@ -549,11 +559,12 @@ fn filtered<'a>(filter: &'a CaseFilter) -> cases::BoxedQuery<'a, MultiBackend> {
     if let Some(o) = &filter.owner {
         q = q.filter(cases::owner.eq(o));
     }
-    if let Some((window, departments)) = &filter.at_window {
+    if let Some(w) = &filter.at_window {
         q = q.filter(
             cases::window_code
-                .eq(window)
-                .or(cases::department.eq_any(departments)),
+                .eq(&w.window)
+                .or(cases::department.eq_any(&w.departments))
+                .or(cases::item_code.eq_any(&w.items)),
         );
     }
     if let Some(d) = &filter.in_department {

@@ -30,6 +30,7 @@ pub mod outbox;
 pub mod reprojections;
 pub mod revision;
 pub mod schema;
+pub mod sessions;
 pub mod signing_keys;
 pub mod stages;
 pub mod stats;
@@ -40,7 +41,7 @@ pub mod windows;
 pub mod writer;
 
 pub use audit::{AuditBreak, AuditRecord, AuditReport, NewAudit};
-pub use cases::{CaseChange, CaseFilter, CaseIntake, CaseRecord, IntakeOutcome, Page};
+pub use cases::{CaseChange, CaseFilter, CaseIntake, CaseRecord, IntakeOutcome, Page, WindowQueue};
 pub use conn::{Backend, ConnectionOptions, DbConnection, DbUrl, Synchronous};
 pub use error::{StoreError, StoreResult};
 pub use events::{EventRecord, NewEvent};

@@ -319,3 +319,21 @@ diesel::table! {
         office_hours -> Text,
     }
 }
+
+diesel::table! {
+    sessions (id) {
+        id -> Text,
+        username -> Text,
+        window_code -> Nullable<Text>,
+        created_at -> BigInt,
+        expires_at -> BigInt,
+        ended_at -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    auth_revision (id) {
+        id -> Integer,
+        revision -> BigInt,
+    }
+}

@@ -33,15 +33,30 @@ pub struct UserRecord {
     pub updated_at: i64,
 }
 
-/// Creates a user; an existing username is `Duplicate`.
+/// Creates a user; an existing username, in any letter case (`Admin` beside `admin`), is
+/// `Duplicate`.
 pub fn insert(conn: &mut DbConnection, user: &UserRecord) -> Result<(), StoreError> {
+    use diesel::dsl::sql;
+    use diesel::sql_types::{Bool, Text};
+    let same: i64 = users::table
+        .filter(
+            sql::<Bool>("lower(username) = lower(")
+                .bind::<Text, _>(&user.username)
+                .sql(")"),
+        )
+        .count()
+        .get_result(conn)?;
+    if same > 0 {
+        return Err(StoreError::Duplicate(user.username.clone()));
+    }
     // A savepoint, so that a duplicate does not abort the caller's transaction on PostgreSQL.
     conn.transaction(|c| diesel::insert_into(users::table).values(user).execute(c))
         .map_err(|e| duplicate(e, &user.username))?;
     Ok(())
 }
 
-/// Replaces a user's fields (all but the creation time); `NotFound` if unknown.
+/// Replaces a user's fields (all but the creation time); `NotFound` if unknown. Bumps the
+/// authorisation revision: every process checks the user's sessions again.
 pub fn update(conn: &mut DbConnection, user: &UserRecord) -> Result<(), StoreError> {
     let n = diesel::update(users::table.find(&user.username))
         .set((
@@ -58,7 +73,7 @@ pub fn update(conn: &mut DbConnection, user: &UserRecord) -> Result<(), StoreErr
     if n == 0 {
         return Err(StoreError::NotFound(format!("user {}", user.username)));
     }
-    Ok(())
+    crate::sessions::bump(conn)
 }
 
 /// One user.

@@ -98,6 +98,8 @@ pub fn remove_staff(
     let n = diesel::delete(window_staff::table.find((window_code, username))).execute(conn)?;
     if n > 0 {
         crate::revision::bump(conn)?;
+        // A clerk signed in at the window loses it at the next request, in every process.
+        crate::sessions::bump(conn)?;
     }
     Ok(n > 0)
 }

@@ -1,7 +1,9 @@
 //! The authenticated caller of a request, taken from its `Authorization: Bearer` token.
 
 use actix_web::{dev::Payload, http::header, web, FromRequest, HttpRequest};
-use std::future::{ready, Ready};
+use futures_util::future::LocalBoxFuture;
+use tongban_app::auth::sessions::Refused;
+use tongban_app::auth::signer::AuthFailure;
 use tongban_app::auth::token::{Claims, TokenError};
 use tongban_app::Code;
 use tongban_core::role::Role;
@@ -52,17 +54,48 @@ fn unauthorized(code: Code, zh: &str, en: &str) -> Problem {
 
 impl FromRequest for Caller {
     type Error = Problem;
-    type Future = Ready<Result<Self, Self::Error>>;
+    type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(authenticate(req))
+        let found = bearer_of(req)
+            .map(|token| (req.app_data::<web::Data<Authenticator>>().cloned(), token));
+        Box::pin(async move {
+            let (auth, token) = found?;
+            let auth = auth.ok_or_else(Problem::internal)?;
+            auth.authenticate(&token).await.map(Caller).map_err(refusal)
+        })
     }
 }
 
-fn authenticate(req: &HttpRequest) -> Result<Caller, Problem> {
-    let Some(auth) = req.app_data::<web::Data<Authenticator>>() else {
-        return Err(Problem::internal());
-    };
+/// The problem answered for a token that does not let its request in.
+pub fn refusal(failure: AuthFailure) -> Problem {
+    match failure {
+        AuthFailure::Token(TokenError::Expired) => unauthorized(
+            Code::TokenExpired,
+            "登录已过期，请重新登录。",
+            "The token has expired; sign in again.",
+        ),
+        AuthFailure::Token(_) | AuthFailure::Session(Refused::NoSession) => unauthorized(
+            Code::InvalidToken,
+            "令牌无效，请重新登录。",
+            "The token is invalid; sign in again.",
+        ),
+        AuthFailure::Session(Refused::Ended) => unauthorized(
+            Code::SessionEnded,
+            "登录已结束（已退出、已修改密码或被管理员结束），请重新登录。",
+            "The session has ended (signed out, password changed, or ended by an administrator); sign in again.",
+        ),
+        AuthFailure::Session(Refused::AccountChanged) => unauthorized(
+            Code::AccountChanged,
+            "账号已停用或权限已变更，请重新登录。",
+            "The account was deactivated or its roles, department or window changed; sign in again.",
+        ),
+        AuthFailure::Unavailable(e) => e.into(),
+    }
+}
+
+/// The bearer token of a request, or the 401 for its absence.
+fn bearer_of(req: &HttpRequest) -> Result<String, Problem> {
     let value = req
         .headers()
         .get(header::AUTHORIZATION)
@@ -84,16 +117,5 @@ fn authenticate(req: &HttpRequest) -> Result<Caller, Problem> {
                 "The Authorization header must be `Bearer <token>`.",
             )
         })?;
-    auth.verify(bearer.trim()).map(Caller).map_err(|e| match e {
-        TokenError::Expired => unauthorized(
-            Code::TokenExpired,
-            "登录已过期，请重新登录。",
-            "The token has expired; sign in again.",
-        ),
-        _ => unauthorized(
-            Code::InvalidToken,
-            "令牌无效，请重新登录。",
-            "The token is invalid; sign in again.",
-        ),
-    })
+    Ok(bearer.trim().to_owned())
 }

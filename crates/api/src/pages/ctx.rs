@@ -2,7 +2,6 @@
 //! session cookie, the CSRF token of its forms, and how a page, a redirect or a problem
 //! becomes the HTTP answer.
 
-use std::future::{ready, Ready};
 use tongban_app::Code;
 
 use actix_web::{
@@ -141,43 +140,49 @@ fn same(a: &str, b: &str) -> bool {
 }
 
 impl Ctx {
-    fn from_request(req: &HttpRequest) -> Ctx {
+    /// The request's context before its session is checked, and the session token to check.
+    fn unchecked(req: &HttpRequest) -> (Ctx, Option<(web::Data<Authenticator>, String)>) {
         let lang = lang::of(req);
         let here = match req.uri().path_and_query() {
             Some(pq) => pq.as_str().to_owned(),
             None => "/".to_owned(),
         };
-        let mut session_lost = false;
-        let mut staff = None;
-        let mut session_token = None;
-        if let Some(cookie) = req.cookie(SESSION_COOKIE) {
-            let token = cookie.value().to_owned();
-            match req.app_data::<web::Data<Authenticator>>() {
-                Some(auth) => match auth.verify(&token) {
-                    Ok(claims) => {
-                        staff = Some(Staff {
-                            caller: Caller(claims),
-                        });
-                        session_token = Some(token);
-                    }
-                    Err(_) => session_lost = true,
-                },
-                None => session_lost = true,
-            }
-        }
-        let csrf = match (session_token, req.cookie(CSRF_COOKIE)) {
-            (Some(t), _) => CsrfBase::Session(t),
-            (None, Some(c)) if c.value().len() == 64 => CsrfBase::Anonymous(c.value().to_owned()),
+        let token = req.cookie(SESSION_COOKIE).map(|c| c.value().to_owned());
+        let pending = token.and_then(|t| {
+            req.app_data::<web::Data<Authenticator>>()
+                .cloned()
+                .map(|auth| (auth, t))
+        });
+        let csrf = match req.cookie(CSRF_COOKIE) {
+            Some(c) if c.value().len() == 64 => CsrfBase::Anonymous(c.value().to_owned()),
             _ => CsrfBase::NewAnonymous(random_hex()),
         };
-        Ctx {
+        let ctx = Ctx {
             lang,
             here,
-            staff,
-            session_lost,
+            staff: None,
+            // A cookie that cannot be checked counts as a lost session.
+            session_lost: req.cookie(SESSION_COOKIE).is_some() && pending.is_none(),
             csrf,
             secure: req.connection_info().scheme() == "https",
+        };
+        (ctx, pending)
+    }
+
+    /// Checks the session cookie: its token, its session and its account, as the API does.
+    async fn checked(mut self, pending: Option<(web::Data<Authenticator>, String)>) -> Ctx {
+        if let Some((auth, token)) = pending {
+            match auth.authenticate(&token).await {
+                Ok(claims) => {
+                    self.staff = Some(Staff {
+                        caller: Caller(claims),
+                    });
+                    self.csrf = CsrfBase::Session(token);
+                }
+                Err(_) => self.session_lost = true,
+            }
         }
+        self
     }
 
     pub fn t<'a>(&self, zh: &'a str, en: &'a str) -> &'a str {
@@ -372,10 +377,11 @@ impl Ctx {
 
 impl FromRequest for Ctx {
     type Error = actix_web::Error;
-    type Future = Ready<Result<Self, Self::Error>>;
+    type Future = futures_util::future::LocalBoxFuture<'static, Result<Self, Self::Error>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(Ok(Ctx::from_request(req)))
+        let (ctx, pending) = Ctx::unchecked(req);
+        Box::pin(async move { Ok(ctx.checked(pending).await) })
     }
 }
 

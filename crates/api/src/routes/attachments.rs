@@ -104,7 +104,7 @@ pub async fn upload(
 ) -> Result<HttpResponse, Problem> {
     let case = visible_case(&state, &caller, &case_no).await?;
     // Refused before the body is read: no reason to take in files that cannot be kept.
-    may_attach(&caller.0, &case)?;
+    may_attach(&state, &caller.0, &case).await?;
     let body = uploads::read(body, &state.uploads)
         .await
         .map_err(|e| Problem::from(e.error(None)))?;

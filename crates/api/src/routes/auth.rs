@@ -7,10 +7,11 @@ use tongban_app::users::sign_in::{self, SignIn};
 use tongban_core::role::Role;
 use utoipa::ToSchema;
 
-use crate::auth::caller::Authenticator;
+use crate::auth::caller::{Authenticator, Caller};
 use crate::problem::Problem;
 use crate::schemas;
 use crate::state::AppState;
+use tongban_app::users::manage;
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -123,12 +124,61 @@ pub async fn register(
     }))
 }
 
+/// Ends the caller's session: the token is refused from the next request on, everywhere.
+#[utoipa::path(
+    tag = "auth",
+    responses(
+        (status = 204, description = "Signed out"),
+        (status = 401, description = "Not signed in")
+    )
+)]
+#[post("/api/v1/auth/logout")]
+pub async fn logout(state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, Problem> {
+    manage::sign_out(&state, &caller.0).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordChange {
+    pub current_password: String,
+    pub new_password: String,
+}
+
+/// Changes one's own password; one's other sessions end, this one stays.
+#[utoipa::path(
+    tag = "auth",
+    request_body = PasswordChange,
+    responses(
+        (status = 204, description = "Changed"),
+        (status = 401, description = "Not signed in"),
+        (status = 422, description = "Wrong current password, or the new one breaks the policy")
+    )
+)]
+#[post("/api/v1/auth/password")]
+pub async fn change_password(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: web::Json<PasswordChange>,
+) -> Result<HttpResponse, Problem> {
+    manage::change_own_password(
+        &state,
+        &caller.0,
+        &body.current_password,
+        &body.new_password,
+    )
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
 /// Mounts this module's routes.
 pub fn configure(cfg: &mut actix_web::web::ServiceConfig) {
     cfg.service(token);
     cfg.service(register);
+    cfg.service(logout);
+    cfg.service(change_password);
 }
 
 #[derive(utoipa::OpenApi)]
-#[openapi(paths(token, register))]
+#[openapi(paths(token, register, logout, change_password))]
 pub struct Doc;

@@ -12,3 +12,4 @@ pub mod ops;
 pub mod outbox;
 pub mod public;
 pub mod supervision;
+pub mod users;

@@ -3,5 +3,6 @@
 
 pub mod keys;
 pub mod password;
+pub mod sessions;
 pub mod signer;
 pub mod token;

@@ -28,6 +28,17 @@ pub fn verify_password(password: &str, stored: &str) -> bool {
         .unwrap_or(false)
 }
 
+/// Passwords people choose most often (and this project's own name), lower case.
+const COMMON: &str = include_str!("common_passwords.txt");
+
+/// Whether `lower` (a lower-cased password) is a commonly used one, or one made of a single
+/// repeated character.
+pub fn is_common(lower: &str) -> bool {
+    let mut chars = lower.chars();
+    let first = chars.next();
+    first.is_some_and(|f| chars.all(|c| c == f)) || COMMON.lines().any(|l| l.trim() == lower)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -40,5 +51,13 @@ mod tests {
         assert!(!verify_password("wrong", &h));
         assert!(!verify_password("x", "not a hash"));
         assert_ne!(h, hash_password("正确的密码").unwrap(), "salted");
+    }
+
+    #[test]
+    fn common_and_repeated_passwords_are_known() {
+        assert!(super::is_common("password123"));
+        assert!(super::is_common("          "));
+        assert!(super::is_common("aaaaaaaaaa"));
+        assert!(!super::is_common("马上就到了-2026"));
     }
 }

@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use super::keys::KeyRing;
+use super::sessions::Refused;
 use super::token::{self, Claims, TokenError};
 use crate::error::{AppResult, Error};
 use crate::App;
@@ -49,6 +50,17 @@ impl Signer {
         }
     }
 
+    /// Verifies the token, then that its session is open and its account still allows what
+    /// it says (at the next request after any change, in every process).
+    pub async fn authenticate(&self, bearer: &str) -> Result<Claims, AuthFailure> {
+        let claims = self.verify(bearer).map_err(AuthFailure::Token)?;
+        match super::sessions::check(&self.app, &claims).await {
+            Ok(Ok(())) => Ok(claims),
+            Ok(Err(refused)) => Err(AuthFailure::Session(refused)),
+            Err(e) => Err(AuthFailure::Unavailable(e)),
+        }
+    }
+
     fn database_ring(&self, fresh: bool) -> AppResult<Arc<KeyRing>> {
         let config = if fresh {
             self.app.config_blocking()?
@@ -60,4 +72,13 @@ impl Signer {
             None => Err(Error::corrupt("the database holds no token signing key")),
         }
     }
+}
+
+/// Why a request's token does not let it in.
+#[derive(Debug)]
+pub enum AuthFailure {
+    Token(TokenError),
+    Session(Refused),
+    /// The database could not be asked: the request cannot be served now (503).
+    Unavailable(Error),
 }

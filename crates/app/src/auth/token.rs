@@ -21,6 +21,9 @@ pub struct Claims {
     pub department: Option<String>,
     pub iat: i64,
     pub exp: i64,
+    /// The server-side session the token belongs to; a token without one is refused.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sid: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -90,6 +93,7 @@ mod tests {
             window: Some("W01".into()),
             iat: 0,
             exp,
+            sid: Some("s1".into()),
         }
     }
 

@@ -7,12 +7,12 @@
 
 use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
-use tongban_core::case::Case;
+use tongban_core::case::{Case, CaseStatus};
 use tongban_core::role::Role;
 use tongban_store::attachments::{self, AttachmentRecord, NewAttachment};
 use tongban_store::{audit, NewAudit};
 
-use super::scope::visible_case;
+use super::scope::{granted_scope, visible_case};
 use super::{has, Who};
 use crate::app::App;
 use crate::error::{AppResult, Code, Error, Kind, Text};
@@ -288,14 +288,11 @@ pub fn attachment_not_found() -> Error {
     )
 }
 
-/// 403 unless the caller is the case's applicant or a clerk at a window (whose scope
-/// `visible_case` has already checked); 409 once the case has ended.
-pub fn may_attach(who: &Who, case: &Case) -> AppResult<()> {
-    let owner = has(who, Role::Applicant) && case.owner.as_deref() == Some(who.sub.as_str());
-    let clerk = has(who, Role::Clerk) && who.window.is_some();
-    if !owner && !clerk {
-        return Err(Error::role_not_allowed(&[Role::Applicant, Role::Clerk]));
-    }
+/// 403 unless the caller may add files to the case in its state: its applicant while
+/// materials are awaited (before acceptance, during a supplement, or promised at acceptance),
+/// or a clerk whose window holds an `accept` grant in force for the item (a window's other
+/// grants, or having taken the case, are not enough); 409 once the case has ended.
+pub async fn may_attach(app: &App, who: &Who, case: &Case) -> AppResult<()> {
     if case.status.is_terminal() {
         return Err(Error::new(
             Code::CaseClosed,
@@ -306,7 +303,26 @@ pub fn may_attach(who: &Who, case: &Case) -> AppResult<()> {
             ),
         ));
     }
-    Ok(())
+    let owner = has(who, Role::Applicant) && case.owner.as_deref() == Some(who.sub.as_str());
+    let awaited = case.status.awaits_acceptance()
+        || case.status == CaseStatus::SupplementPending
+        || case
+            .promised_materials
+            .iter()
+            .any(|m| m.fulfilled_at.is_none());
+    if owner && awaited {
+        return Ok(());
+    }
+    if has(who, Role::Clerk) {
+        let config = app.config().await?;
+        let scope = granted_scope(app, &config, who, Some("accept")).await?;
+        if scope.is_some_and(|s| {
+            s.departments.contains(&case.department) || s.items.contains(&case.item_code)
+        }) {
+            return Ok(());
+        }
+    }
+    Err(Error::role_not_allowed(&[Role::Applicant, Role::Clerk]))
 }
 
 /// 422 naming `field` unless `material` is a material of the case's item.
@@ -356,7 +372,7 @@ pub async fn attach(
     case: &Case,
     files: Vec<Attach>,
 ) -> AppResult<Vec<Attachment>> {
-    may_attach(who, case)?;
+    may_attach(app, who, case).await?;
     for f in &files {
         check_material(app, case, &f.material, "material")?;
     }

@@ -7,7 +7,7 @@ use tongban_core::supervision::AlertLevel;
 use tongban_store::typed::StoredAlertLevel;
 use tongban_store::{cases, CaseFilter, CaseRecord, Page};
 
-use super::scope::{queue_filter, window_departments};
+use super::scope::{queue_filter, window_scope};
 use super::view::{decode_case, parse_status, QueueLine};
 use super::{plausible_code, Who};
 use crate::app::App;
@@ -90,7 +90,7 @@ pub struct Paging {
 
 async fn rows(app: &App, who: &Who, ask: Ask, paging: Paging) -> AppResult<(Vec<CaseRecord>, u64)> {
     let config = app.config().await?;
-    let served = window_departments(app, &config, who).await?;
+    let served = window_scope(app, &config, who).await?;
     let asked = CaseFilter {
         statuses: ask.statuses.iter().map(|s| (*s).into()).collect(),
         department: ask.department,
@@ -98,7 +98,7 @@ async fn rows(app: &App, who: &Who, ask: Ask, paging: Paging) -> AppResult<(Vec<
         alert_level: ask.alert,
         ..CaseFilter::default()
     };
-    let filter = queue_filter(who, &served, asked)?;
+    let filter = queue_filter(who, served.as_ref(), asked)?;
     let page = Page {
         page: i64::from(paging.page),
         per_page: i64::from(paging.per_page),

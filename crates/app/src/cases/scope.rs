@@ -2,9 +2,11 @@
 //! queue's filter. A case outside the caller's scope is answered like a missing one, so that
 //! guessing case numbers reveals nothing.
 
+use chrono::Datelike;
 use tongban_core::case::Case;
+use tongban_core::grant::WindowKind;
 use tongban_core::role::Role;
-use tongban_store::{cases, grants, CaseFilter};
+use tongban_store::{cases, grants, CaseFilter, WindowQueue};
 
 use super::view::decode_case;
 use super::{has, plausible_code, Who};
@@ -12,65 +14,89 @@ use crate::app::{App, Config};
 use crate::error::{AppResult, Code, Error, Text};
 use crate::records::decode;
 
-/// The departments whose cases a clerk's window works on: the window's own, and those its
-/// grants in force reach for casework (accept, decide on the spot, deliver). A general
-/// window has no department of its own — 一窗受理 and 综合出件 work by grant alone — so
-/// without this it could never see an online application or a case to hand out.
-/// Empty for a caller who is not a clerk at a window.
-pub async fn window_departments(app: &App, config: &Config, who: &Who) -> AppResult<Vec<String>> {
+/// What a clerk's window may read: the cases taken at it, and those of the items its grants
+/// in force cover for casework (accept, decide on the spot, deliver; a consult-only grant
+/// reads nothing), a grant for one clerk only for that clerk, and a floating window only
+/// the departments on today's rota. `None` for a caller who is not a clerk at a window.
+pub async fn window_scope(app: &App, config: &Config, who: &Who) -> AppResult<Option<WindowQueue>> {
+    granted_scope(app, config, who, None).await
+}
+
+/// The same, counting only grants that hold `action` when given (`accept`: who may add an
+/// application's files), and not the cases merely taken at the window.
+pub async fn granted_scope(
+    app: &App,
+    config: &Config,
+    who: &Who,
+    action: Option<&str>,
+) -> AppResult<Option<WindowQueue>> {
     let Some(window) = who.window.as_deref().filter(|_| has(who, Role::Clerk)) else {
-        return Ok(Vec::new());
+        return Ok(None);
     };
     let catalogue = &config.catalogue;
-    let mut departments = catalogue
-        .window(window)
-        .map(|w| w.departments.clone())
-        .unwrap_or_default();
     let code = window.to_owned();
-    let at = crate::records::millis(app.clock.now());
+    let now = app.clock.now();
+    let at = crate::records::millis(now);
     let in_force = app
         .store
         .read(move |conn| grants::in_force(conn, &code, at))
         .await?;
+    // A floating window serves only today's departments (the rota); others all they serve.
+    let on_duty = |department: &str| match catalogue.window(window) {
+        Some(w) if w.kind == WindowKind::Floating => {
+            let weekday = app.hall.local_date(now).weekday();
+            w.rota
+                .as_ref()
+                .is_some_and(|r| r.on(weekday).iter().any(|d| d == department))
+        }
+        _ => true,
+    };
+    let mut scope = WindowQueue {
+        window: window.to_owned(),
+        ..WindowQueue::default()
+    };
     for g in in_force {
         let key = g.id.to_string();
         let actions: Vec<String> = decode("grant", &key, &g.actions).map_err(Error::corrupt)?;
-        if actions.iter().all(|a| a == "consult") {
+        let for_someone_else = g.clerk.as_deref().is_some_and(|c| c != who.sub);
+        let lacks = action.is_some_and(|a| !actions.iter().any(|x| x == a));
+        if actions.iter().all(|a| a == "consult") || for_someone_else || lacks {
             continue;
         }
         match g.department {
-            Some(d) => departments.push(d),
+            Some(d) if on_duty(&d) => scope.departments.push(d),
+            Some(_) => {}
             None => {
                 let items: Vec<String> = decode("grant", &key, &g.items).map_err(Error::corrupt)?;
-                departments.extend(
+                scope.items.extend(
                     items
-                        .iter()
-                        .filter_map(|i| catalogue.item(i))
-                        .map(|i| i.department.clone()),
+                        .into_iter()
+                        .filter(|i| catalogue.item(i).is_some_and(|it| on_duty(&it.department))),
                 );
             }
         }
     }
-    departments.sort();
-    departments.dedup();
-    Ok(departments)
+    scope.departments.sort();
+    scope.departments.dedup();
+    scope.items.sort();
+    scope.items.dedup();
+    Ok(Some(scope))
 }
 
-/// Whether `who` may read `case`, in any of their roles (`window_departments`: see
-/// [`window_departments`]).
-pub fn may_see(who: &Who, case: &Case, window_departments: &[String]) -> bool {
+/// Whether `who` may read `case`, in any of their roles (`window`: see [`window_scope`]).
+pub fn may_see(who: &Who, case: &Case, window: Option<&WindowQueue>) -> bool {
     if has(who, Role::Supervisor) || has(who, Role::Admin) {
         return true;
     }
     if has(who, Role::Applicant) && case.owner.as_deref() == Some(who.sub.as_str()) {
         return true;
     }
-    if has(who, Role::Clerk) {
-        if let Some(w) = who.window.as_deref() {
-            let serves = window_departments.contains(&case.department);
-            if case.window.as_deref() == Some(w) || serves {
-                return true;
-            }
+    if let Some(w) = window.filter(|_| has(who, Role::Clerk)) {
+        if case.window.as_deref() == Some(w.window.as_str())
+            || w.departments.contains(&case.department)
+            || w.items.contains(&case.item_code)
+        {
+            return true;
         }
     }
     if has(who, Role::Approver) || has(who, Role::Head) {
@@ -99,7 +125,7 @@ pub fn case_not_found(case_no: &str) -> Error {
 /// approver their department's, an applicant their own cases.
 pub fn queue_filter(
     who: &Who,
-    window_departments: &[String],
+    window: Option<&WindowQueue>,
     mut asked: CaseFilter,
 ) -> AppResult<CaseFilter> {
     if has(who, Role::Supervisor) || has(who, Role::Admin) {
@@ -112,8 +138,8 @@ pub fn queue_filter(
         }
     }
     if has(who, Role::Clerk) {
-        if let Some(w) = who.window.as_deref() {
-            asked.at_window = Some((w.to_owned(), window_departments.to_vec()));
+        if let Some(w) = window {
+            asked.at_window = Some(w.clone());
             return Ok(asked);
         }
     }
@@ -151,7 +177,7 @@ pub async fn visible_case_in(
         .await?
         .ok_or_else(|| case_not_found(case_no))?;
     let case = decode_case(&record)?;
-    if !may_see(who, &case, &window_departments(app, config, who).await?) {
+    if !may_see(who, &case, window_scope(app, config, who).await?.as_ref()) {
         return Err(case_not_found(case_no));
     }
     Ok(case)

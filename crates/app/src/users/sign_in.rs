@@ -69,13 +69,17 @@ pub async fn sign_in(signer: &Signer, cmd: &SignIn) -> AppResult<SignedIn> {
         }
     }
     let now = app.clock.now().timestamp();
+    let exp = now + signer.token_lifetime_secs;
+    let sid =
+        crate::auth::sessions::open(app, &user.username, cmd.window.as_deref(), now, exp).await?;
     let claims = Claims {
         sub: user.username.clone(),
         roles: roles_of(&user).map_err(Error::corrupt)?,
         window: cmd.window.clone(),
         department: user.department.clone(),
         iat: now,
-        exp: now + signer.token_lifetime_secs,
+        exp,
+        sid: Some(sid),
     };
     let token = signer.issue(&claims)?;
     Ok(SignedIn { claims, token })

@@ -267,6 +267,7 @@ pub async fn register(
 
 /// `POST /account/logout`: forgets the session cookie.
 #[post("/account/logout")]
-pub async fn logout(ctx: Ctx, posted: Posted) -> HttpResponse {
-    ctx.answer(sign_out_page(&ctx, posted, "/"))
+pub async fn logout(ctx: Ctx, state: web::Data<AppState>, posted: Posted) -> HttpResponse {
+    let result = sign_out_page(&ctx, &state, posted, "/").await;
+    ctx.answer(result)
 }

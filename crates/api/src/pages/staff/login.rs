@@ -213,9 +213,20 @@ pub async fn sign_in(
 }
 
 /// Forgets the session cookie and goes to `to` (the applicants' sign-out shares it).
-pub(crate) fn sign_out_page(ctx: &Ctx, posted: Posted, to: &str) -> Result<HttpResponse, PageErr> {
+pub(crate) async fn sign_out_page(
+    ctx: &Ctx,
+    state: &AppState,
+    posted: Posted,
+    to: &str,
+) -> Result<HttpResponse, PageErr> {
     let form = Form::read(posted)?;
     ctx.check_csrf(&form)?;
+    // The session ends on the server too: the cookie's token is refused from now on.
+    if let Some(staff) = &ctx.staff {
+        tongban_app::users::manage::sign_out(state, &staff.caller.0)
+            .await
+            .map_err(crate::problem::Problem::from)?;
+    }
     Ok(ctx
         .builder(StatusCode::SEE_OTHER)
         .cookie(ctx.cleared_session_cookie())
@@ -225,6 +236,7 @@ pub(crate) fn sign_out_page(ctx: &Ctx, posted: Posted, to: &str) -> Result<HttpR
 
 /// `POST /staff/logout`: forgets the session cookie.
 #[post("/staff/logout")]
-pub async fn sign_out(ctx: Ctx, posted: Posted) -> HttpResponse {
-    ctx.answer(sign_out_page(&ctx, posted, "/staff/login"))
+pub async fn sign_out(ctx: Ctx, state: web::Data<AppState>, posted: Posted) -> HttpResponse {
+    let result = sign_out_page(&ctx, &state, posted, "/staff/login").await;
+    ctx.answer(result)
 }

@@ -1,0 +1,2 @@
+DROP TABLE auth_revision;
+DROP TABLE sessions;

@@ -1,0 +1,351 @@
+//! Only who may, and only now (domain.md "Who may see and do what"): every kind of change to
+//! an account or a session stops its tokens at the next request, checked at a second process
+//! on the same database; a clerk reads only what their window's grants cover; uploads need
+//! the right to act; the password policy and case-insensitive usernames hold.
+
+use reqwest::blocking::RequestBuilder;
+use serde_json::{json, Value};
+
+use crate::backend::{self, Backend};
+use crate::harness::{Server, DEMO_PASSWORD};
+
+/// Two `serve` processes on one database, each with its own data directory; with the
+/// database flags, and the shared SQLite file's directory.
+fn pair(backend: &Backend) -> (Server, Server, Vec<String>, Option<tempfile::TempDir>) {
+    let (db, shared) = match backend {
+        Backend::Postgres(_) => (backend.args(), None),
+        Backend::Sqlite => {
+            let dir = tempfile::tempdir().expect("temp dir");
+            let file = dir.path().join("shared.sqlite");
+            (
+                vec!["--database-url".into(), file.display().to_string()],
+                Some(dir),
+            )
+        }
+    };
+    let mut args = db.clone();
+    args.extend(["--demo", "--test-clock", "--sweep-every", "0"].map(String::from));
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let a = Server::start(&args);
+    let b = Server::start(&args);
+    (a, b, db, shared)
+}
+
+fn status(req: RequestBuilder) -> (u16, Value) {
+    let res = req.send().expect("request");
+    let status = res.status().as_u16();
+    (status, res.json().unwrap_or(Value::Null))
+}
+
+/// What a token may do now at `server`: the status of reading the caller's own work queue.
+fn works(server: &Server, token: &str) -> (u16, Value) {
+    status(server.get("/api/v1/cases?per_page=1").bearer_auth(token))
+}
+
+fn sign_in(server: &Server, user: &str, password: &str, window: Option<&str>) -> (u16, Value) {
+    let mut body = json!({"username": user, "password": password});
+    if let Some(w) = window {
+        body["window"] = w.into();
+    }
+    status(server.post("/api/v1/auth/token").json(&body))
+}
+
+fn patch(server: &Server, admin: &str, user: &str, body: Value) -> (u16, Value) {
+    status(
+        crate::harness::client()
+            .patch(server.url(&format!("/api/v1/users/{user}")))
+            .bearer_auth(admin)
+            .json(&body),
+    )
+}
+
+fn login_as(server: &Server, user: &str, password: &str) -> String {
+    let (s, body) = sign_in(server, user, password, None);
+    assert_eq!(s, 200, "sign-in of {user}: {body}");
+    body["access_token"].as_str().expect("token").to_owned()
+}
+
+fn assert_refused(server: &Server, token: &str, code: &str, what: &str) {
+    let (s, body) = works(server, token);
+    assert_eq!(s, 401, "{what}: {body}");
+    assert_eq!(body["code"], code, "{what}: {body}");
+}
+
+#[test]
+fn no_token_outlives_what_its_holder_may_do() {
+    for backend in backend::all("no_token_outlives_what_its_holder_may_do") {
+        eprintln!("backend: {}", backend.name());
+        let (a, b, db, _shared) = pair(&backend);
+        revocation(&a, &b, &db);
+    }
+}
+
+fn revocation(a: &Server, b: &Server, db: &[String]) {
+    let admin = a.login("admin", None);
+    // Sign-out at A ends the token at B.
+    let t = a.login("approver-gaj", None);
+    assert_eq!(works(b, &t).0, 200);
+    assert_eq!(status(a.post("/api/v1/auth/logout").bearer_auth(&t)).0, 204);
+    assert_refused(b, &t, "session_ended", "after sign-out");
+
+    // A password change keeps the session it was made in and ends the others.
+    let (here, there) = (a.login("head-gaj", None), b.login("head-gaj", None));
+    let new_password = "换个更长的口令-2026";
+    let (s, body) = status(
+        a.post("/api/v1/auth/password")
+            .bearer_auth(&here)
+            .json(&json!({"current_password": DEMO_PASSWORD, "new_password": "password123"})),
+    );
+    assert_eq!(s, 422, "a common password: {body}");
+    let (s, body) = status(
+        a.post("/api/v1/auth/password")
+            .bearer_auth(&here)
+            .json(&json!({"current_password": DEMO_PASSWORD, "new_password": new_password})),
+    );
+    assert_eq!(s, 204, "{body}");
+    assert_eq!(works(b, &here).0, 200, "the session it was changed in");
+    assert_refused(
+        b,
+        &there,
+        "session_ended",
+        "another session after a password change",
+    );
+    assert_eq!(sign_in(b, "head-gaj", DEMO_PASSWORD, None).0, 401);
+    assert_eq!(sign_in(b, "head-gaj", new_password, None).0, 200);
+
+    // Deactivation: the old token of a deactivated admin creates nothing.
+    let (s, _) = status(a.post("/api/v1/users").bearer_auth(&admin).json(&json!({
+        "username": "second-admin", "password": "一个够长的密码abc", "roles": ["admin"]
+    })));
+    assert_eq!(s, 201);
+    let second = login_as(b, "second-admin", "一个够长的密码abc");
+    let (s, body) = patch(a, &admin, "second-admin", json!({"active": false}));
+    assert_eq!(s, 200, "{body}");
+    assert_eq!(body["active"], false);
+    let (s, body) = status(b.post("/api/v1/users").bearer_auth(&second).json(&json!({
+        "username": "sneaky-admin", "password": "一个够长的密码abc", "roles": ["admin"]
+    })));
+    assert_eq!(s, 401, "a deactivated admin's token: {body}");
+    assert_eq!(body["code"], "session_ended", "deactivation ends the sessions: {body}");
+    assert_eq!(sign_in(b, "second-admin", "一个够长的密码abc", None).0, 401);
+
+    // Demotion, and a clerk taken off their window.
+    let approver = b.login("approver-mzj", None);
+    let (s, _) = patch(
+        a,
+        &admin,
+        "approver-mzj",
+        json!({"roles": ["applicant"], "department": null}),
+    );
+    assert_eq!(s, 200);
+    assert_refused(b, &approver, "account_changed", "after a demotion");
+    let clerk = b.login("clerk-a06", Some("A06"));
+    assert_eq!(works(b, &clerk).0, 200);
+    let (s, _) = patch(a, &admin, "clerk-a06", json!({"windows": []}));
+    assert_eq!(s, 200);
+    assert_refused(b, &clerk, "account_changed", "a clerk off their window");
+
+    // An administrator's reset ends every session of the user.
+    let reset = b.login("approver-zwb", None);
+    let (s, body) = status(
+        a.post("/api/v1/users/approver-zwb/password")
+            .bearer_auth(&admin)
+            .json(&json!({"password": "重置后的临时密码-01"})),
+    );
+    assert_eq!(s, 204, "{body}");
+    assert_refused(b, &reset, "session_ended", "after a reset");
+
+    // The operator's emergency stop: every session ends, in every process.
+    let everyone = [
+        b.login("supervisor", None),
+        a.login("clerk-a02", Some("A02")),
+    ];
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_tongban"))
+        .args(["keys", "rotate", "--end-sessions", "--data-dir"])
+        .arg(a.data_dir.path())
+        .args(db)
+        .output()
+        .expect("keys rotate");
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success() && said.contains("ended"), "{said}");
+    for t in everyone.iter().chain([&admin]) {
+        assert_refused(b, t, "session_ended", "after the emergency stop");
+    }
+}
+
+#[test]
+fn clerks_read_only_what_their_grants_cover() {
+    for backend in backend::all("clerks_read_only_what_their_grants_cover") {
+        eprintln!("backend: {}", backend.name());
+        let server = Server::start_on(&backend, &["--demo", "--test-clock", "--sweep-every", "0"]);
+        read_scope(&server);
+    }
+}
+
+fn intake(server: &Server, token: &str, item: &str, key: &str) -> String {
+    let it: Value = server
+        .get(&format!("/api/v1/items/{item}"))
+        .send()
+        .expect("item")
+        .json()
+        .expect("item json");
+    let materials: Vec<Value> = it["materials"]
+        .as_array()
+        .expect("materials")
+        .iter()
+        .map(|m| json!({"code": m["code"], "copies": m["copies"].as_u64().unwrap_or(1)}))
+        .collect();
+    let (s, body) = status(
+        server
+            .post("/api/v1/cases")
+            .bearer_auth(token)
+            .header("Idempotency-Key", key)
+            .json(&json!({
+                "item_code": item,
+                "applicant": {"kind": "person", "name": "郑十", "id_number": "110101199001014444"},
+                "materials": materials,
+            })),
+    );
+    assert_eq!(s, 201, "intake of {item}: {body}");
+    body["case_no"].as_str().expect("case_no").to_owned()
+}
+
+fn reads(server: &Server, token: &str, no: &str) -> u16 {
+    status(
+        server
+            .get(&format!("/api/v1/cases/{no}"))
+            .bearer_auth(token),
+    )
+    .0
+}
+
+fn read_scope(server: &Server) {
+    // Monday 03-02: a marriage registration at A06, an online teacher-qualification case.
+    let a06 = server.login("clerk-a06", Some("A06"));
+    let marriage = intake(server, &a06, "MZ-QR-01", "scope-marriage");
+    let applicant = server.login("applicant", None);
+    let online = intake(server, &applicant, "JY-XK-02", "scope-online");
+    let z01 = server.login("clerk-z01", Some("Z01"));
+    let z02 = server.login("clerk-z02", Some("Z02"));
+    let f01 = server.login("clerk-f01", Some("F01"));
+    let staff = |u: &str| server.login(u, None);
+    for (who, token, no, expected) in [
+        ("A06, which took it", &a06, &marriage, 200),
+        (
+            "Z01: grants for other 民政 items only",
+            &z01,
+            &marriage,
+            404,
+        ),
+        ("Z02: deliver-only, not for 民政", &z02, &marriage, 404),
+        ("F01: not its department", &f01, &marriage, 404),
+        ("the 民政 approver", &staff("approver-mzj"), &marriage, 200),
+        (
+            "another department's approver",
+            &staff("approver-gaj"),
+            &marriage,
+            404,
+        ),
+        ("the supervisor", &staff("supervisor"), &marriage, 200),
+        ("its applicant", &applicant, &online, 200),
+        ("Z02 delivers 教育 results", &z02, &online, 200),
+        ("F01 on Monday (卫健 day)", &f01, &online, 404),
+        ("A06", &a06, &online, 404),
+    ] {
+        assert_eq!(reads(server, token, no), expected, "{who} reading {no}");
+    }
+    // The same 404 for the files and the printed receipt.
+    let (s, _) = status(
+        server
+            .get(&format!("/api/v1/cases/{marriage}/attachments"))
+            .bearer_auth(&z01),
+    );
+    assert_eq!(s, 404, "files beyond the grant");
+    // Tuesday is 教育 day at F01: it reads and may add the application's files.
+    server.set_clock("2026-03-03T09:00:00+08:00");
+    let f01 = server.login("clerk-f01", Some("F01"));
+    assert_eq!(reads(server, &f01, &online), 200, "F01 on Tuesday");
+    let z02 = server.login("clerk-z02", Some("Z02"));
+    let upload = |token: &str| {
+        let boundary = "b0undary";
+        let mut body = format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"material\"\r\n\r\nsfz\r\n\
+             --{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"sfz.pdf\"\r\n\
+             Content-Type: application/pdf\r\n\r\n"
+        )
+        .into_bytes();
+        body.extend_from_slice(b"%PDF-1.7\n% sfz\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n");
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        server
+            .post(&format!("/api/v1/cases/{online}/attachments"))
+            .bearer_auth(token)
+            .header(
+                "Content-Type",
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .body(body)
+            .send()
+            .expect("upload")
+            .status()
+            .as_u16()
+    };
+    assert_eq!(upload(&z02), 403, "a deliver-only window adds no files");
+    assert_eq!(upload(&f01), 201, "the window with the accept grant");
+    // A revoked grant reads nothing more: Z01's 民政 item grant.
+    let admin = server.login("admin", None);
+    let grants: Value = server
+        .get("/api/v1/windows/Z01/grants")
+        .bearer_auth(&admin)
+        .send()
+        .expect("grants")
+        .json()
+        .expect("grants json");
+    let list = grants
+        .as_array()
+        .or_else(|| grants["items"].as_array())
+        .expect("grants");
+    let mz = list
+        .iter()
+        .find(|g| g.to_string().contains("MZ-GF-01"))
+        .expect("Z01's 民政 grant");
+    let benefit = intake(server, &applicant_at(server), "MZ-GF-01", "scope-benefit");
+    let z01 = server.login("clerk-z01", Some("Z01"));
+    assert_eq!(reads(server, &z01, &benefit), 200, "granted");
+    let id = mz["id"].as_i64().expect("grant id");
+    let res = server
+        .delete(&format!("/api/v1/windows/Z01/grants/{id}"))
+        .bearer_auth(&admin)
+        .send()
+        .expect("revoke");
+    assert_eq!(res.status(), 204);
+    assert_eq!(reads(server, &z01, &benefit), 404, "after the revocation");
+}
+
+fn applicant_at(server: &Server) -> String {
+    server.login("applicant", None)
+}
+
+#[test]
+fn passwords_and_usernames_keep_to_the_policy() {
+    let server = Server::start(&["--demo", "--test-clock"]);
+    for (password, why) in [
+        ("12345678", "too short"),
+        ("password", "too short and common"),
+        ("        ", "spaces"),
+        ("1234567890", "common"),
+        ("policy-user", "the username"),
+    ] {
+        let (s, body) = status(server.post("/api/v1/auth/register").json(&json!({
+            "username": "policy-user", "password": password, "name": "钱一"
+        })));
+        assert_eq!(s, 422, "{why}: {body}");
+    }
+    let (s, body) = status(server.post("/api/v1/auth/register").json(&json!({
+        "username": "Admin", "password": "一个够长的密码abc", "name": "冒名"
+    })));
+    assert_eq!(s, 409, "`Admin` beside `admin`: {body}");
+    let (s, _) = status(server.post("/api/v1/auth/register").json(&json!({
+        "username": "policy-user", "password": "一个够长的密码abc", "name": "钱一"
+    })));
+    assert_eq!(s, 201);
+}
