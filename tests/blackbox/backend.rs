@@ -32,6 +32,22 @@ impl Backend {
         }
     }
 
+    /// Arguments for several processes on one database: the PostgreSQL one, or one SQLite
+    /// file outside every data directory (in the returned directory, kept by the caller).
+    pub fn shared_args(&self) -> (Vec<String>, Option<tempfile::TempDir>) {
+        match self {
+            Backend::Postgres(_) => (self.args(), None),
+            Backend::Sqlite => {
+                let dir = tempfile::tempdir().expect("temp dir");
+                let file = dir.path().join("shared.sqlite");
+                (
+                    vec!["--database-url".into(), file.display().to_string()],
+                    Some(dir),
+                )
+            }
+        }
+    }
+
     pub fn name(&self) -> &'static str {
         match self {
             Backend::Sqlite => "sqlite",

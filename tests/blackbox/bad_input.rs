@@ -686,10 +686,13 @@ fn headers(clerk: &Api, good: &Value, received: &str) {
 /// Case numbers and queue filters that do not exist.
 fn paths_and_queries(clerk: &Api, supervisor: &Api) {
     let long = "9".repeat(10_000);
+    // A control character anywhere in a path is refused before any lookup.
+    let r = supervisor.get("/api/v1/cases/%00");
+    assert_eq!(r.status, 400, "GET case %00: {}", r.body);
+    assert_eq!(r.body["code"], "control_character", "{}", r.body);
     for no in [
         "NO-SUCH",
         "%E4%B8%AD%E6%96%87",
-        "%00",
         long.as_str(),
         "..%2F..%2Fetc",
     ] {

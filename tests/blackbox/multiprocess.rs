@@ -234,17 +234,7 @@ struct Pair {
 
 impl Pair {
     fn start(backend: &Backend) -> Pair {
-        let (db, shared) = match backend {
-            Backend::Postgres(_) => (backend.args(), None),
-            Backend::Sqlite => {
-                let dir = tempfile::tempdir().expect("temp dir");
-                let file = dir.path().join("shared.sqlite");
-                (
-                    vec!["--database-url".into(), file.display().to_string()],
-                    Some(dir),
-                )
-            }
-        };
+        let (db, shared) = backend.shared_args();
         let mut args = db.clone();
         // The built-in schedulers off: the flow sweeps by hand (and `supervise` on schedule).
         args.extend(["--demo", "--test-clock", "--sweep-every", "0"].map(String::from));

@@ -12,17 +12,7 @@ use crate::harness::{Server, DEMO_PASSWORD};
 /// Two `serve` processes on one database, each with its own data directory; with the
 /// database flags, and the shared SQLite file's directory.
 fn pair(backend: &Backend) -> (Server, Server, Vec<String>, Option<tempfile::TempDir>) {
-    let (db, shared) = match backend {
-        Backend::Postgres(_) => (backend.args(), None),
-        Backend::Sqlite => {
-            let dir = tempfile::tempdir().expect("temp dir");
-            let file = dir.path().join("shared.sqlite");
-            (
-                vec!["--database-url".into(), file.display().to_string()],
-                Some(dir),
-            )
-        }
-    };
+    let (db, shared) = backend.shared_args();
     let mut args = db.clone();
     args.extend(["--demo", "--test-clock", "--sweep-every", "0"].map(String::from));
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
@@ -126,7 +116,10 @@ fn revocation(a: &Server, b: &Server, db: &[String]) {
         "username": "sneaky-admin", "password": "一个够长的密码abc", "roles": ["admin"]
     })));
     assert_eq!(s, 401, "a deactivated admin's token: {body}");
-    assert_eq!(body["code"], "session_ended", "deactivation ends the sessions: {body}");
+    assert_eq!(
+        body["code"], "session_ended",
+        "deactivation ends the sessions: {body}"
+    );
     assert_eq!(sign_in(b, "second-admin", "一个够长的密码abc", None).0, 401);
 
     // Demotion, and a clerk taken off their window.
@@ -348,4 +341,104 @@ fn passwords_and_usernames_keep_to_the_policy() {
         "username": "policy-user", "password": "一个够长的密码abc", "name": "钱一"
     })));
     assert_eq!(s, 201);
+}
+
+#[test]
+fn password_guessing_is_slowed_down_and_ends() {
+    let server = Server::start(&["--demo", "--test-clock"]);
+    for i in 0..5 {
+        let (s, body) = sign_in(&server, "supervisor", "wrong-password-123", None);
+        assert_eq!(s, 401, "try {i}: {body}");
+    }
+    // An unknown user answers like a known one with a wrong password.
+    let (s, body) = sign_in(&server, "no-such-user", "wrong-password-123", None);
+    assert_eq!(
+        (s, &body["code"]),
+        (401, &json!("invalid_credentials")),
+        "{body}"
+    );
+    let (s, _) = sign_in(&server, "supervisor", "wrong-password-123", None);
+    assert_eq!(s, 401, "the sixth wrong try is answered, then delays start");
+    let res = server
+        .post("/api/v1/auth/token")
+        .json(&json!({"username": "supervisor", "password": DEMO_PASSWORD}))
+        .send()
+        .expect("token");
+    assert_eq!(res.status(), 429, "even the right password waits its turn");
+    let wait: u64 = res.headers()["retry-after"]
+        .to_str()
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .expect("Retry-After");
+    assert!((1..=900).contains(&wait), "{wait}");
+    // The delay ends: after it, the right password signs in and clears the record.
+    server.set_clock("2026-03-02T09:20:00+08:00");
+    let (s, body) = sign_in(&server, "supervisor", DEMO_PASSWORD, None);
+    assert_eq!(s, 200, "{body}");
+}
+
+#[test]
+fn control_characters_are_a_clear_4xx_on_both_backends() {
+    for backend in backend::all("control_characters_are_a_clear_4xx_on_both_backends") {
+        eprintln!("backend: {}", backend.name());
+        let server = Server::start_on(&backend, &["--demo", "--test-clock"]);
+        let (s, body) = status(
+            server
+                .post("/api/v1/auth/token")
+                .json(&json!({"username": "adm\u{0}in", "password": DEMO_PASSWORD})),
+        );
+        assert_eq!(
+            (s, &body["code"]),
+            (422, &json!("validation_failed")),
+            "{body}"
+        );
+        assert_eq!(body["errors"][0]["field"], "username", "{body}");
+        let res = server
+            .post("/staff/login")
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .body("username=adm%00in&password=x&window=")
+            .send()
+            .expect("form");
+        assert_eq!(res.status(), 400, "a form with NUL");
+        let (s, _) = status(server.get("/api/v1/items?q=a%00b"));
+        assert_eq!(s, 400, "a query with NUL");
+        let (s, body) = status(
+            server
+                .post("/api/v1/auth/register")
+                .header("Accept-Language", "en")
+                .json(&json!({"username": "nul-user", "password": "一个够长的密码abc", "name": "a\u{1b}[31m"})),
+        );
+        assert_eq!(s, 422, "{body}");
+        assert_eq!(body["errors"][0]["field"], "name", "{body}");
+        assert!(body["detail"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("control character"));
+        // Nothing was stored, and the server still answers.
+        assert_eq!(
+            sign_in(&server, "nul-user", "一个够长的密码abc", None).0,
+            401
+        );
+    }
+}
+
+#[test]
+fn answers_carry_the_protective_headers() {
+    let server = Server::start(&["--demo", "--test-clock"]);
+    let token = server.login("supervisor", None);
+    let res = server
+        .get("/api/v1/cases?per_page=1")
+        .bearer_auth(&token)
+        .send()
+        .expect("cases");
+    assert_eq!(res.headers()["x-content-type-options"], "nosniff");
+    assert_eq!(res.headers()["cache-control"], "no-store");
+    let docs = server.get("/api/docs/").send().expect("docs");
+    let csp = docs.headers()["content-security-policy"]
+        .to_str()
+        .unwrap_or_default();
+    assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
+    assert_eq!(docs.headers()["x-frame-options"], "DENY");
+    let home = server.get("/").send().expect("home");
+    assert_eq!(home.headers()["x-content-type-options"], "nosniff");
 }

@@ -43,7 +43,7 @@ pub fn query_config() -> web::QueryConfig {
     })
 }
 
-fn json_problem(err: &JsonPayloadError) -> Problem {
+pub fn json_problem(err: &JsonPayloadError) -> Problem {
     match err {
         JsonPayloadError::OverflowKnownLength { .. } | JsonPayloadError::Overflow { .. } => {
             Problem::new(

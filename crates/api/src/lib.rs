@@ -7,6 +7,7 @@
 pub mod auth;
 pub mod casework;
 pub mod extract;
+pub mod guard;
 pub mod horizon_metric;
 pub mod lang;
 pub mod openapi;

@@ -48,7 +48,9 @@ pub async fn run(
             .app_data(state.clone())
             .app_data(auth.clone())
             .wrap(middleware::from_fn(current_config))
+            .wrap(middleware::from_fn(crate::guard::reject_control_characters))
             .wrap(middleware::from_fn(problem::localize))
+            .wrap(middleware::from_fn(crate::guard::headers))
             // Counts every request, those answered with a problem included.
             .wrap(metrics.clone())
             // Paths only: query strings may carry a query code, and bodies personal data.

@@ -14,6 +14,11 @@ pub struct AppState {
     pub public_limit: crate::rate_limit::RateLimit,
     /// How large and how many files an upload may carry.
     pub uploads: crate::uploads::UploadLimits,
+    /// Reverse proxies whose `X-Forwarded-Proto`/`Forwarded` headers are believed (the
+    /// session cookie is `Secure` only under TLS they vouch for); nobody else's.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Addresses that may read `/metrics`; empty: anyone who reaches the port.
+    pub metrics_from: Vec<std::net::IpAddr>,
 }
 
 impl std::ops::Deref for AppState {
@@ -42,7 +47,17 @@ impl AppState {
             app,
             public_limit: crate::rate_limit::RateLimit::default(),
             uploads: crate::uploads::UploadLimits::default(),
+            trusted_proxies: Vec::new(),
+            metrics_from: Vec::new(),
         }
+    }
+
+    /// Whether the request came over TLS: told by a trusted proxy, never by the client.
+    pub fn is_tls(&self, req: &actix_web::HttpRequest) -> bool {
+        let by_proxy = req
+            .peer_addr()
+            .is_some_and(|p| self.trusted_proxies.contains(&p.ip()));
+        by_proxy && req.connection_info().scheme() == "https"
     }
 
     /// The catalogue as last read. Deciding use cases check the revision first

@@ -45,6 +45,8 @@ pub struct App {
     reloading: Arc<Mutex<()>>,
     /// The sessions found valid at the database's authorisation revision.
     pub(crate) sessions: Arc<Mutex<crate::auth::sessions::SessionCache>>,
+    /// Failed sign-ins, to slow password guessing down.
+    pub(crate) sign_in_throttle: Arc<crate::users::throttle::SignInThrottle>,
 }
 
 impl App {
@@ -60,6 +62,7 @@ impl App {
             config: Arc::new(RwLock::new(Arc::new(config))),
             reloading: Arc::new(Mutex::new(())),
             sessions: Arc::default(),
+            sign_in_throttle: Arc::default(),
         })
     }
 

@@ -104,6 +104,7 @@ macro_rules! codes {
 codes! {
     // Requests
     MalformedJson => "malformed_json", BadRequest;
+    ControlCharacter => "control_character", BadRequest;
     MalformedBody => "malformed_body", BadRequest;
     MalformedForm => "malformed_form", BadRequest;
     MalformedMultipart => "malformed_multipart", BadRequest;
@@ -125,6 +126,7 @@ codes! {
     ValidationFailed => "validation_failed", Unprocessable;
     CsrfFailed => "csrf_failed", Forbidden;
     RateLimited => "rate_limited", TooManyRequests;
+    SignInThrottled => "sign_in_throttled", TooManyRequests;
     // Identity
     MissingToken => "missing_token", Unauthorized;
     MalformedToken => "malformed_token", Unauthorized;

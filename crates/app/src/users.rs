@@ -5,6 +5,7 @@ pub mod create;
 pub mod manage;
 pub mod register;
 pub mod sign_in;
+pub mod throttle;
 
 use chrono::{DateTime, Utc};
 use tongban_core::role::Role;

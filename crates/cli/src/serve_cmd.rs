@@ -56,6 +56,22 @@ pub struct ServeArgs {
     /// Largest file an applicant or a clerk may upload, in MiB (PDF, JPEG or PNG).
     #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=1024), env = "TONGBAN_MAX_UPLOAD_MIB")]
     pub max_upload_mib: u32,
+    /// Address of a reverse proxy whose X-Forwarded-Proto is believed (repeat, or
+    /// comma-separated); the session cookie is Secure only under TLS such a proxy vouches for.
+    #[arg(
+        long = "trusted-proxy",
+        value_delimiter = ',',
+        env = "TONGBAN_TRUSTED_PROXIES"
+    )]
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Addresses that may read /metrics (repeat, or comma-separated); none: anyone who
+    /// reaches the port.
+    #[arg(
+        long = "metrics-from",
+        value_delimiter = ',',
+        env = "TONGBAN_METRICS_FROM"
+    )]
+    pub metrics_from: Vec<std::net::IpAddr>,
 }
 
 pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
@@ -109,6 +125,8 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     let mut state = AppState::new(app);
     state.public_limit = tongban_api::rate_limit::RateLimit::per_minute(args.public_rate_limit);
     state.uploads.max_file_bytes = args.max_upload_mib as usize * 1024 * 1024;
+    state.trusted_proxies = args.trusted_proxies.clone();
+    state.metrics_from = args.metrics_from.clone();
     let state = web::Data::new(state);
     println!("Database: {}", redact(&url));
     let sweep_every = args.sweep_every;

@@ -1,9 +1,11 @@
-//! `tongban user add`: creates a user offline (this is how the first admin is made), through
-//! the same use case as `POST /api/v1/users`: the same checks, the same audit record.
+//! `tongban user …`: creates and keeps users offline (this is how the first admin is made),
+//! through the same use cases as `/api/v1/users`: the same checks, the same audit records,
+//! and the same effect on sessions in every running process.
 
 use std::process::ExitCode;
 
 use tongban_app::users::create::{create_user, CreateUser};
+use tongban_app::users::manage::{self, UserPatch};
 use tongban_core::role::Role;
 
 use crate::db_args::{block_on, explain, DbArgs};
@@ -16,6 +18,34 @@ pub enum UserCommand {
     /// Create a user with roles, and optionally a department and windows (which must exist:
     /// `serve` imports the workflow files into an empty database on its first start).
     Add(AddArgs),
+    /// List users (optionally those whose username or name contains TEXT).
+    List {
+        /// Part of the username or name.
+        text: Option<String>,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Deactivate a user: their sessions end at once, in every process.
+    Deactivate {
+        username: String,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Reactivate a deactivated user.
+    Activate {
+        username: String,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Set a new password: every session of the user ends.
+    ResetPassword {
+        username: String,
+        /// The new password (10 to 128 characters, not a common one).
+        #[arg(long, env = "TONGBAN_NEW_PASSWORD")]
+        password: String,
+        #[command(flatten)]
+        db: DbArgs,
+    },
 }
 
 #[derive(Debug, clap::Args)]
@@ -25,7 +55,7 @@ pub struct AddArgs {
     /// Role: applicant, clerk, approver, head, supervisor or admin (repeat for several).
     #[arg(long = "role", required = true)]
     pub roles: Vec<Role>,
-    /// Password (8 to 128 characters).
+    /// Password (10 to 128 characters, not the username, not a common one).
     #[arg(long, env = "TONGBAN_NEW_PASSWORD")]
     pub password: String,
     /// Display name (defaults to the username).
@@ -44,7 +74,52 @@ pub struct AddArgs {
 pub fn run(cmd: UserCommand) -> anyhow::Result<ExitCode> {
     match cmd {
         UserCommand::Add(args) => add(args),
+        UserCommand::List { text, db } => {
+            let app = db.app()?;
+            let users = block_on(manage::list_users(&app, text.as_deref(), None))?
+                .map_err(|e| explain(&e))?;
+            for u in users {
+                let roles: Vec<&str> = u.roles.iter().map(|r| r.as_str()).collect();
+                println!(
+                    "{:<22} {:<10} {:<8} {:<10} {}",
+                    u.username,
+                    roles.join(","),
+                    u.department.as_deref().unwrap_or("-"),
+                    if u.active { "active" } else { "inactive" },
+                    u.windows.join(",")
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        UserCommand::Deactivate { username, db } => set_active(&db, &username, false),
+        UserCommand::Activate { username, db } => set_active(&db, &username, true),
+        UserCommand::ResetPassword {
+            username,
+            password,
+            db,
+        } => {
+            let app = db.app()?;
+            block_on(manage::reset_password(&app, CONSOLE, &username, &password))?
+                .map_err(|e| explain(&e))?;
+            println!("new password set for {username}; their sessions ended");
+            Ok(ExitCode::SUCCESS)
+        }
     }
+}
+
+fn set_active(db: &DbArgs, username: &str, active: bool) -> anyhow::Result<ExitCode> {
+    let app = db.app()?;
+    let patch = UserPatch {
+        active: Some(active),
+        ..UserPatch::default()
+    };
+    block_on(manage::update_user(&app, CONSOLE, username, patch))?.map_err(|e| explain(&e))?;
+    if active {
+        println!("{username} is active again");
+    } else {
+        println!("{username} is deactivated; their sessions ended");
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn add(args: AddArgs) -> anyhow::Result<ExitCode> {

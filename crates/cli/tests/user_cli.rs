@@ -60,7 +60,7 @@ fn user_add_checks_and_audits_like_the_api() {
         &[
             "validation_failed",
             "username: must be 3–64 letters, digits or _ - . @",
-            "password: must be 8–128 characters long",
+            "password: must be 10–128 characters long",
         ],
     );
     // A department that does not exist is refused too (the API checks it).
@@ -87,4 +87,58 @@ fn user_add_checks_and_audits_like_the_api() {
         &user_add(data, "admin", "admin", "long-enough-2", &[]),
         &["The username admin is taken.", "username_taken"],
     );
+}
+
+#[test]
+fn users_are_kept_at_the_console_like_the_api() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path();
+    for (user, role) in [("admin", "admin"), ("clerk-1", "applicant")] {
+        let out = user_add(data, user, role, "long-enough-1", &[]);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+    }
+    let out = tongban(data, &["user", "deactivate", "clerk-1"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let listed = text(&tongban(data, &["user", "list", "clerk"]).stdout);
+    assert!(
+        listed.contains("clerk-1") && listed.contains("inactive"),
+        "{listed}"
+    );
+    assert!(
+        !listed.contains("admin "),
+        "only the matching users: {listed}"
+    );
+    let out = tongban(
+        data,
+        &[
+            "user",
+            "reset-password",
+            "clerk-1",
+            "--password",
+            "password123",
+        ],
+    );
+    assert!(!out.status.success(), "a common password is refused");
+    let out = tongban(
+        data,
+        &[
+            "user",
+            "reset-password",
+            "clerk-1",
+            "--password",
+            "一个够长的新密码-1",
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = tongban(data, &["user", "activate", "clerk-1"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let listed = text(&tongban(data, &["user", "list"]).stdout);
+    assert!(
+        listed
+            .lines()
+            .any(|l| l.starts_with("clerk-1") && l.contains(" active")),
+        "{listed}"
+    );
+    // Each change is in the audit chain: two creations, deactivation, reset, activation.
+    assert_eq!(audit_records(data), "ok: 5 records");
 }

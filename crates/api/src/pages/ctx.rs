@@ -70,6 +70,8 @@ pub struct Ctx {
     csrf: CsrfBase,
     /// Cookies are marked `Secure` when the page was requested over HTTPS.
     pub secure: bool,
+    /// The client's address as the connection shows it (a proxy's header is not trusted).
+    pub peer: Option<std::net::IpAddr>,
 }
 
 /// A page handler's result.
@@ -164,7 +166,10 @@ impl Ctx {
             // A cookie that cannot be checked counts as a lost session.
             session_lost: req.cookie(SESSION_COOKIE).is_some() && pending.is_none(),
             csrf,
-            secure: req.connection_info().scheme() == "https",
+            secure: req
+                .app_data::<web::Data<crate::state::AppState>>()
+                .is_some_and(|s| s.is_tls(req)),
+            peer: req.peer_addr().map(|a| a.ip()),
         };
         (ctx, pending)
     }

@@ -42,12 +42,14 @@ pub struct TokenResponse {
     responses(
         (status = 200, body = TokenResponse),
         (status = 401, description = "Wrong username or password"),
-        (status = 403, description = "Not assigned to that window")
+        (status = 403, description = "Not assigned to that window"),
+        (status = 429, description = "Too many wrong passwords: wait `Retry-After` seconds")
     )
 )]
 #[post("/api/v1/auth/token")]
 pub async fn token(
     auth: web::Data<Authenticator>,
+    req: actix_web::HttpRequest,
     body: web::Json<TokenRequest>,
 ) -> Result<web::Json<TokenResponse>, Problem> {
     let TokenRequest {
@@ -59,6 +61,7 @@ pub async fn token(
         username,
         password,
         window,
+        from: req.peer_addr().map(|a| a.ip()),
     };
     let signed = sign_in::sign_in(&auth, &cmd).await?;
     Ok(web::Json(TokenResponse {

@@ -15,6 +15,8 @@ pub struct SignIn {
     pub password: String,
     /// The window (code) a clerk sits at; the assignment is checked.
     pub window: Option<String>,
+    /// The client's address, for throttling password guesses.
+    pub from: Option<std::net::IpAddr>,
 }
 
 #[derive(Debug, Clone)]
@@ -31,8 +33,35 @@ fn bad_credentials() -> Error {
     )
 }
 
+fn throttled(secs: u64) -> Error {
+    let mut e = Error::new(
+        Code::SignInThrottled,
+        Text::new("登录尝试过于频繁", "Too many sign-in attempts"),
+        Text::new(
+            format!("密码错误次数过多，请 {secs} 秒后再试。"),
+            format!("Too many wrong passwords; try again in {secs} s."),
+        ),
+    );
+    e.retry_after = Some(secs);
+    e
+}
+
+/// A hash to check a password against when the user does not exist, so that an unknown
+/// username takes as long as a known one and the timing tells nothing.
+fn dummy_hash() -> &'static str {
+    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HASH.get_or_init(|| {
+        crate::auth::password::hash_password("tongban-no-such-user").unwrap_or_default()
+    })
+}
+
 pub async fn sign_in(signer: &Signer, cmd: &SignIn) -> AppResult<SignedIn> {
     let app = &signer.app;
+    let throttle = app.sign_in_throttle.clone();
+    let started = app.clock.now().timestamp();
+    if let Some(secs) = throttle.wait(&cmd.username, cmd.from, started) {
+        return Err(throttled(secs));
+    }
     let username = cmd.username.clone();
     let window = cmd.window.clone();
     let (user, assigned) = app
@@ -46,16 +75,21 @@ pub async fn sign_in(signer: &Signer, cmd: &SignIn) -> AppResult<SignedIn> {
             Ok((user, assigned))
         })
         .await?;
-    let user = user.filter(|u| u.active).ok_or_else(bad_credentials)?;
-    let hash = user.password_hash.clone();
+    let user = user.filter(|u| u.active);
+    let hash = user
+        .as_ref()
+        .map_or_else(|| dummy_hash().to_owned(), |u| u.password_hash.clone());
     let password = cmd.password.clone();
-    // argon2 is slow by design: keep it off the async workers.
+    // argon2 is slow by design: keep it off the async workers. An unknown or inactive user
+    // is checked against a dummy hash, in the same time.
     let ok = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
         .await
         .map_err(|e| Error::corrupt(format!("password check panicked: {e}")))?;
-    if !ok {
+    let Some(user) = user.filter(|_| ok) else {
+        throttle.failed(&cmd.username, cmd.from, started);
         return Err(bad_credentials());
-    }
+    };
+    throttle.succeeded(&cmd.username, cmd.from);
     if let Some(w) = &cmd.window {
         if !assigned {
             return Err(Error::new(

@@ -161,6 +161,7 @@ async fn open_session(
         username: username.to_owned(),
         password: password.to_owned(),
         window: None,
+        from: ctx.peer,
     };
     let signed = check_sign_in(auth, &request).await?;
     let (claims, token) = (signed.claims, signed.token);

@@ -152,6 +152,7 @@ async fn sign_in_page(
         username: username.to_owned(),
         password: form.get("password").to_owned(),
         window: (!window.is_empty()).then(|| window.to_owned()),
+        from: ctx.peer,
     };
     let (claims, token) = match check_sign_in(auth, &request).await {
         Ok(signed) => (signed.claims, signed.token),
