@@ -260,12 +260,24 @@ fn every_alert(backend: &Backend) {
         .send()
         .expect("rating");
     assert_eq!(res.status(), 201);
-    let res = server
-        .post("/api/v1/complaints")
-        .json(&json!({"case_no": late, "text": "受理拖延"}))
-        .send()
-        .expect("complaint");
-    assert_eq!(res.status(), 201);
+    // Anonymous, a complaint only asks a supervisor to look (yellow); from the applicant,
+    // proven by the query code, it is a red.
+    let late_code = hall.case(&hall.token("supervisor", None), &late)["query_code"]
+        .as_str()
+        .expect("query code")
+        .to_owned();
+    for body in [
+        json!({"case_no": late, "text": "受理拖延"}),
+        json!({"case_no": late, "text": "受理拖延", "query_code": late_code}),
+    ] {
+        let res = server
+            .post("/api/v1/complaints")
+            .json(&body)
+            .send()
+            .expect("complaint");
+        assert_eq!(res.status(), 201);
+    }
+    assert!(has(&hall.alerts(&late), "complaint", "yellow"));
     hall.set_clock(52);
     hall.sweep();
     assert!(has(&hall.alerts(&slow), "bad_evaluation_unanswered", "red"));

@@ -175,7 +175,8 @@ fn clerks_read_only_what_their_grants_cover() {
     }
 }
 
-fn intake(server: &Server, token: &str, item: &str, key: &str) -> String {
+/// An application for `item` with every material.
+fn application_of(server: &Server, item: &str) -> Value {
     let it: Value = server
         .get(&format!("/api/v1/items/{item}"))
         .send()
@@ -188,16 +189,20 @@ fn intake(server: &Server, token: &str, item: &str, key: &str) -> String {
         .iter()
         .map(|m| json!({"code": m["code"], "copies": m["copies"].as_u64().unwrap_or(1)}))
         .collect();
+    json!({
+        "item_code": item,
+        "applicant": {"kind": "person", "name": "郑十", "id_number": "110101199001014444"},
+        "materials": materials,
+    })
+}
+
+fn intake(server: &Server, token: &str, item: &str, key: &str) -> String {
     let (s, body) = status(
         server
             .post("/api/v1/cases")
             .bearer_auth(token)
             .header("Idempotency-Key", key)
-            .json(&json!({
-                "item_code": item,
-                "applicant": {"kind": "person", "name": "郑十", "id_number": "110101199001014444"},
-                "materials": materials,
-            })),
+            .json(&application_of(server, item)),
     );
     assert_eq!(s, 201, "intake of {item}: {body}");
     body["case_no"].as_str().expect("case_no").to_owned()
@@ -441,4 +446,94 @@ fn answers_carry_the_protective_headers() {
     assert_eq!(docs.headers()["x-frame-options"], "DENY");
     let home = server.get("/").send().expect("home");
     assert_eq!(home.headers()["x-content-type-options"], "nosniff");
+}
+
+#[test]
+fn an_applicant_files_a_bounded_number_of_cases_a_day() {
+    let server = Server::start(&["--demo", "--test-clock"]);
+    let applicant = server.login("applicant", None);
+    let mut last = String::new();
+    for i in 0..20 {
+        last = intake(&server, &applicant, "JY-XK-02", &format!("quota-{i}"));
+    }
+    let application = application_of(&server, "JY-XK-02");
+    let body = |key: &str| {
+        server
+            .post("/api/v1/cases")
+            .bearer_auth(&applicant)
+            .header("Idempotency-Key", key)
+            .json(&application)
+    };
+    let res = body("quota-20").send().expect("intake");
+    assert_eq!(res.status(), 429, "the 21st case of the day");
+    assert!(res.headers().get("retry-after").is_some());
+    let p: Value = res.json().expect("problem");
+    assert_eq!(p["code"], "quota_exceeded", "{p}");
+    // A repeat of an acknowledged request still answers its case.
+    let res = body("quota-19").send().expect("repeat");
+    assert!(res.status().is_success(), "{}", res.status());
+    let v: Value = res.json().expect("case");
+    assert_eq!(v["case_no"], last.as_str());
+    // The next day the applicant files again.
+    server.set_clock("2026-03-03T09:00:00+08:00");
+    let applicant = server.login("applicant", None);
+    intake(&server, &applicant, "JY-XK-02", "quota-next-day");
+}
+
+#[test]
+fn one_upload_request_holds_a_bounded_share_of_memory() {
+    let server = Server::start(&["--demo", "--test-clock"]);
+    let applicant = server.login("applicant", None);
+    let no = intake(&server, &applicant, "JY-XK-02", "budget-case");
+    // Seven files of (just under) 10 MiB each: more than the 64 MiB all uploads in flight
+    // may hold together, so the request is refused instead of growing the server.
+    let boundary = "b0undary";
+    let mut body = Vec::new();
+    let file = {
+        let mut f = b"%PDF-1.7\n".to_vec();
+        f.resize(10 * 1024 * 1024 - 64, b' ');
+        f.extend_from_slice(b"\n%%EOF\n");
+        f
+    };
+    body.extend_from_slice(
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"material\"\r\n\r\nsfz\r\n")
+            .as_bytes(),
+    );
+    for i in 0..7 {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{i}.pdf\"\r\n\
+                 Content-Type: application/pdf\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(&file);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    let res = server
+        .post(&format!("/api/v1/cases/{no}/attachments"))
+        .bearer_auth(&applicant)
+        .header(
+            "Content-Type",
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(body)
+        .send()
+        .expect("upload");
+    assert_eq!(res.status(), 413);
+    let p: Value = res.json().expect("problem");
+    assert_eq!(p["code"], "file_too_large", "{p}");
+    // Nothing of it was kept.
+    let (s, files) = status(
+        server
+            .get(&format!("/api/v1/cases/{no}/attachments"))
+            .bearer_auth(&applicant),
+    );
+    assert_eq!(s, 200);
+    let none = files
+        .as_array()
+        .or_else(|| files["items"].as_array())
+        .is_none_or(Vec::is_empty);
+    assert!(none, "{files}");
 }

@@ -47,6 +47,8 @@ pub struct App {
     pub(crate) sessions: Arc<Mutex<crate::auth::sessions::SessionCache>>,
     /// Failed sign-ins, to slow password guessing down.
     pub(crate) sign_in_throttle: Arc<crate::users::throttle::SignInThrottle>,
+    /// Cases one applicant may file online in a hall day; 0: no limit.
+    pub applicant_cases_per_day: i64,
 }
 
 impl App {
@@ -63,6 +65,7 @@ impl App {
             reloading: Arc::new(Mutex::new(())),
             sessions: Arc::default(),
             sign_in_throttle: Arc::default(),
+            applicant_cases_per_day: crate::cases::intake::APPLICANT_CASES_PER_DAY,
         })
     }
 

@@ -127,6 +127,7 @@ codes! {
     CsrfFailed => "csrf_failed", Forbidden;
     RateLimited => "rate_limited", TooManyRequests;
     SignInThrottled => "sign_in_throttled", TooManyRequests;
+    QuotaExceeded => "quota_exceeded", TooManyRequests;
     // Identity
     MissingToken => "missing_token", Unauthorized;
     MalformedToken => "malformed_token", Unauthorized;

@@ -72,6 +72,14 @@ pub struct ServeArgs {
         env = "TONGBAN_METRICS_FROM"
     )]
     pub metrics_from: Vec<std::net::IpAddr>,
+    /// Cases one applicant may file online in a hall day; 0 turns the quota off (load tests
+    /// with one account).
+    #[arg(
+        long,
+        default_value_t = tongban_app::cases::intake::APPLICANT_CASES_PER_DAY,
+        env = "TONGBAN_APPLICANT_CASES_PER_DAY"
+    )]
+    pub applicant_cases_per_day: i64,
 }
 
 pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
@@ -113,7 +121,8 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
             println!("Imported the token signing keys of {path} into the database.");
         }
     }
-    let app = tongban_app::App::open(store, clock, hall)?;
+    let mut app = tongban_app::App::open(store, clock, hall)?;
+    app.applicant_cases_per_day = args.applicant_cases_per_day;
     if args.demo {
         demo::create_users(&app, &catalogue)?;
     }

@@ -278,6 +278,26 @@ pub fn repeated_intake(
     Ok(IntakeOutcome::Repeated(case))
 }
 
+/// How many cases `owner` filed since `since` (unix ms), and whether `key` is an idempotency
+/// key already stored (a repeat, which a quota must not refuse).
+pub fn filed_since(
+    conn: &mut DbConnection,
+    owner: &str,
+    since: i64,
+    key: &str,
+) -> Result<(i64, bool), StoreError> {
+    let filed: i64 = cases::table
+        .filter(cases::owner.eq(owner))
+        .filter(cases::received_at.ge(since))
+        .count()
+        .get_result(conn)?;
+    let seen: i64 = idempotency_keys::table
+        .filter(idempotency_keys::idempotency_key.eq(key))
+        .count()
+        .get_result(conn)?;
+    Ok((filed, seen > 0))
+}
+
 /// Applies a change if the stored version is `expected_version`; returns the stored row.
 /// A stale version is `StaleVersion { current }` and an unknown case `NotFound`; in both
 /// cases nothing is written.

@@ -232,6 +232,10 @@ pub struct ComplaintRequest {
     pub text: String,
     /// How to reach the complainant (phone or e-mail), optional.
     pub contact: Option<String>,
+    /// The case's query code (查询码): the complainant is its applicant, and the complaint
+    /// raises a red alert on the case. Without it, a complaint is anonymous and raises a
+    /// yellow one for a supervisor to review.
+    pub query_code: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -264,7 +268,8 @@ impl From<complaint::Complaint> for Complaint {
 }
 
 /// 效能投诉: a complaint about a case or a window, with or without an account. A complaint
-/// about a case raises a supervision alert on it.
+/// about a case raises a supervision alert on it: red when the complainant gives the case's
+/// query code, yellow (for review) when anonymous.
 #[utoipa::path(
     tag = "public",
     request_body = ComplaintRequest,
@@ -287,6 +292,7 @@ pub async fn complain(
         window: body.window,
         text: body.text,
         contact: body.contact,
+        query_code: body.query_code,
     };
     let stored = complaint::complain(&state, ask).await?;
     Ok(HttpResponse::Created().json(Complaint::from(stored)))

@@ -25,6 +25,8 @@ pub struct NewComplaintAsk {
     pub text: String,
     /// How to reach the complainant (phone or e-mail), optional.
     pub contact: Option<String>,
+    /// The case's query code, proving the complainant is its applicant.
+    pub query_code: Option<String>,
 }
 
 /// A complaint as stored.
@@ -82,12 +84,27 @@ pub async fn complain(app: &App, ask: NewComplaintAsk) -> AppResult<Complaint> {
     }
     f.finish()?;
     let now = app.clock.now();
+    // Anyone may complain, so an anonymous complaint cannot put a red on any case it names:
+    // it asks a supervisor to look (yellow). The applicant, proven by the query code, is
+    // heard as a breach report (red).
     let alert = match &case {
-        Some(record) => Some(new_alert(
-            &decode_case(record)?,
-            &AlertKey::case(AlertRule::Complaint, AlertLevel::Red),
-            now,
-        )),
+        Some(record) => {
+            let case = decode_case(record)?;
+            let proven = ask
+                .query_code
+                .as_deref()
+                .is_some_and(|q| cases::query_code_matches(&record.query_code, q.trim()));
+            let level = if proven {
+                AlertLevel::Red
+            } else {
+                AlertLevel::Yellow
+            };
+            Some(new_alert(
+                &case,
+                &AlertKey::case(AlertRule::Complaint, level),
+                now,
+            ))
+        }
         None => None,
     };
     let new = NewComplaint {

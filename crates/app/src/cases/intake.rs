@@ -3,6 +3,7 @@
 //! same key and application give the same case; the same key with another application is a
 //! conflict.
 
+use chrono::{DateTime, Utc};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use tongban_core::case::{open_case, Applicant, Case, NewCase, SubmittedMaterial};
@@ -18,7 +19,7 @@ use crate::app::App;
 use crate::catalogue_view::CatalogueView;
 use crate::error::{AppResult, Code, Error, Text};
 use crate::numbers;
-use crate::records::to_json;
+use crate::records::{millis, to_json};
 use crate::validate::Fields;
 
 /// Longest `Idempotency-Key` accepted.
@@ -174,6 +175,9 @@ pub async fn intake(app: &App, who: &Who, key: &str, application: Application) -
     let request_hash = hex::encode(Sha256::digest(to_json(&application).as_bytes()));
     // Keys are scoped by user: two clients choosing the same key never meet.
     let scoped_key = format!("{}\u{1f}{key}", who.sub);
+    if role == Role::Applicant {
+        within_quota(app, &who.sub, &scoped_key, now).await?;
+    }
     let calendar = config.calendar();
     let hall = app.hall;
     // A fresh case number collides with an existing one about once in 10^8 intakes a day.
@@ -271,4 +275,41 @@ pub async fn applicant_defaults(app: &App, who: &Who) -> AppResult<Option<Applic
         phone: u.phone,
         email: u.email,
     }))
+}
+
+/// Cases one applicant may file online in a hall day by default (`serve
+/// --applicant-cases-per-day`): enough for any family's errands, too few to flood the hall.
+pub const APPLICANT_CASES_PER_DAY: i64 = 20;
+
+/// 429 when the applicant has filed their day's cases, unless this request repeats one
+/// already stored (its answer is the case, whatever the quota).
+async fn within_quota(app: &App, owner: &str, key: &str, now: DateTime<Utc>) -> AppResult<()> {
+    let quota = app.applicant_cases_per_day;
+    if quota <= 0 {
+        return Ok(());
+    }
+    let since = millis(app.hall.start_of_day(app.hall.local_date(now)));
+    let (owner_, key_) = (owner.to_owned(), key.to_owned());
+    let (filed, repeat) = app
+        .store
+        .read(move |conn| tongban_store::cases::filed_since(conn, &owner_, since, &key_))
+        .await?;
+    if repeat || filed < quota {
+        return Ok(());
+    }
+    let mut e = Error::new(
+        Code::QuotaExceeded,
+        Text::new("今日申请数量已达上限", "Daily limit reached"),
+        Text::new(
+            format!("每位申请人每天最多网上申请 {quota} 件，请明天再试或到窗口办理。"),
+            format!("An applicant may file {quota} cases online a day; try again tomorrow or at a window."),
+        ),
+    );
+    let tomorrow = app.hall.end_of_day(app.hall.local_date(now));
+    e.retry_after = Some(
+        u64::try_from((tomorrow - now).num_seconds())
+            .unwrap_or(0)
+            .max(1),
+    );
+    Err(e)
 }

@@ -118,3 +118,13 @@ pub async fn sign_in(signer: &Signer, cmd: &SignIn) -> AppResult<SignedIn> {
     let token = signer.issue(&claims)?;
     Ok(SignedIn { claims, token })
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_dummy_hash_is_a_real_hash_so_unknown_users_cost_the_same() {
+        let hash = super::dummy_hash();
+        assert!(hash.starts_with("$argon2"), "{hash}");
+        assert!(!crate::auth::password::verify_password("guess", hash));
+    }
+}
