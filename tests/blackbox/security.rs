@@ -537,3 +537,41 @@ fn one_upload_request_holds_a_bounded_share_of_memory() {
         .is_none_or(Vec::is_empty);
     assert!(none, "{files}");
 }
+
+#[test]
+fn the_files_of_one_case_are_bounded() {
+    let server = Server::start(&["--demo", "--test-clock", "--max-case-mib", "1"]);
+    let applicant = server.login("applicant", None);
+    let no = intake(&server, &applicant, "JY-XK-02", "case-bytes");
+    let upload = |tag: &str| {
+        let boundary = "b0undary";
+        let mut file = format!("%PDF-1.7\n% {tag}\n").into_bytes();
+        file.resize(600 * 1024, b' ');
+        file.extend_from_slice(b"\n%%EOF\n");
+        let mut body = format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"material\"\r\n\r\nsfz\r\n\
+             --{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{tag}.pdf\"\r\n\
+             Content-Type: application/pdf\r\n\r\n"
+        )
+        .into_bytes();
+        body.extend_from_slice(&file);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        status(
+            server
+                .post(&format!("/api/v1/cases/{no}/attachments"))
+                .bearer_auth(&applicant)
+                .header(
+                    "Content-Type",
+                    format!("multipart/form-data; boundary={boundary}"),
+                )
+                .body(body),
+        )
+    };
+    assert_eq!(upload("first").0, 201);
+    let (s, body) = upload("second");
+    assert_eq!(
+        (s, &body["code"]),
+        (413, &json!("case_files_full")),
+        "{body}"
+    );
+}

@@ -49,6 +49,8 @@ pub struct App {
     pub(crate) sign_in_throttle: Arc<crate::users::throttle::SignInThrottle>,
     /// Cases one applicant may file online in a hall day; 0: no limit.
     pub applicant_cases_per_day: i64,
+    /// Most bytes of files one case holds.
+    pub max_case_bytes: i64,
 }
 
 impl App {
@@ -66,6 +68,7 @@ impl App {
             sessions: Arc::default(),
             sign_in_throttle: Arc::default(),
             applicant_cases_per_day: crate::cases::intake::APPLICANT_CASES_PER_DAY,
+            max_case_bytes: crate::cases::attachments::MAX_CASE_BYTES,
         })
     }
 

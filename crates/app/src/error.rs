@@ -120,6 +120,7 @@ codes! {
     IfMatchRequired => "if_match_required", PreconditionRequired;
     BodyTooLarge => "body_too_large", PayloadTooLarge;
     FileTooLarge => "file_too_large", PayloadTooLarge;
+    CaseFilesFull => "case_files_full", PayloadTooLarge;
     UnsupportedMediaType => "unsupported_media_type", UnsupportedMediaType;
     UnsupportedFileType => "unsupported_file_type", UnsupportedMediaType;
     EmptyFile => "empty_file", Unprocessable;

@@ -80,6 +80,9 @@ pub struct ServeArgs {
         env = "TONGBAN_APPLICANT_CASES_PER_DAY"
     )]
     pub applicant_cases_per_day: i64,
+    /// Most MiB of files one case holds, all uploads together.
+    #[arg(long, default_value_t = 200, value_parser = clap::value_parser!(u32).range(1..=100_000), env = "TONGBAN_MAX_CASE_MIB")]
+    pub max_case_mib: u32,
 }
 
 pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
@@ -123,6 +126,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     }
     let mut app = tongban_app::App::open(store, clock, hall)?;
     app.applicant_cases_per_day = args.applicant_cases_per_day;
+    app.max_case_bytes = i64::from(args.max_case_mib) * 1024 * 1024;
     if args.demo {
         demo::create_users(&app, &catalogue)?;
     }

@@ -91,6 +91,15 @@ pub fn insert(
     Ok((record, created))
 }
 
+/// The bytes of every file attached to a case.
+pub fn total_size(conn: &mut DbConnection, case_no: &str) -> Result<i64, StoreError> {
+    let sizes: Vec<i64> = case_attachments::table
+        .filter(case_attachments::case_no.eq(case_no))
+        .select(case_attachments::size)
+        .load(conn)?;
+    Ok(sizes.iter().sum())
+}
+
 /// The attachments of a case, in upload order.
 pub fn for_case(
     conn: &mut DbConnection,

@@ -22,6 +22,9 @@ use crate::records::{from_millis, millis, to_json};
 pub const DEFAULT_MAX_FILE_BYTES: usize = 10 * 1024 * 1024;
 /// Most files in one request.
 pub const MAX_FILES: usize = 20;
+/// Most bytes of files one case holds by default (`serve --max-case-mib`): every material
+/// scanned, many times over, but no file store of its own.
+pub const MAX_CASE_BYTES: i64 = 200 * 1024 * 1024;
 /// Longest file name kept for display.
 const MAX_FILE_NAME: usize = 200;
 
@@ -392,9 +395,16 @@ pub async fn attach(
             uploaded_at: now,
         })
         .collect();
+    let adding: i64 = rows.iter().map(|r| r.size).sum();
+    let case_no = case.case_no.clone();
+    let max = app.max_case_bytes;
     let stored = app
         .store
         .write(move |conn| {
+            // Checked in the write, so that two uploads at once cannot both pass.
+            if attachments::total_size(conn, &case_no)? + adding > max {
+                return Ok(None);
+            }
             let mut stored = Vec::with_capacity(rows.len());
             for row in &rows {
                 let (record, new) = attachments::insert(conn, row)?;
@@ -417,9 +427,20 @@ pub async fn attach(
                 }
                 stored.push(record);
             }
-            Ok(stored)
+            Ok(Some(stored))
         })
         .await?;
+    let Some(stored) = stored else {
+        let mib = max / (1024 * 1024);
+        return Err(Error::new(
+            Code::CaseFilesFull,
+            Text::new("办件附件已满", "The case's files are full"),
+            Text::new(
+                format!("一个办件的附件合计不能超过 {mib} MiB。"),
+                format!("The files of one case may not exceed {mib} MiB together."),
+            ),
+        ));
+    };
     Ok(stored.into_iter().map(Attachment::from).collect())
 }
 
