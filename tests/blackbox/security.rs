@@ -575,3 +575,41 @@ fn the_files_of_one_case_are_bounded() {
         "{body}"
     );
 }
+
+#[test]
+fn staff_and_applicants_change_their_password_on_a_page() {
+    use crate::form_client::Browser;
+    let server = Server::start(&["--demo", "--test-clock"]);
+    for (user, window) in [("applicant", None), ("clerk-a02", Some("A02"))] {
+        let elsewhere = server.login(user, window);
+        let mut b = Browser::new(&server);
+        b.cookies
+            .insert("tb_session".into(), server.login(user, window));
+        let form = b.get("/account/password");
+        let csrf = form.field("csrf");
+        let new_password = "页面上改的新密码-2026";
+        let differ = b.post(
+            "/account/password",
+            &[
+                ("csrf", &csrf),
+                ("current_password", DEMO_PASSWORD),
+                ("new_password", new_password),
+                ("repeat_password", "另一个不同的密码-2026"),
+            ],
+        );
+        assert_eq!(differ.status, 422, "{user}: the repeat differs");
+        let done = b.post(
+            "/account/password",
+            &[
+                ("csrf", &csrf),
+                ("current_password", DEMO_PASSWORD),
+                ("new_password", new_password),
+                ("repeat_password", new_password),
+            ],
+        );
+        assert_eq!(done.status, 200, "{user}: {}", done.body);
+        assert!(done.body.contains("密码已修改"), "{}", done.body);
+        assert_refused(&server, &elsewhere, "session_ended", "the other session");
+        assert_eq!(sign_in(&server, user, new_password, window).0, 200);
+    }
+}

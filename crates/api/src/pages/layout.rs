@@ -47,6 +47,7 @@ pub fn page(ctx: &Ctx, title: &str, body: Markup) -> Markup {
                                     @if ctx.signed_in_as(&[Role::Admin]) {
                                         li { a href="/admin/calendar" { (ctx.t("工作日历", "Calendar")) } }
                                     }
+                                    li { a href="/account/password" { (ctx.t("修改密码", "Password")) } }
                                     li {
                                         form method="post" action="/staff/logout" {
                                             (ctx.csrf_field())
@@ -59,6 +60,7 @@ pub fn page(ctx: &Ctx, title: &str, body: Markup) -> Markup {
                                     }
                                 } @else if let Some(caller) = ctx.applicant().ok() {
                                     li { a href="/my/cases" { (ctx.t("我的办件", "My cases")) } }
+                                    li { a href="/account/password" { (ctx.t("修改密码", "Password")) } }
                                     li {
                                         form method="post" action="/account/logout" {
                                             (ctx.csrf_field())

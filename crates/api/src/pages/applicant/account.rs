@@ -109,7 +109,7 @@ fn register_form(ctx: &Ctx, next: &str, values: Option<&Form>, error: Option<&Pr
             (ctx.csrf_field())
             input type="hidden" name="next" value=(next);
             (input(ctx, "username", ctx.t("用户名（3–64 个字母、数字或 _ - . @）", "Username (3–64 letters, digits or _ - . @)"), ("text", "username"), filled, true))
-            (input(ctx, "password", ctx.t("密码（至少 8 位）", "Password (at least 8 characters)"), ("password", "new-password"), filled, true))
+            (input(ctx, "password", ctx.t("密码（至少 10 位，不能是常见密码或用户名）", "Password (at least 10 characters, not a common one, not the username)"), ("password", "new-password"), filled, true))
             (input(ctx, "name", ctx.t("真实姓名", "Full name"), ("text", "name"), filled, true))
             (input(ctx, "phone", ctx.t("手机号码", "Mobile phone"), ("tel", "tel"), filled, false))
             (input(ctx, "email", ctx.t("电子邮箱", "E-mail"), ("email", "email"), filled, false))
@@ -270,5 +270,95 @@ pub async fn register(
 #[post("/account/logout")]
 pub async fn logout(ctx: Ctx, state: web::Data<AppState>, posted: Posted) -> HttpResponse {
     let result = sign_out_page(&ctx, &state, posted, "/").await;
+    ctx.answer(result)
+}
+
+fn password_form(ctx: &Ctx, error: Option<&Problem>) -> Markup {
+    let filled = Filled {
+        values: None,
+        error,
+    };
+    html! {
+        h1 { (ctx.t("修改密码", "Change your password")) }
+        p.lead { (ctx.t("修改后，您在其他设备上的登录将全部结束。", "Once changed, your sign-ins on other devices end.")) }
+        (error_summary(ctx, error))
+        form method="post" action="/account/password" {
+            (ctx.csrf_field())
+            (input(ctx, "current_password", ctx.t("当前密码", "Current password"), ("password", "current-password"), filled, true))
+            (input(ctx, "new_password", ctx.t("新密码（至少 10 位，不能是常见密码或用户名）", "New password (at least 10 characters, not a common one, not the username)"), ("password", "new-password"), filled, true))
+            (input(ctx, "repeat_password", ctx.t("再次输入新密码", "New password again"), ("password", "new-password"), filled, true))
+            div.actions-row { button type="submit" { (ctx.t("修改密码", "Change password")) } }
+        }
+    }
+}
+
+/// `GET /account/password`: the form, for anyone signed in (staff and applicants).
+#[get("/account/password")]
+pub async fn show_password(ctx: Ctx) -> HttpResponse {
+    if ctx.staff.is_none() {
+        return ctx.answer(Ok(HttpResponse::SeeOther()
+            .insert_header((header::LOCATION, "/account/login?next=/account/password"))
+            .finish()));
+    }
+    let body = password_form(&ctx, None);
+    ctx.respond(Ok(Out::ok(ctx.t("修改密码", "Change your password"), body)))
+}
+
+async fn password_page(
+    ctx: &Ctx,
+    state: &AppState,
+    posted: Posted,
+) -> Result<HttpResponse, PageErr> {
+    let form = Form::read(posted)?;
+    ctx.check_csrf(&form)?;
+    let Some(staff) = &ctx.staff else {
+        return Ok(HttpResponse::SeeOther()
+            .insert_header((header::LOCATION, "/account/login?next=/account/password"))
+            .finish());
+    };
+    let (new, repeat) = (form.get("new_password"), form.get("repeat_password"));
+    let result = if new == repeat {
+        tongban_app::users::manage::change_own_password(
+            state,
+            &staff.caller.0,
+            form.get("current_password"),
+            new,
+        )
+        .await
+        .map_err(Problem::from)
+    } else {
+        Err(Problem::from(Error::new(
+            Code::ValidationFailed,
+            Text::new("请求内容有误", "Invalid request"),
+            Text::new("两次输入的新密码不一致。", "The two new passwords differ."),
+        ))
+        .with_field(
+            "repeat_password",
+            Text::new("与新密码不一致", "differs from the new password"),
+        ))
+    };
+    match result {
+        Ok(()) => {
+            let body = html! {
+                h1 { (ctx.t("密码已修改", "Password changed")) }
+                p { (ctx.t("您在其他设备上的登录已结束。", "Your sign-ins on other devices have ended.")) }
+            };
+            Ok(ctx.html(
+                StatusCode::OK,
+                ctx.t("密码已修改", "Password changed"),
+                body,
+            ))
+        }
+        Err(p) => {
+            let body = password_form(ctx, Some(&p));
+            Ok(ctx.html(p.status, ctx.t("修改密码", "Change your password"), body))
+        }
+    }
+}
+
+/// `POST /account/password`: changes the signed-in user's password.
+#[post("/account/password")]
+pub async fn change_password(ctx: Ctx, state: web::Data<AppState>, posted: Posted) -> HttpResponse {
+    let result = password_page(&ctx, &state, posted).await;
     ctx.answer(result)
 }

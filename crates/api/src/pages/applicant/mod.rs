@@ -16,6 +16,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(account::show_register)
         .service(account::register)
         .service(account::logout)
+        .service(account::show_password)
+        .service(account::change_password)
         .service(apply::show)
         .service(apply::submit)
         .service(cases::list)
