@@ -613,3 +613,60 @@ fn staff_and_applicants_change_their_password_on_a_page() {
         assert_eq!(sign_in(&server, user, new_password, window).0, 200);
     }
 }
+
+#[test]
+fn the_administrator_keeps_users_on_a_page() {
+    use crate::form_client::Browser;
+    let server = Server::start(&["--demo", "--test-clock"]);
+    let mut b = Browser::new(&server);
+    b.cookies
+        .insert("tb_session".into(), server.login("admin", None));
+    let list = b.get("/admin/users?q=approver-gaj");
+    let html = list.html(200, "the users page");
+    assert!(html.contains("data-user=\"approver-gaj\""), "{html}");
+    assert!(!html.contains("data-user=\"head-gaj\""), "only the matches");
+    let csrf = list.field("csrf");
+    let token = server.login("approver-gaj", None);
+    let off = b.post(
+        "/admin/users/approver-gaj",
+        &[("csrf", &csrf), ("q", "approver-gaj"), ("do", "deactivate")],
+    );
+    off.redirect("deactivated");
+    assert_refused(&server, &token, "session_ended", "deactivated on the page");
+    assert_eq!(sign_in(&server, "approver-gaj", DEMO_PASSWORD, None).0, 401);
+    b.post(
+        "/admin/users/approver-gaj",
+        &[("csrf", &csrf), ("q", ""), ("do", "activate")],
+    )
+    .redirect("reactivated");
+    let weak = b.post(
+        "/admin/users/approver-gaj",
+        &[
+            ("csrf", &csrf),
+            ("q", ""),
+            ("do", "reset"),
+            ("password", "password123"),
+        ],
+    );
+    assert_eq!(weak.status, 422, "a common password");
+    b.post(
+        "/admin/users/approver-gaj",
+        &[
+            ("csrf", &csrf),
+            ("q", ""),
+            ("do", "reset"),
+            ("password", "管理员设置的新密码-1"),
+        ],
+    )
+    .redirect("reset");
+    assert_eq!(
+        sign_in(&server, "approver-gaj", "管理员设置的新密码-1", None).0,
+        200
+    );
+    // Only the administrator reaches the page.
+    let mut other = Browser::new(&server);
+    other
+        .cookies
+        .insert("tb_session".into(), server.login("supervisor", None));
+    assert_ne!(other.get("/admin/users").status, 200);
+}

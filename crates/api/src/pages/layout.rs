@@ -46,6 +46,7 @@ pub fn page(ctx: &Ctx, title: &str, body: Markup) -> Markup {
                                     }
                                     @if ctx.signed_in_as(&[Role::Admin]) {
                                         li { a href="/admin/calendar" { (ctx.t("工作日历", "Calendar")) } }
+                                        li { a href="/admin/users" { (ctx.t("用户管理", "Users")) } }
                                     }
                                     li { a href="/account/password" { (ctx.t("修改密码", "Password")) } }
                                     li {
