@@ -126,6 +126,17 @@ pub fn staff(conn: &mut DbConnection, window_code: &str) -> Result<Vec<String>, 
         .load(conn)?)
 }
 
+/// Every assignment, as (username, window code), by username then window.
+pub fn all_staff(conn: &mut DbConnection) -> Result<Vec<(String, String)>, StoreError> {
+    Ok(window_staff::table
+        .order((
+            window_staff::username.asc(),
+            window_staff::window_code.asc(),
+        ))
+        .select((window_staff::username, window_staff::window_code))
+        .load(conn)?)
+}
+
 /// The windows a user is assigned to.
 pub fn windows_of(conn: &mut DbConnection, username: &str) -> Result<Vec<String>, StoreError> {
     Ok(window_staff::table

@@ -127,16 +127,6 @@ pub async fn end(app: &App, sid: &str) -> AppResult<()> {
     Ok(())
 }
 
-/// Ends every session of `username` but `keep`, in the caller's transaction.
-pub fn end_for_user(
-    conn: &mut tongban_store::DbConnection,
-    username: &str,
-    keep: Option<&str>,
-    at: i64,
-) -> Result<usize, tongban_store::StoreError> {
-    store::end_for_user(conn, username, keep, at)
-}
-
 /// Ends every session at once: the operator's emergency stop.
 pub fn end_all_blocking(app: &App) -> AppResult<usize> {
     let at = app.clock.now().timestamp();

@@ -71,18 +71,18 @@ pub async fn list_users(
     q: Option<&str>,
     role: Option<Role>,
 ) -> AppResult<Vec<UserView>> {
-    let rows = app
+    let (users, staff) = app
         .store
-        .read(|conn| {
-            let users = user_store::list(conn)?;
-            let mut out = Vec::with_capacity(users.len());
-            for u in users {
-                let w = windows::windows_of(conn, &u.username)?;
-                out.push((u, w));
-            }
-            Ok(out)
-        })
+        .read(|conn| Ok((user_store::list(conn)?, windows::all_staff(conn)?)))
         .await?;
+    let mut windows_of: std::collections::HashMap<String, Vec<String>> = Default::default();
+    for (user, window) in staff {
+        windows_of.entry(user).or_default().push(window);
+    }
+    let rows = users.into_iter().map(|u| {
+        let w = windows_of.remove(&u.username).unwrap_or_default();
+        (u, w)
+    });
     let q = q.map(str::to_lowercase);
     let mut out = Vec::new();
     for (record, windows) in rows {
@@ -225,7 +225,7 @@ pub async fn update_user(
                 windows::add_staff(conn, w, &user, millis(now))?;
             }
             if active == Some(false) {
-                sessions::end_for_user(conn, &user, None, now.timestamp())?;
+                tongban_store::sessions::end_for_user(conn, &user, None, now.timestamp())?;
             }
             tongban_store::audit::append(conn, &audit_record)?;
             Ok(())
@@ -266,7 +266,7 @@ async fn set_password(
             record.password_hash = hash;
             record.updated_at = millis(now);
             user_store::update(conn, &record)?;
-            sessions::end_for_user(conn, &user, keep.as_deref(), now.timestamp())?;
+            tongban_store::sessions::end_for_user(conn, &user, keep.as_deref(), now.timestamp())?;
             tongban_store::audit::append(conn, &audit_record)?;
             Ok(())
         })

@@ -92,6 +92,16 @@ pub fn time_checkpoints(
                     clock.legal_due.deadline,
                 );
             }
+            // The lower organ's review (art. 43, the first step) is watched as that, not as a
+            // stage; worked out once per case.
+            let reviewing: Vec<&str> = match item.rules.rule_set {
+                RuleSet::PreliminaryReview => item
+                    .steps()
+                    .first()
+                    .map(|f| f.iter().map(|s| s.code.as_str()).collect())
+                    .unwrap_or_default(),
+                _ => Vec::new(),
+            };
             for stage in case
                 .stages
                 .iter()
@@ -104,13 +114,7 @@ pub fn time_checkpoints(
                 let limit = start.map_or(def.limit, |d| def.limit.from_start(d));
                 let yellow = warning_instant(calendar, hall, &due, limit, 0, item.warning)
                     .unwrap_or_else(|_| start.map_or(due.deadline, |d| hall.end_of_day(d)));
-                // The lower organ's review (art. 43) is watched as that, not as a stage.
-                let preliminary = item.rules.rule_set == RuleSet::PreliminaryReview
-                    && item
-                        .steps()
-                        .first()
-                        .is_some_and(|f| f.iter().any(|s| s.code == stage.code));
-                let rule = if preliminary {
+                let rule = if reviewing.contains(&stage.code.as_str()) {
                     AlertRule::PreliminaryReviewDeadline
                 } else {
                     AlertRule::StageDeadline

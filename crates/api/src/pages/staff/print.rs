@@ -24,6 +24,15 @@ pub(super) fn back(ctx: &Ctx, case_no: &str) -> Markup {
     }
 }
 
+/// The head of a written notice: its title, the case number and whom it is addressed to.
+pub(super) fn letter_head(ctx: &Ctx, title: &str, case: &tongban_core::case::Case) -> Markup {
+    html! {
+        h1 { (title) }
+        p.doc-no { (ctx.t("办件编号：", "Case number: ")) (case.case_no) }
+        p { (case.applicant.name) (ctx.t("：", ":")) }
+    }
+}
+
 async fn receipt_page(ctx: &Ctx, state: &AppState, case_no: &str) -> PageResult {
     let caller = ctx.clerk()?;
     let case = visible_case(state, caller, case_no).await?;
@@ -111,9 +120,7 @@ async fn notice_page(ctx: &Ctx, state: &AppState, case_no: &str) -> PageResult {
     let body = html! {
         (back(ctx, &case.case_no))
         article.document {
-            h1 { (title) }
-            p.doc-no { (ctx.t("办件编号：", "Case number: ")) (case.case_no) }
-            p { (case.applicant.name) (ctx.t("：", ":")) }
+            (letter_head(ctx, title, &case))
             p {
                 @match l {
                     crate::lang::Lang::Zh => {

@@ -7,7 +7,7 @@ use maud::{html, Markup};
 use tongban_app::{Code, Error};
 use tongban_core::case::{Case, Suspension};
 
-use super::print::back;
+use super::print::{back, letter_head};
 use crate::lang::Lang;
 use crate::pages::case_parts;
 use crate::pages::ctx::{Ctx, Out, PageResult, CASE_WORKERS};
@@ -43,9 +43,7 @@ async fn acceptance_page(ctx: &Ctx, state: &AppState, case_no: &str) -> PageResu
     let body = html! {
         (back(ctx, &case.case_no))
         article.document {
-            h1 { (title) }
-            p.doc-no { (ctx.t("办件编号：", "Case number: ")) (case.case_no) }
-            p { (case.applicant.name) (ctx.t("：", ":")) }
+            (letter_head(ctx, title, case))
             p {
                 @match (l, deemed) {
                     (Lang::Zh, false) => { "您申请的“" (view.item_name) "”，本机关已于 " (started) " 受理。" }
@@ -156,9 +154,7 @@ async fn suspension_page(ctx: &Ctx, state: &AppState, case_no: &str, n: usize) -
     let body = html! {
         (back(ctx, &case.case_no))
         article.document {
-            h1 { (title) }
-            p.doc-no { (ctx.t("办件编号：", "Case number: ")) (case.case_no) }
-            p { (case.applicant.name) (ctx.t("：", ":")) }
+            (letter_head(ctx, title, &case))
             p {
                 @match l {
                     Lang::Zh => {
