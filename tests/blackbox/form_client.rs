@@ -56,6 +56,8 @@ pub struct Browser<'s> {
     pub http: Client,
     pub cookies: BTreeMap<String, String>,
     pub accept_language: Option<&'static str>,
+    /// Sent with every request (as a reverse proxy in front would add them).
+    pub headers: Vec<(&'static str, String)>,
 }
 
 impl<'s> Browser<'s> {
@@ -69,6 +71,7 @@ impl<'s> Browser<'s> {
                 .expect("client"),
             cookies: BTreeMap::new(),
             accept_language: None,
+            headers: Vec::new(),
         }
     }
 
@@ -84,6 +87,9 @@ impl<'s> Browser<'s> {
         }
         if let Some(l) = self.accept_language {
             req = req.header(ACCEPT_LANGUAGE, l);
+        }
+        for (name, value) in &self.headers {
+            req = req.header(*name, value);
         }
         let res: Response = req.send().expect("request");
         let header = |name| {

@@ -147,6 +147,47 @@ fn revocation(a: &Server, b: &Server, db: &[String]) {
     );
     assert_eq!(s, 204, "{body}");
     assert_refused(b, &reset, "session_ended", "after a reset");
+    // The reset password only serves to set one the user alone knows, at any process.
+    let (s, body) = sign_in(b, "approver-zwb", "重置后的临时密码-01", None);
+    assert_eq!(
+        (s, &body["password_change_required"]),
+        (200, &json!(true)),
+        "{body}"
+    );
+    let temporary = body["access_token"].as_str().expect("token").to_owned();
+    let (s, body) = works(a, &temporary);
+    assert_eq!(
+        (s, &body["code"]),
+        (403, &json!("password_change_required")),
+        "{body}"
+    );
+    let (s, body) = status(
+        a.post("/api/v1/auth/password")
+            .bearer_auth(&temporary)
+            .json(&json!({"current_password": "重置后的临时密码-01", "new_password": "只有本人知道的密码-7"})),
+    );
+    assert_eq!(s, 204, "{body}");
+    assert_eq!(works(b, &temporary).0, 200, "changed: the session goes on");
+    let (_, body) = sign_in(a, "approver-zwb", "只有本人知道的密码-7", None);
+    assert_eq!(body["password_change_required"], json!(false), "{body}");
+
+    // Failed passwords count at every process: guessing at A and B is slowed down as one.
+    for (i, at) in [a, b, a, b, a, b].into_iter().enumerate() {
+        let (s, body) = sign_in(at, "approver-gaj", "guess-number-one", None);
+        assert_eq!(s, 401, "guess {i}: {body}");
+    }
+    let (s, body) = sign_in(a, "approver-gaj", "guess-number-one", None);
+    assert_eq!(
+        (s, &body["code"]),
+        (429, &json!("sign_in_throttled")),
+        "{body}"
+    );
+    let (s, body) = sign_in(b, "approver-gaj", "guess-number-one", None);
+    assert_eq!(
+        (s, &body["code"]),
+        (429, &json!("sign_in_throttled")),
+        "at the other process too: {body}"
+    );
 
     // The operator's emergency stop: every session ends, in every process.
     let everyone = [
@@ -663,10 +704,202 @@ fn the_administrator_keeps_users_on_a_page() {
         sign_in(&server, "approver-gaj", "管理员设置的新密码-1", None).0,
         200
     );
+    // A reset password is the user's only to change: every page leads to the password form.
+    let mut reset = Browser::new(&server);
+    let login = reset.get("/staff/login");
+    let login_csrf = login.field("csrf");
+    reset
+        .post(
+            "/staff/login",
+            &[
+                ("csrf", &login_csrf),
+                ("username", "approver-gaj"),
+                ("password", "管理员设置的新密码-1"),
+                ("window", ""),
+            ],
+        )
+        .redirect("signed in");
+    let to = reset
+        .get("/staff/queue")
+        .redirect("to the password form")
+        .to_owned();
+    assert!(to.starts_with("/account/password"), "{to}");
+    let form = reset.get(&to);
+    assert!(form
+        .html(200, "the password form")
+        .contains("id=\"password-required\""));
+
+    // Creating a user: a refused form keeps what was typed; a good one makes the account.
+    let refused = b.post(
+        "/admin/users",
+        &[
+            ("csrf", &csrf),
+            ("username", "clerk-new"),
+            ("name", "孙窗口"),
+            ("password", "short"),
+            ("roles", "clerk"),
+            ("windows", "A02"),
+        ],
+    );
+    let html = refused.html(422, "a short password");
+    assert!(html.contains("value=\"孙窗口\""), "{html}");
+    let made = b.post(
+        "/admin/users",
+        &[
+            ("csrf", &csrf),
+            ("username", "clerk-new"),
+            ("name", "孙窗口"),
+            ("password", "新窗口人员的密码-01"),
+            ("roles", "clerk"),
+            ("windows", "A02"),
+        ],
+    );
+    assert_eq!(
+        made.redirect("created"),
+        "/admin/users/clerk-new?done=clerk-new"
+    );
+    let (s, body) = sign_in(&server, "clerk-new", "新窗口人员的密码-01", Some("A02"));
+    assert_eq!(s, 200, "{body}");
+    let clerk = body["access_token"].as_str().expect("token").to_owned();
+    assert_eq!(works(&server, &clerk).0, 200);
+    // Changing roles, department and windows on the page ends the clerk's session.
+    let page = b.get("/admin/users/clerk-new");
+    let html = page.html(200, "the user page");
+    assert!(html.contains("value=\"A02\" checked"), "{html}");
+    b.post(
+        "/admin/users/clerk-new",
+        &[
+            ("csrf", &csrf),
+            ("do", "save"),
+            ("name", "孙审批"),
+            ("roles", "approver"),
+            ("department", "gaj"),
+        ],
+    )
+    .redirect("saved");
+    assert_refused(
+        &server,
+        &clerk,
+        "account_changed",
+        "moved to the back office",
+    );
+    let (s, body) = status(
+        server
+            .get("/api/v1/users/clerk-new")
+            .bearer_auth(server.login("admin", None)),
+    );
+    assert_eq!(s, 200, "{body}");
+    assert_eq!(
+        (
+            &body["roles"],
+            &body["department"],
+            &body["windows"],
+            &body["name"]
+        ),
+        (
+            &json!(["approver"]),
+            &json!("gaj"),
+            &json!([]),
+            &json!("孙审批")
+        ),
+        "{body}"
+    );
+    // A clerk's windows stay with clerks.
+    let bad = b.post(
+        "/admin/users/clerk-new",
+        &[
+            ("csrf", &csrf),
+            ("do", "save"),
+            ("name", "孙审批"),
+            ("roles", "approver"),
+            ("windows", "A02"),
+        ],
+    );
+    assert_eq!(bad.status, 422, "windows for an approver");
+
     // Only the administrator reaches the page.
     let mut other = Browser::new(&server);
     other
         .cookies
         .insert("tb_session".into(), server.login("supervisor", None));
     assert_ne!(other.get("/admin/users").status, 200);
+}
+
+#[test]
+fn only_a_trusted_proxy_vouches_for_tls_and_client_addresses() {
+    use crate::form_client::Browser;
+    // A client's own claim of HTTPS changes nothing.
+    let direct = Server::start(&["--demo", "--test-clock"]);
+    let mut b = Browser::new(&direct);
+    b.headers.push(("x-forwarded-proto", "https".into()));
+    let page = b.get("/staff/login");
+    assert!(
+        page.set_cookies
+            .iter()
+            .all(|c| c.starts_with("tb_csrf=") && !c.contains("Secure")),
+        "{:?}",
+        page.set_cookies
+    );
+    drop(direct);
+
+    // Behind a trusted proxy: Secure cookies named with the __Host- prefix, which the next
+    // request must send back under that name.
+    let server = Server::start(&["--demo", "--test-clock", "--trusted-proxy", "127.0.0.1"]);
+    let mut b = Browser::new(&server);
+    b.headers.push(("x-forwarded-proto", "https".into()));
+    b.headers.push(("x-forwarded-for", "203.0.113.5".into()));
+    let form = b.get("/staff/login");
+    assert!(
+        form.set_cookies
+            .iter()
+            .any(|c| c.starts_with("__Host-tb_csrf=")
+                && c.contains("Secure")
+                && c.contains("Path=/")
+                && !c.contains("Domain")),
+        "{:?}",
+        form.set_cookies
+    );
+    let csrf = form.field("csrf");
+    let done = b.post(
+        "/staff/login",
+        &[
+            ("csrf", &csrf),
+            ("username", "supervisor"),
+            ("password", DEMO_PASSWORD),
+            ("window", ""),
+        ],
+    );
+    let home = done.redirect("signed in").to_owned();
+    assert!(
+        done.set_cookies
+            .iter()
+            .any(|c| c.starts_with("__Host-tb_session=")
+                && c.contains("Secure")
+                && c.contains("HttpOnly")),
+        "{:?}",
+        done.set_cookies
+    );
+    b.get(&home)
+        .html(200, "signed in under the prefixed cookie");
+
+    // The proxy's X-Forwarded-For names the client: one client's guesses do not slow another.
+    let guess = |from: &str| {
+        status(
+            server
+                .post("/api/v1/auth/token")
+                .header("x-forwarded-for", from)
+                .json(&json!({"username": "head-gaj", "password": "a-wrong-guess-1"})),
+        )
+    };
+    for _ in 0..6 {
+        assert_eq!(guess("203.0.113.66").0, 401);
+    }
+    assert_eq!(guess("203.0.113.66").0, 429, "the guesser waits");
+    let (s, body) = status(
+        server
+            .post("/api/v1/auth/token")
+            .header("x-forwarded-for", "198.51.100.20")
+            .json(&json!({"username": "head-gaj", "password": DEMO_PASSWORD})),
+    );
+    assert_eq!(s, 200, "the head at another address signs in: {body}");
 }

@@ -41,7 +41,7 @@ impl RateLimit {
     }
 
     /// Counts one request of the client of `req`; 429 with `Retry-After` when over the limit.
-    /// The client is the peer address: behind a reverse proxy, limit there as well.
+    /// The client is its address as [`crate::state::AppState::client_ip`] finds it.
     pub fn check(&self, req: &HttpRequest) -> Result<(), Problem> {
         let Some(limiter) = &self.limiter else {
             return Ok(());
@@ -50,8 +50,10 @@ impl RateLimit {
             limiter.retain_recent();
         }
         let ip = req
-            .peer_addr()
-            .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |a| a.ip());
+            .app_data::<actix_web::web::Data<crate::state::AppState>>()
+            .and_then(|s| s.client_ip(req))
+            .or_else(|| req.peer_addr().map(|a| a.ip()))
+            .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
         limiter.check_key(&ip).map_err(|not_until| {
             let wait = not_until
                 .wait_time_from(DefaultClock::default().now())

@@ -60,6 +60,30 @@ impl AppState {
         by_proxy && req.connection_info().scheme() == "https"
     }
 
+    /// The client's address: the peer, or behind a trusted proxy the last address of
+    /// `X-Forwarded-For` that no trusted proxy added. Throttling and limits count by it, so
+    /// that one proxy does not make every client one.
+    pub fn client_ip(&self, req: &actix_web::HttpRequest) -> Option<std::net::IpAddr> {
+        let peer = req.peer_addr()?.ip();
+        if !self.trusted_proxies.contains(&peer) {
+            return Some(peer);
+        }
+        let forwarded = req
+            .headers()
+            .get_all("x-forwarded-for")
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .filter_map(|a| a.trim().parse::<std::net::IpAddr>().ok())
+            .collect::<Vec<_>>();
+        Some(
+            forwarded
+                .into_iter()
+                .rev()
+                .find(|a| !self.trusted_proxies.contains(a))
+                .unwrap_or(peer),
+        )
+    }
+
     /// The catalogue as last read. Deciding use cases check the revision first
     /// (`App::config`); this copy only serves what does not decide.
     pub fn catalogue(&self) -> CatalogueRef {

@@ -46,7 +46,6 @@ pub struct App {
     /// The sessions found valid at the database's authorisation revision.
     pub(crate) sessions: Arc<Mutex<crate::auth::sessions::SessionCache>>,
     /// Failed sign-ins, to slow password guessing down.
-    pub(crate) sign_in_throttle: Arc<crate::users::throttle::SignInThrottle>,
     /// Cases one applicant may file online in a hall day; 0: no limit.
     pub applicant_cases_per_day: i64,
     /// Most bytes of files one case holds.
@@ -66,7 +65,6 @@ impl App {
             config: Arc::new(RwLock::new(Arc::new(config))),
             reloading: Arc::new(Mutex::new(())),
             sessions: Arc::default(),
-            sign_in_throttle: Arc::default(),
             applicant_cases_per_day: crate::cases::intake::APPLICANT_CASES_PER_DAY,
             max_case_bytes: crate::cases::attachments::MAX_CASE_BYTES,
         })

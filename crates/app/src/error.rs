@@ -136,6 +136,7 @@ codes! {
     TokenExpired => "token_expired", Unauthorized;
     SessionEnded => "session_ended", Unauthorized;
     AccountChanged => "account_changed", Unauthorized;
+    PasswordChangeRequired => "password_change_required", Forbidden;
     InvalidCredentials => "invalid_credentials", Unauthorized;
     RoleNotAllowed => "role_not_allowed", Forbidden;
     WindowRequired => "window_required", Unprocessable;

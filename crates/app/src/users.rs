@@ -51,6 +51,7 @@ pub fn hashed_record(new: &NewUser, now: DateTime<Utc>) -> Result<UserRecord, Us
         roles: to_json(&new.roles),
         department: new.department.clone(),
         active: true,
+        must_change_password: false,
         created_at: millis(now),
         updated_at: millis(now),
     })

@@ -47,6 +47,7 @@ fn claims() -> Claims {
         iat: now,
         exp: now + 3600,
         sid: None,
+        must_change_password: false,
     }
 }
 

@@ -25,6 +25,9 @@ pub enum UserCommand {
         #[command(flatten)]
         db: DbArgs,
     },
+    /// Change a user's name, roles, department or windows: what narrows their rights ends
+    /// their sessions at the next request, in every process.
+    Set(SetArgs),
     /// Deactivate a user: their sessions end at once, in every process.
     Deactivate {
         username: String,
@@ -37,7 +40,8 @@ pub enum UserCommand {
         #[command(flatten)]
         db: DbArgs,
     },
-    /// Set a new password: every session of the user ends.
+    /// Set a new password: every session of the user ends, and at the next sign-in the user
+    /// must choose a password of their own before anything else.
     ResetPassword {
         username: String,
         /// The new password (10 to 128 characters, not a common one).
@@ -46,6 +50,31 @@ pub enum UserCommand {
         #[command(flatten)]
         db: DbArgs,
     },
+}
+
+#[derive(Debug, clap::Args)]
+pub struct SetArgs {
+    pub username: String,
+    /// New display name.
+    #[arg(long)]
+    pub name: Option<String>,
+    /// The roles, replacing the current ones (repeat for several).
+    #[arg(long = "role")]
+    pub roles: Vec<Role>,
+    /// New department code.
+    #[arg(long, conflicts_with = "no_department")]
+    pub department: Option<String>,
+    /// Clear the department.
+    #[arg(long)]
+    pub no_department: bool,
+    /// The windows, replacing the current ones (repeat for several).
+    #[arg(long = "window", conflicts_with = "no_windows")]
+    pub windows: Vec<String>,
+    /// Take the user off every window.
+    #[arg(long)]
+    pub no_windows: bool,
+    #[command(flatten)]
+    pub db: DbArgs,
 }
 
 #[derive(Debug, clap::Args)]
@@ -91,6 +120,7 @@ pub fn run(cmd: UserCommand) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        UserCommand::Set(args) => set(args),
         UserCommand::Deactivate { username, db } => set_active(&db, &username, false),
         UserCommand::Activate { username, db } => set_active(&db, &username, true),
         UserCommand::ResetPassword {
@@ -101,10 +131,47 @@ pub fn run(cmd: UserCommand) -> anyhow::Result<ExitCode> {
             let app = db.app()?;
             block_on(manage::reset_password(&app, CONSOLE, &username, &password))?
                 .map_err(|e| explain(&e))?;
-            println!("new password set for {username}; their sessions ended");
+            println!(
+                "new password set for {username}; their sessions ended, and they must change it at their next sign-in"
+            );
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+fn set(args: SetArgs) -> anyhow::Result<ExitCode> {
+    let app = args.db.app()?;
+    let patch = UserPatch {
+        name: args.name,
+        roles: Some(args.roles).filter(|r| !r.is_empty()),
+        department: match (args.no_department, args.department) {
+            (true, _) => Some(None),
+            (false, Some(d)) => Some(Some(d)),
+            (false, None) => None,
+        },
+        windows: if args.no_windows {
+            Some(Vec::new())
+        } else {
+            Some(args.windows).filter(|w| !w.is_empty())
+        },
+        active: None,
+    };
+    let u = block_on(manage::update_user(&app, CONSOLE, &args.username, patch))?
+        .map_err(|e| explain(&e))?;
+    let roles: Vec<&str> = u.roles.iter().map(|r| r.as_str()).collect();
+    println!(
+        "{}: {} · roles {} · department {} · windows {}",
+        u.username,
+        u.name,
+        roles.join(","),
+        u.department.as_deref().unwrap_or("-"),
+        if u.windows.is_empty() {
+            "-".to_owned()
+        } else {
+            u.windows.join(",")
+        }
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
 fn set_active(db: &DbArgs, username: &str, active: bool) -> anyhow::Result<ExitCode> {

@@ -139,6 +139,31 @@ fn users_are_kept_at_the_console_like_the_api() {
             .any(|l| l.starts_with("clerk-1") && l.contains(" active")),
         "{listed}"
     );
-    // Each change is in the audit chain: two creations, deactivation, reset, activation.
-    assert_eq!(audit_records(data), "ok: 5 records");
+    // Name and roles change through the same use case; a department must exist.
+    let out = tongban(
+        data,
+        &[
+            "user",
+            "set",
+            "clerk-1",
+            "--name",
+            "周监察",
+            "--role",
+            "supervisor",
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("周监察 · roles supervisor"),
+        "{}",
+        text(&out.stdout)
+    );
+    refused(
+        &tongban(data, &["user", "set", "clerk-1", "--department", "nowhere"]),
+        &["department: there is no department with code nowhere"],
+    );
+    let listed = text(&tongban(data, &["user", "list", "clerk-1"]).stdout);
+    assert!(listed.contains("supervisor"), "{listed}");
+    // Each change is in the audit chain: two creations, deactivation, reset, activation, set.
+    assert_eq!(audit_records(data), "ok: 6 records");
 }

@@ -31,6 +31,7 @@ pub mod reprojections;
 pub mod revision;
 pub mod schema;
 pub mod sessions;
+pub mod sign_in_failures;
 pub mod signing_keys;
 pub mod stages;
 pub mod stats;

@@ -81,6 +81,16 @@ diesel::table! {
         active -> Bool,
         created_at -> BigInt,
         updated_at -> BigInt,
+        must_change_password -> Bool,
+    }
+}
+
+diesel::table! {
+    sign_in_failures (key) {
+        key -> Text,
+        failures -> BigInt,
+        blocked_until -> BigInt,
+        last_at -> BigInt,
     }
 }
 

@@ -31,6 +31,8 @@ pub struct UserRecord {
     pub created_at: i64,
     /// Last change, unix milliseconds.
     pub updated_at: i64,
+    /// Set by an administrator's reset: the account may only change its password.
+    pub must_change_password: bool,
 }
 
 /// Creates a user; an existing username, in any letter case (`Admin` beside `admin`), is
@@ -67,6 +69,7 @@ pub fn update(conn: &mut DbConnection, user: &UserRecord) -> Result<(), StoreErr
             users::roles.eq(&user.roles),
             users::department.eq(&user.department),
             users::active.eq(user.active),
+            users::must_change_password.eq(user.must_change_password),
             users::updated_at.eq(user.updated_at),
         ))
         .execute(conn)?;

@@ -160,6 +160,7 @@ fn user(username: &str, roles: &str, department: &str, email: Option<&str>) -> U
         roles: roles.into(),
         department: Some(department.into()),
         active: true,
+        must_change_password: false,
         created_at: 1,
         updated_at: 1,
     }

@@ -160,6 +160,7 @@ fn administration_records(db: &TestDb) {
                     roles: r#"["clerk"]"#.into(),
                     department: Some("market".into()),
                     active: true,
+                    must_change_password: false,
                     created_at: 1,
                     updated_at: 1,
                 },

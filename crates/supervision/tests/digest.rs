@@ -17,6 +17,7 @@ fn user(name: &str, roles: &str, email: Option<&str>) -> UserRecord {
         roles: roles.into(),
         department: None,
         active: true,
+        must_change_password: false,
         created_at: 0,
         updated_at: 0,
     }

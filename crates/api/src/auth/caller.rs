@@ -59,12 +59,32 @@ impl FromRequest for Caller {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let found = bearer_of(req)
             .map(|token| (req.app_data::<web::Data<Authenticator>>().cloned(), token));
+        let exempt = PASSWORD_CHANGE_PATHS.contains(&req.path());
         Box::pin(async move {
             let (auth, token) = found?;
             let auth = auth.ok_or_else(Problem::internal)?;
-            auth.authenticate(&token).await.map(Caller).map_err(refusal)
+            let claims = auth.authenticate(&token).await.map_err(refusal)?;
+            if claims.must_change_password && !exempt {
+                return Err(password_change_required());
+            }
+            Ok(Caller(claims))
         })
     }
+}
+
+/// What a caller whose password an administrator reset may still do.
+const PASSWORD_CHANGE_PATHS: &[&str] = &["/api/v1/auth/password", "/api/v1/auth/logout"];
+
+/// 403 for everything but changing the password, after an administrator's reset.
+pub fn password_change_required() -> Problem {
+    Problem::new(
+        Code::PasswordChangeRequired,
+        Text::new("请先修改密码", "Change your password first"),
+        Text::new(
+            "管理员已重置您的密码：请先通过 POST /api/v1/auth/password 设置只有您知道的新密码。",
+            "An administrator reset your password: set one only you know with POST /api/v1/auth/password first.",
+        ),
+    )
 }
 
 /// The problem answered for a token that does not let its request in.

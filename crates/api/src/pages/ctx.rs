@@ -101,6 +101,8 @@ impl Out {
 pub enum PageErr {
     Problem(Problem),
     SignIn,
+    /// An administrator reset the password: nothing but the password page until it changes.
+    ChangePassword,
 }
 
 impl From<Problem> for PageErr {
@@ -132,6 +134,17 @@ fn random_hex() -> String {
     hex::encode(bytes)
 }
 
+/// A cookie's name: under TLS with the `__Host-` prefix, which browsers accept only from a
+/// secure origin, with `Path=/` and no `Domain`, so that no other host (a sibling
+/// subdomain, a plain-HTTP answer) can set or shadow it.
+pub fn cookie_name(secure: bool, name: &str) -> String {
+    if secure {
+        format!("__Host-{name}")
+    } else {
+        name.to_owned()
+    }
+}
+
 /// Equal in time that does not depend on where the first difference is.
 fn same(a: &str, b: &str) -> bool {
     a.len() == b.len()
@@ -149,13 +162,16 @@ impl Ctx {
             Some(pq) => pq.as_str().to_owned(),
             None => "/".to_owned(),
         };
-        let token = req.cookie(SESSION_COOKIE).map(|c| c.value().to_owned());
+        let state = req.app_data::<web::Data<crate::state::AppState>>();
+        let secure = state.is_some_and(|s| s.is_tls(req));
+        let session_cookie = req.cookie(&cookie_name(secure, SESSION_COOKIE));
+        let token = session_cookie.as_ref().map(|c| c.value().to_owned());
         let pending = token.and_then(|t| {
             req.app_data::<web::Data<Authenticator>>()
                 .cloned()
                 .map(|auth| (auth, t))
         });
-        let csrf = match req.cookie(CSRF_COOKIE) {
+        let csrf = match req.cookie(&cookie_name(secure, CSRF_COOKIE)) {
             Some(c) if c.value().len() == 64 => CsrfBase::Anonymous(c.value().to_owned()),
             _ => CsrfBase::NewAnonymous(random_hex()),
         };
@@ -164,12 +180,12 @@ impl Ctx {
             here,
             staff: None,
             // A cookie that cannot be checked counts as a lost session.
-            session_lost: req.cookie(SESSION_COOKIE).is_some() && pending.is_none(),
+            session_lost: session_cookie.is_some() && pending.is_none(),
             csrf,
-            secure: req
-                .app_data::<web::Data<crate::state::AppState>>()
-                .is_some_and(|s| s.is_tls(req)),
-            peer: req.peer_addr().map(|a| a.ip()),
+            secure,
+            peer: state
+                .and_then(|s| s.client_ip(req))
+                .or_else(|| req.peer_addr().map(|a| a.ip())),
         };
         (ctx, pending)
     }
@@ -246,6 +262,9 @@ impl Ctx {
         let Some(s) = &self.staff else {
             return Err(PageErr::SignIn);
         };
+        if s.caller.0.must_change_password {
+            return Err(PageErr::ChangePassword);
+        }
         if roles.iter().any(|r| holds(&s.caller, *r)) {
             Ok(&s.caller)
         } else {
@@ -263,6 +282,7 @@ impl Ctx {
     /// The signed-in applicant, or a redirect to the applicants' sign-in page.
     pub fn applicant(&self) -> Result<&Caller, PageErr> {
         match &self.staff {
+            Some(s) if s.caller.0.must_change_password => Err(PageErr::ChangePassword),
             Some(s) if s.caller.has(Role::Applicant) => Ok(&s.caller),
             _ => Err(PageErr::SignIn),
         }
@@ -279,8 +299,8 @@ impl Ctx {
         }
     }
 
-    fn cookie<'c>(&self, name: &'c str, value: String) -> Cookie<'c> {
-        Cookie::build(name, value)
+    fn cookie(&self, name: &str, value: String) -> Cookie<'static> {
+        Cookie::build(cookie_name(self.secure, name), value)
             .path("/")
             .http_only(true)
             .secure(self.secure)
@@ -352,6 +372,7 @@ impl Ctx {
                 if self.session_lost { "&expired=1" } else { "" }
             )),
             Err(PageErr::Problem(p)) => self.problem(&p),
+            Err(PageErr::ChangePassword) => self.redirect("/account/password?required=1"),
         }
     }
 

@@ -4,7 +4,7 @@
 
 use actix_web::{get, web, HttpResponse};
 
-use super::ctx::Ctx;
+use super::ctx::{Ctx, PageErr};
 use crate::problem::Problem;
 use crate::routes::attachments::file_response;
 use crate::state::AppState;
@@ -21,6 +21,9 @@ pub async fn download(
     let Some(staff) = ctx.staff.as_ref() else {
         return ctx.problem(&attachment_not_found().into());
     };
+    if staff.caller.0.must_change_password {
+        return ctx.respond(Err(PageErr::ChangePassword));
+    }
     match attachments::file(&state, &staff.caller.0, &case_no, &id).await {
         Ok((file, bytes)) => file_response(&file, bytes),
         Err(e) => ctx.problem(&Problem::from(e)),

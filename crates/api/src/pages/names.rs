@@ -5,6 +5,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use tongban_core::case::{Action, ApplicantKind, CaseStatus, DeliveryMethod, Procedure};
 use tongban_core::clock::HallTime;
 use tongban_core::item::{DayUnit, ItemCategory, ItemKind, MaterialForm, TimeLimit};
+use tongban_core::role::Role;
 
 use crate::lang::Lang;
 
@@ -23,6 +24,17 @@ pub fn status(s: CaseStatus, lang: Lang) -> &'static str {
         CaseStatus::Terminated => "Terminated",
     };
     lang.pick(s.name_zh(), en)
+}
+
+pub fn role(r: Role, lang: Lang) -> &'static str {
+    match r {
+        Role::Applicant => lang.pick("申请人", "Applicant"),
+        Role::Clerk => lang.pick("窗口人员", "Window clerk"),
+        Role::Approver => lang.pick("审批人员", "Approver"),
+        Role::Head => lang.pick("部门负责人", "Department head"),
+        Role::Supervisor => lang.pick("电子监察人员", "Supervision officer"),
+        Role::Admin => lang.pick("系统管理员", "Administrator"),
+    }
 }
 
 pub fn action(a: Action, lang: Lang) -> &'static str {

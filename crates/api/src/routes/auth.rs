@@ -33,6 +33,9 @@ pub struct TokenResponse {
     pub roles: Vec<Role>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub window: Option<String>,
+    /// An administrator reset the password: the token only serves
+    /// `POST /api/v1/auth/password` (and sign-out) until it is changed.
+    pub password_change_required: bool,
 }
 
 /// Signs in and returns an access token. A clerk names the window they sit at.
@@ -49,6 +52,7 @@ pub struct TokenResponse {
 #[post("/api/v1/auth/token")]
 pub async fn token(
     auth: web::Data<Authenticator>,
+    state: web::Data<AppState>,
     req: actix_web::HttpRequest,
     body: web::Json<TokenRequest>,
 ) -> Result<web::Json<TokenResponse>, Problem> {
@@ -61,7 +65,7 @@ pub async fn token(
         username,
         password,
         window,
-        from: req.peer_addr().map(|a| a.ip()),
+        from: state.client_ip(&req),
     };
     let signed = sign_in::sign_in(&auth, &cmd).await?;
     Ok(web::Json(TokenResponse {
@@ -70,6 +74,7 @@ pub async fn token(
         expires_in: auth.token_lifetime_secs,
         roles: signed.claims.roles,
         window: signed.claims.window,
+        password_change_required: signed.claims.must_change_password,
     }))
 }
 

@@ -4,7 +4,7 @@
 //! so a sign-out, a password change, a deactivation or a narrowed role, department or window
 //! takes effect at the next request in every process.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 
 use rand::RngCore;
 use tongban_store::sessions::{self as store, SessionRecord};
@@ -18,7 +18,8 @@ use crate::App;
 #[derive(Debug, Default)]
 pub struct SessionCache {
     revision: i64,
-    valid: HashSet<String>,
+    /// Valid sessions, each with whether its account must change its password first.
+    valid: HashMap<String, bool>,
 }
 
 /// Why a token's session no longer lets it in.
@@ -61,8 +62,9 @@ pub async fn open(
     Ok(id)
 }
 
-/// Whether the token's session is open and its account still allows all the token says.
-pub async fn check(app: &App, claims: &Claims) -> AppResult<Result<(), Refused>> {
+/// Whether the token's session is open and its account still allows all the token says;
+/// if so, whether the account must change its password before anything else.
+pub async fn check(app: &App, claims: &Claims) -> AppResult<Result<bool, Refused>> {
     let Some(sid) = claims.sid.clone() else {
         return Ok(Err(Refused::NoSession));
     };
@@ -73,8 +75,8 @@ pub async fn check(app: &App, claims: &Claims) -> AppResult<Result<(), Refused>>
             cache.valid.clear();
             cache.revision = revision;
         }
-        if cache.valid.contains(&sid) {
-            return Ok(Ok(()));
+        if let Some(must_change) = cache.valid.get(&sid) {
+            return Ok(Ok(*must_change));
         }
     }
     let (id, username) = (sid.clone(), claims.sub.clone());
@@ -103,16 +105,16 @@ pub async fn check(app: &App, claims: &Claims) -> AppResult<Result<(), Refused>>
         (_, Some(u)) => {
             let roles = crate::users::roles_of(&u).unwrap_or_default();
             if u.active && roles == claims.roles && u.department == claims.department {
-                Ok(())
+                Ok(u.must_change_password)
             } else {
                 Err(Refused::AccountChanged)
             }
         }
     };
-    if verdict.is_ok() {
+    if let Ok(must_change) = verdict {
         let mut cache = app.sessions.lock().unwrap_or_else(|p| p.into_inner());
         if cache.revision == revision {
-            cache.valid.insert(sid);
+            cache.valid.insert(sid, must_change);
         }
     }
     Ok(verdict)

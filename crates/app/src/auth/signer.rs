@@ -55,7 +55,10 @@ impl Signer {
     pub async fn authenticate(&self, bearer: &str) -> Result<Claims, AuthFailure> {
         let claims = self.verify(bearer).map_err(AuthFailure::Token)?;
         match super::sessions::check(&self.app, &claims).await {
-            Ok(Ok(())) => Ok(claims),
+            Ok(Ok(must_change_password)) => Ok(Claims {
+                must_change_password,
+                ..claims
+            }),
             Ok(Err(refused)) => Err(AuthFailure::Session(refused)),
             Err(e) => Err(AuthFailure::Unavailable(e)),
         }

@@ -24,6 +24,10 @@ pub struct Claims {
     /// The server-side session the token belongs to; a token without one is refused.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sid: Option<String>,
+    /// Not in the token: the account's state when the request was checked. After an
+    /// administrator's reset the holder may do nothing but change the password.
+    #[serde(skip)]
+    pub must_change_password: bool,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -94,6 +98,7 @@ mod tests {
             iat: 0,
             exp,
             sid: Some("s1".into()),
+            must_change_password: false,
         }
     }
 

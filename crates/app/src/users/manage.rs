@@ -29,6 +29,8 @@ pub struct UserView {
     pub department: Option<String>,
     pub windows: Vec<String>,
     pub active: bool,
+    /// Reset by an administrator and not yet changed by its holder.
+    pub must_change_password: bool,
 }
 
 /// What an administrator changes; `None` keeps the field.
@@ -62,6 +64,7 @@ fn view(record: &UserRecord, windows: Vec<String>) -> AppResult<UserView> {
         department: record.department.clone(),
         windows,
         active: record.active,
+        must_change_password: record.must_change_password,
     })
 }
 
@@ -245,15 +248,25 @@ async fn hashed(password: String) -> AppResult<String> {
     }
 }
 
-/// Writes a new password hash, ends the user's sessions but `keep`, audits `action`.
+/// How a password is set: by an administrator (the holder must change it at next sign-in)
+/// or by its holder, keeping the session they use.
+enum Setting {
+    Reset,
+    Own { keep: Option<String> },
+}
+
+/// Writes a new password hash, ends the user's sessions (but the holder's own), audits.
 async fn set_password(
     app: &App,
     actor: &str,
     username: &str,
     password: String,
-    keep: Option<String>,
-    action: &'static str,
+    setting: Setting,
 ) -> AppResult<()> {
+    let (action, keep, must_change) = match setting {
+        Setting::Reset => ("user.password_reset", None, true),
+        Setting::Own { keep } => ("user.password_change", keep, false),
+    };
     let hash = hashed(password).await?;
     let now = app.clock.now();
     let audit_record = audit::record(now, actor, action, username, "{}".to_owned());
@@ -264,6 +277,7 @@ async fn set_password(
                 return Err(tongban_store::StoreError::NotFound(user.clone()));
             };
             record.password_hash = hash;
+            record.must_change_password = must_change;
             record.updated_at = millis(now);
             user_store::update(conn, &record)?;
             tongban_store::sessions::end_for_user(conn, &user, keep.as_deref(), now.timestamp())?;
@@ -286,15 +300,7 @@ pub async fn reset_password(
     let mut fields = Fields::default();
     fields.password("password", password, username);
     fields.finish()?;
-    set_password(
-        app,
-        actor,
-        username,
-        password.to_owned(),
-        None,
-        "user.password_reset",
-    )
-    .await
+    set_password(app, actor, username, password.to_owned(), Setting::Reset).await
 }
 
 /// The caller changes their own password, proving the current one; their other sessions end,
@@ -337,8 +343,9 @@ pub async fn change_own_password(
         &claims.sub,
         &claims.sub,
         new.to_owned(),
-        claims.sid.clone(),
-        "user.password_change",
+        Setting::Own {
+            keep: claims.sid.clone(),
+        },
     )
     .await
 }

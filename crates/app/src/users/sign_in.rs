@@ -3,7 +3,7 @@
 
 use tongban_store::{users as user_store, windows};
 
-use super::roles_of;
+use super::{roles_of, throttle};
 use crate::auth::password::verify_password;
 use crate::auth::signer::Signer;
 use crate::auth::token::Claims;
@@ -57,9 +57,9 @@ fn dummy_hash() -> &'static str {
 
 pub async fn sign_in(signer: &Signer, cmd: &SignIn) -> AppResult<SignedIn> {
     let app = &signer.app;
-    let throttle = app.sign_in_throttle.clone();
     let started = app.clock.now().timestamp();
-    if let Some(secs) = throttle.wait(&cmd.username, cmd.from, started) {
+    let looked = throttle::look(app, &cmd.username, cmd.from, started).await?;
+    if let Some(secs) = looked.wait {
         return Err(throttled(secs));
     }
     let username = cmd.username.clone();
@@ -86,10 +86,12 @@ pub async fn sign_in(signer: &Signer, cmd: &SignIn) -> AppResult<SignedIn> {
         .await
         .map_err(|e| Error::corrupt(format!("password check panicked: {e}")))?;
     let Some(user) = user.filter(|_| ok) else {
-        throttle.failed(&cmd.username, cmd.from, started);
+        throttle::failed(app, &cmd.username, cmd.from, started).await?;
         return Err(bad_credentials());
     };
-    throttle.succeeded(&cmd.username, cmd.from);
+    if looked.account_failed {
+        throttle::succeeded(app, &cmd.username, cmd.from).await?;
+    }
     if let Some(w) = &cmd.window {
         if !assigned {
             return Err(Error::new(
@@ -114,6 +116,7 @@ pub async fn sign_in(signer: &Signer, cmd: &SignIn) -> AppResult<SignedIn> {
         iat: now,
         exp,
         sid: Some(sid),
+        must_change_password: user.must_change_password,
     };
     let token = signer.issue(&claims)?;
     Ok(SignedIn { claims, token })

@@ -1,19 +1,22 @@
 //! Sign-in throttling: failed passwords slow further tries down, per account and address,
 //! per address over all accounts, and per account over all addresses, with delays that grow
 //! and end. A victim is never locked out for good: an attacker elsewhere can hold one
-//! account back by at most [`ACCOUNT_CAP`] at a time. Kept in the process (a restart forgets
-//! it), like the public rate limits.
+//! account back by at most [`ACCOUNT_CAP`] at a time. The failures live in the database, so
+//! every process behind a balancer counts the same tries.
 
-use std::collections::HashMap;
 use std::net::IpAddr;
-use std::sync::Mutex;
+
+use tongban_store::sign_in_failures::{self as store, SignInFailure};
+
+use crate::error::AppResult;
+use crate::App;
 
 /// Failures allowed before delays start, for one account from one address.
-const FREE_PAIR: u32 = 5;
+const FREE_PAIR: i64 = 5;
 /// The same for one address over all accounts (guessing many usernames).
-const FREE_ADDRESS: u32 = 20;
+const FREE_ADDRESS: i64 = 20;
 /// The same for one account over all addresses (a distributed guess).
-const FREE_ACCOUNT: u32 = 10;
+const FREE_ACCOUNT: i64 = 10;
 /// The longest delay of a pair or an address, in seconds.
 const CAP: i64 = 15 * 60;
 /// The longest delay one account gets from failures elsewhere, in seconds.
@@ -21,34 +24,27 @@ pub const ACCOUNT_CAP: i64 = 30;
 /// Failures older than this are forgotten, in seconds.
 const MEMORY: i64 = 24 * 3600;
 
-#[derive(Debug, Default, Clone, Copy)]
-struct Record {
-    failures: u32,
-    /// Unix seconds before which no try is taken.
-    until: i64,
-    last: i64,
-}
-
-impl Record {
-    fn fail(&mut self, now: i64, free: u32, cap: i64) {
-        if now - self.last > MEMORY {
-            *self = Record::default();
-        }
-        self.failures += 1;
-        self.last = now;
-        if self.failures > free {
-            let doubling = (self.failures - free - 1).min(20);
-            self.until = now + (1i64 << doubling).min(cap);
-        }
+/// One more failure of a key with `free` tries and delays up to `cap`.
+fn fail(record: Option<&SignInFailure>, key: &str, now: i64, free: i64, cap: i64) -> SignInFailure {
+    let mut r = match record {
+        Some(r) if now - r.last_at <= MEMORY => r.clone(),
+        _ => SignInFailure {
+            key: key.to_owned(),
+            failures: 0,
+            blocked_until: 0,
+            last_at: now,
+        },
+    };
+    r.failures += 1;
+    r.last_at = now;
+    if r.failures > free {
+        let doubling = (r.failures - free - 1).min(20);
+        r.blocked_until = now + (1i64 << doubling).min(cap);
     }
+    r
 }
 
-#[derive(Debug, Default)]
-pub struct SignInThrottle {
-    records: Mutex<HashMap<String, Record>>,
-}
-
-fn keys(username: &str, from: Option<IpAddr>) -> [(String, u32, i64); 3] {
+fn keys(username: &str, from: Option<IpAddr>) -> [(String, i64, i64); 3] {
     let user = username.trim().to_lowercase();
     let addr = from.map_or_else(|| "-".to_owned(), |a| a.to_string());
     [
@@ -58,65 +54,125 @@ fn keys(username: &str, from: Option<IpAddr>) -> [(String, u32, i64); 3] {
     ]
 }
 
-impl SignInThrottle {
-    /// Seconds to wait before `username` may try again from `from`; `None` to go ahead.
-    pub fn wait(&self, username: &str, from: Option<IpAddr>, now: i64) -> Option<u64> {
-        let records = self.records.lock().unwrap_or_else(|p| p.into_inner());
-        keys(username, from)
+fn names(username: &str, from: Option<IpAddr>) -> Vec<String> {
+    keys(username, from).into_iter().map(|k| k.0).collect()
+}
+
+/// What the throttle knows of one try before the password is checked.
+#[derive(Debug, Default)]
+pub struct Looked {
+    /// Seconds to wait before trying again; `None` to go ahead.
+    pub wait: Option<u64>,
+    /// Whether the account has failures to clear when the password is right.
+    pub account_failed: bool,
+}
+
+/// Seconds to wait before `username` may try again from `from`.
+pub fn looked(records: &[SignInFailure], username: &str, from: Option<IpAddr>, now: i64) -> Looked {
+    let [pair, _, user] = keys(username, from);
+    Looked {
+        wait: records
             .iter()
-            .filter_map(|(k, _, _)| records.get(k))
-            .map(|r| r.until - now)
+            .map(|r| r.blocked_until - now)
             .filter(|w| *w > 0)
             .max()
-            .map(|w| w as u64)
+            .map(|w| w as u64),
+        account_failed: records.iter().any(|r| r.key == pair.0 || r.key == user.0),
     }
+}
 
-    pub fn failed(&self, username: &str, from: Option<IpAddr>, now: i64) {
-        let mut records = self.records.lock().unwrap_or_else(|p| p.into_inner());
-        if records.len() > 100_000 {
-            // Never more memory than that: old records go first.
-            records.retain(|_, r| now - r.last <= 3600);
-        }
-        for (k, free, cap) in keys(username, from) {
-            records.entry(k).or_default().fail(now, free, cap);
-        }
-    }
+pub async fn look(app: &App, username: &str, from: Option<IpAddr>, now: i64) -> AppResult<Looked> {
+    let keys = names(username, from);
+    let records = app
+        .store
+        .read(move |conn| store::get_many(conn, &keys))
+        .await?;
+    Ok(looked(&records, username, from, now))
+}
 
-    /// A right password clears the account's own records (not its address's).
-    pub fn succeeded(&self, username: &str, from: Option<IpAddr>) {
-        let mut records = self.records.lock().unwrap_or_else(|p| p.into_inner());
-        let [pair, _, user] = keys(username, from);
-        records.remove(&pair.0);
-        records.remove(&user.0);
-    }
+/// Records a wrong password; once an hour of the clock, forgets what is a day old.
+pub async fn failed(app: &App, username: &str, from: Option<IpAddr>, now: i64) -> AppResult<()> {
+    let keys = keys(username, from);
+    app.store
+        .write(move |conn| {
+            let names: Vec<String> = keys.iter().map(|k| k.0.clone()).collect();
+            let before = store::get_many(conn, &names)?;
+            for (key, free, cap) in &keys {
+                let old = before.iter().find(|r| &r.key == key);
+                store::put(conn, &fail(old, key, now, *free, *cap))?;
+            }
+            if now % 3600 < 60 {
+                store::forget_before(conn, now - MEMORY)?;
+            }
+            Ok(())
+        })
+        .await?;
+    Ok(())
+}
+
+/// A right password clears the account's own records (not its address's).
+pub async fn succeeded(app: &App, username: &str, from: Option<IpAddr>) -> AppResult<()> {
+    let [pair, _, user] = keys(username, from);
+    let clear = vec![pair.0, user.0];
+    app.store
+        .write(move |conn| store::delete(conn, &clear))
+        .await?;
+    Ok(())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    /// The records after `n` failures at `now`, as the store would hold them.
+    fn after(records: &mut Vec<SignInFailure>, username: &str, from: Option<IpAddr>, now: i64) {
+        for (key, free, cap) in keys(username, from) {
+            let new = fail(records.iter().find(|r| r.key == key), &key, now, free, cap);
+            records.retain(|r| r.key != key);
+            records.push(new);
+        }
+    }
+
+    fn relevant(
+        records: &[SignInFailure],
+        username: &str,
+        from: Option<IpAddr>,
+    ) -> Vec<SignInFailure> {
+        let names = names(username, from);
+        records
+            .iter()
+            .filter(|r| names.contains(&r.key))
+            .cloned()
+            .collect()
+    }
+
     #[test]
     fn delays_start_after_the_free_tries_grow_and_end() {
-        let t = SignInThrottle::default();
+        let mut all = Vec::new();
         let from: Option<IpAddr> = "203.0.113.9".parse().ok();
+        let wait = |all: &Vec<SignInFailure>, user: &str, from, now| {
+            looked(&relevant(all, user, from), user, from, now).wait
+        };
         for _ in 0..FREE_PAIR {
-            t.failed("admin", from, 1000);
+            after(&mut all, "admin", from, 1000);
         }
-        assert_eq!(t.wait("admin", from, 1000), None);
-        t.failed("admin", from, 1000);
-        assert_eq!(t.wait("admin", from, 1000), Some(1));
-        t.failed("admin", from, 1001);
-        assert_eq!(t.wait("admin", from, 1001), Some(2));
+        assert_eq!(wait(&all, "admin", from, 1000), None);
+        after(&mut all, "admin", from, 1000);
+        assert_eq!(wait(&all, "admin", from, 1000), Some(1));
+        after(&mut all, "admin", from, 1001);
+        assert_eq!(wait(&all, "admin", from, 1001), Some(2));
         for _ in 0..30 {
-            t.failed("admin", from, 2000);
+            after(&mut all, "admin", from, 2000);
         }
-        assert_eq!(t.wait("admin", from, 2000), Some(CAP as u64));
-        assert_eq!(t.wait("admin", from, 2000 + CAP), None, "it ends");
+        assert_eq!(wait(&all, "admin", from, 2000), Some(CAP as u64));
+        assert_eq!(wait(&all, "admin", from, 2000 + CAP), None, "it ends");
         // From elsewhere the account waits at most the account cap.
         let other: Option<IpAddr> = "198.51.100.7".parse().ok();
-        let w = t.wait("ADMIN", other, 2000).unwrap_or(0);
+        let w = wait(&all, "ADMIN", other, 2000).unwrap_or(0);
         assert!(w as i64 <= ACCOUNT_CAP, "{w}");
-        t.succeeded("admin", other);
-        assert_eq!(t.wait("admin", other, 2000), None);
+        assert!(looked(&relevant(&all, "admin", other), "admin", other, 2000).account_failed);
+        // A day later it starts again from nothing.
+        after(&mut all, "admin", from, 2000 + MEMORY + 1);
+        assert_eq!(wait(&all, "admin", from, 2000 + MEMORY + 1), None);
     }
 }

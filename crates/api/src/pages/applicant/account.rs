@@ -280,6 +280,11 @@ fn password_form(ctx: &Ctx, error: Option<&Problem>) -> Markup {
     };
     html! {
         h1 { (ctx.t("修改密码", "Change your password")) }
+        @if ctx.staff.as_ref().is_some_and(|s| s.caller.0.must_change_password) {
+            div.notice role="status" #password-required {
+                p { (ctx.t("管理员已重置您的密码。请先设置一个只有您自己知道的新密码，然后才能继续办理。", "An administrator reset your password. Set a new one only you know before you go on.")) }
+            }
+        }
         p.lead { (ctx.t("修改后，您在其他设备上的登录将全部结束。", "Once changed, your sign-ins on other devices end.")) }
         (error_summary(ctx, error))
         form method="post" action="/account/password" {
@@ -342,6 +347,7 @@ async fn password_page(
             let body = html! {
                 h1 { (ctx.t("密码已修改", "Password changed")) }
                 p { (ctx.t("您在其他设备上的登录已结束。", "Your sign-ins on other devices have ended.")) }
+                p { a href="/" { (ctx.t("继续", "Go on")) } }
             };
             Ok(ctx.html(
                 StatusCode::OK,

@@ -1,0 +1,2 @@
+DROP TABLE sign_in_failures;
+ALTER TABLE users DROP COLUMN must_change_password;
