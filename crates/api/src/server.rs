@@ -77,7 +77,16 @@ async fn current_config(
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     let path = req.path();
     let decides = !(path == "/healthz" || path == "/metrics" || path.starts_with("/assets/"));
-    if decides {
+    if !decides {
+        return next.call(req).await;
+    }
+    // The public status query checks the configuration itself, after its one read, which
+    // reads the revisions with the case (the busiest path: one blocking hop instead of two).
+    if req.method() == actix_web::http::Method::GET && path.starts_with("/api/v1/public/cases/") {
+        return tongban_app::within_request(next.call(req)).await;
+    }
+    // One read of both revisions serves this check, the session check and the use case's.
+    tongban_app::within_request(async move {
         if let Some(state) = req.app_data::<web::Data<AppState>>() {
             state
                 .app
@@ -85,8 +94,9 @@ async fn current_config(
                 .await
                 .map_err(|e| actix_web::Error::from(problem::Problem::from(e)))?;
         }
-    }
-    next.call(req).await
+        next.call(req).await
+    })
+    .await
 }
 
 /// `GET /metrics`: request counts and durations by route pattern (`tongban_http_requests_total`,

@@ -74,7 +74,9 @@ impl App {
     /// when another process (or this one) changed it. Every use case that decides on the
     /// catalogue, the hall or the calendar takes its copy from here.
     pub async fn config(&self) -> AppResult<Arc<Config>> {
-        let revision = self.store.read(crate::config::revision).await?;
+        // Read with the authorisation revision, once for the whole request when served
+        // within `tongban_store::revision::within_request`.
+        let revision = self.store.revisions().await?.config;
         let cached = self.cached();
         if cached.revision >= revision {
             return Ok(cached);

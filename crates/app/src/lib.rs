@@ -29,3 +29,5 @@ pub mod validate;
 
 pub use app::{App, Config};
 pub use error::{AppResult, Code, Error, FieldError, Kind, Text};
+/// Serves one request with the revisions read once for all its checks.
+pub use tongban_store::revision::within_request;

@@ -340,6 +340,8 @@ fn plain_rows(n: usize) -> Vec<PlainRows> {
                 case: case(i),
                 event: event(i),
                 audit: record,
+                idempotency_key: format!("plain-{i}"),
+                request_hash: format!("{i:064x}"),
             }
         })
         .collect()

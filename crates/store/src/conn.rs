@@ -118,10 +118,30 @@ pub(crate) fn connect_pg(url: &str) -> diesel::ConnectionResult<PgConnection> {
     PgConnection::establish(url)
 }
 
+/// Turns SQLite's memory statistics off for the process, before its first connection: with
+/// them on, every allocation of every connection takes one global mutex, which the readers
+/// of a busy server queue on (`dbMallocRawFinish` waiting on a futex in the profile). Nothing
+/// reads them. It must come before SQLite initialises; later it is refused, harmlessly.
+fn sqlite_memory_statistics_off() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        // SAFETY: `sqlite3_config` with SQLITE_CONFIG_MEMSTATUS takes one int; it is called
+        // once, before any connection of this process (it answers SQLITE_MISUSE otherwise
+        // and changes nothing).
+        unsafe {
+            libsqlite3_sys::sqlite3_config(
+                libsqlite3_sys::SQLITE_CONFIG_MEMSTATUS,
+                std::ffi::c_int::from(0u8),
+            );
+        }
+    });
+}
+
 /// Opens one connection to the database named by `url` and prepares it.
 pub fn establish(url: &DbUrl, options: &ConnectionOptions) -> Result<DbConnection, StoreError> {
     match url {
         DbUrl::Sqlite(path) => {
+            sqlite_memory_statistics_off();
             let path = path.to_string_lossy();
             let mut conn = SqliteConnection::establish(&path)?;
             // WAL lets readers run while the writer commits; foreign keys are off by default

@@ -81,9 +81,14 @@ impl Store {
             Backend::Postgres => options.writers.max(1),
         };
         let writer = Writer::start(&url, &options.connection, writers, options.batch_limit)?;
+        // No `SELECT 1` before every check-out (r2d2's default): on SQLite it was parsed anew
+        // each time, a tenth of a status query's work. A connection that broke (PostgreSQL
+        // restarted) fails its next query, is found broken when it returns to the pool and
+        // replaced; that request answers 503 and the next succeeds.
         let pool = diesel::r2d2::Pool::builder()
             .max_size(options.pool_size.max(1))
             .min_idle(Some(1))
+            .test_on_check_out(false)
             .build(ConnectionManager::new(url.clone(), options.connection))?;
         let readers = tokio::sync::Semaphore::new(options.pool_size.max(1) as usize);
         Ok(Store {
@@ -134,6 +139,66 @@ impl Store {
         T: Send + 'static,
         F: FnOnce(&mut DbConnection) -> Result<T, StoreError> + Send + 'static,
     {
+        self.read_with_revisions(work, false).await
+    }
+
+    /// [`Store::read`] for a point read (a few key lookups): on SQLite, when a pooled
+    /// connection is free this instant, it runs on the calling thread. The hop to a blocking
+    /// thread and back (two context switches and a wake-up) cost more than such a read from
+    /// SQLite's page cache; anything longer, or PostgreSQL (a network round trip), hops.
+    pub async fn read_point<T, F>(&self, work: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut DbConnection) -> Result<T, StoreError> + Send + 'static,
+    {
+        self.read_with_revisions(work, true).await
+    }
+
+    /// A request that has not read the revisions yet reads them on the same connection,
+    /// first, so that its data is at least as new as they are: one hop, not two.
+    async fn read_with_revisions<T, F>(&self, work: F, point: bool) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut DbConnection) -> Result<T, StoreError> + Send + 'static,
+    {
+        let piggyback = crate::revision::unseen_in_request();
+        let with_revisions = move |conn: &mut DbConnection| {
+            let revisions = match piggyback {
+                true => Some(crate::revision::both(conn)?),
+                false => None,
+            };
+            Ok((revisions, work(conn)?))
+        };
+        let (revisions, out) = match point {
+            true => self.read_point_plain(with_revisions).await?,
+            false => self.read_on_pool(with_revisions).await?,
+        };
+        if let Some(r) = revisions {
+            crate::revision::remember(r);
+        }
+        Ok(out)
+    }
+
+    async fn read_point_plain<T, F>(&self, work: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut DbConnection) -> Result<T, StoreError> + Send + 'static,
+    {
+        if self.backend() == Backend::Sqlite {
+            if let Ok(_permit) = self.inner.readers.try_acquire() {
+                if let Some(mut conn) = self.inner.pool.try_get() {
+                    return work(&mut conn);
+                }
+            }
+        }
+        self.read_on_pool(work).await
+    }
+
+    async fn read_on_pool<T, F>(&self, work: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut DbConnection) -> Result<T, StoreError> + Send + 'static,
+    {
         // Wait for a free connection here, on the runtime: without this every concurrent
         // read would hold a blocking thread parked in the pool (hundreds of threads under
         // load, each with its stack and malloc arena). The semaphore is never closed; were
@@ -147,13 +212,26 @@ impl Store {
         }
     }
 
+    /// The configuration and authorisation revisions: read once per request served within
+    /// [`crate::revision::within_request`], else on every call.
+    pub async fn revisions(&self) -> Result<crate::revision::Revisions, StoreError> {
+        if let Some(seen) = crate::revision::seen() {
+            return Ok(seen);
+        }
+        let read = self.read_point_plain(crate::revision::both).await?;
+        crate::revision::remember(read);
+        Ok(read)
+    }
+
     /// Queues `work` on the writer and awaits its commit.
     pub async fn write<T, F>(&self, work: F) -> Result<T, StoreError>
     where
         T: Send + 'static,
         F: FnOnce(&mut DbConnection) -> Result<T, StoreError> + Send + 'static,
     {
-        self.inner.writer.submit(work).await
+        let done = self.inner.writer.submit(work).await;
+        crate::revision::forget();
+        done
     }
 
     /// Queues `work` on the writer and blocks until its commit (not on an async runtime thread).
@@ -169,7 +247,9 @@ impl Store {
     pub async fn create_case(&self, intake: CaseIntake) -> Result<IntakeOutcome, StoreError> {
         let intake = std::sync::Arc::new(intake);
         let first = intake.clone();
-        match self.inner.writer.submit_intake(first).await {
+        let done = self.inner.writer.submit_intake(first).await;
+        crate::revision::forget();
+        match done {
             Err(e @ (StoreError::IdempotencyKeySeen | StoreError::Duplicate(_))) => {
                 self.read(move |c| cases::repeated_intake(c, &intake, e))
                     .await

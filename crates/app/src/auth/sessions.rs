@@ -68,7 +68,7 @@ pub async fn check(app: &App, claims: &Claims) -> AppResult<Result<bool, Refused
     let Some(sid) = claims.sid.clone() else {
         return Ok(Err(Refused::NoSession));
     };
-    let revision = app.store.read(store::revision).await?;
+    let revision = app.store.revisions().await?.auth;
     {
         let mut cache = app.sessions.lock().unwrap_or_else(|p| p.into_inner());
         if cache.revision != revision {

@@ -61,7 +61,7 @@ pub async fn status(app: &App, case_no: &str, code: &str) -> AppResult<PublicCas
     let (no, code) = (case_no.to_owned(), code.to_owned());
     let found = app
         .store
-        .read(move |conn| {
+        .read_point(move |conn| {
             let Some(record) = cases::get_case(conn, &no)? else {
                 return Ok(None);
             };
@@ -71,6 +71,9 @@ pub async fn status(app: &App, case_no: &str, code: &str) -> AppResult<PublicCas
             Ok(Some((record, events::for_case(conn, &no)?)))
         })
         .await?;
+    // The revisions came with the case: the copy of the configuration the answer is drawn
+    // with is brought up to them without another read.
+    app.config().await?;
     let (record, timeline) = found.ok_or_else(not_found)?;
     Ok(PublicCase {
         case: decode_case(&record)?,

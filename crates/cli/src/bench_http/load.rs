@@ -18,22 +18,21 @@ pub struct Phase {
     pub elapsed: Duration,
     pub ok: u64,
     pub failed: u64,
-    /// Latency of the answered requests, microseconds.
-    pub latency: Histogram<u64>,
-    /// The first failures, to show why.
+    /// Latency of the answered requests, milliseconds: median and 99th percentile.
+    pub p50_ms: f64,
+    pub p99_ms: f64,
+    /// The first failures with their causes, to show why.
     pub examples: Vec<String>,
-    /// CPU seconds used during the phase by the server and by this load generator (both
+    /// CPU seconds used during the phase by the server and by the load generator (both
     /// run on the same two cores).
     pub cpu: Option<(f64, f64)>,
+    /// What generated the load: `wrk`, or this process.
+    pub generator: &'static str,
 }
 
 impl Phase {
     pub fn rate(&self) -> f64 {
         self.ok as f64 / self.elapsed.as_secs_f64().max(1e-9)
-    }
-
-    pub fn millis(&self, quantile: f64) -> f64 {
-        self.latency.value_at_quantile(quantile) as f64 / 1000.0
     }
 }
 
@@ -69,7 +68,8 @@ impl Tally {
             Err(e) => {
                 self.failed.fetch_add(1, Ordering::Relaxed);
                 if let Ok(mut examples) = self.examples.lock() {
-                    if examples.len() < 5 {
+                    // The first of each kind of failure, with a count of all.
+                    if examples.len() < 5 && !examples.contains(&e) {
                         examples.push(e);
                     }
                 }
@@ -78,17 +78,21 @@ impl Tally {
     }
 
     fn into_phase(self, what: &str, elapsed: Duration) -> Phase {
+        let latency = self.latency.into_inner().unwrap_or_else(|p| p.into_inner());
+        let millis = |q: f64| latency.value_at_quantile(q) as f64 / 1000.0;
         Phase {
             what: what.to_string(),
             elapsed,
             ok: self.ok.into_inner(),
             failed: self.failed.into_inner(),
-            latency: self.latency.into_inner().unwrap_or_else(|p| p.into_inner()),
+            p50_ms: millis(0.5),
+            p99_ms: millis(0.99),
             examples: self
                 .examples
                 .into_inner()
                 .unwrap_or_else(|p| p.into_inner()),
             cpu: None,
+            generator: "this process",
         }
     }
 }

@@ -100,3 +100,13 @@ pub fn cpu_seconds(path: &str) -> Option<f64> {
     let ticks = |n: usize| fields.get(n - 3)?.parse::<f64>().ok();
     Some((ticks(14)? + ticks(15)?) / 100.0)
 }
+
+/// CPU seconds of this process and of the children it has waited for (wrk): fields 14 to 17
+/// of `/proc/self/stat`.
+pub fn own_cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    let rest = &stat[stat.rfind(')')? + 1..];
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = |n: usize| fields.get(n - 3)?.parse::<f64>().ok();
+    Some((ticks(14)? + ticks(15)? + ticks(16)? + ticks(17)?) / 100.0)
+}
