@@ -45,7 +45,6 @@ pub struct App {
     reloading: Arc<Mutex<()>>,
     /// The sessions found valid at the database's authorisation revision.
     pub(crate) sessions: Arc<Mutex<crate::auth::sessions::SessionCache>>,
-    /// Failed sign-ins, to slow password guessing down.
     /// Cases one applicant may file online in a hall day; 0: no limit.
     pub applicant_cases_per_day: i64,
     /// Most bytes of files one case holds.

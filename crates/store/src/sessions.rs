@@ -20,14 +20,6 @@ pub struct SessionRecord {
     pub ended_at: Option<i64>,
 }
 
-/// The revision now (one integer read).
-pub fn revision(conn: &mut DbConnection) -> Result<i64, StoreError> {
-    Ok(auth_revision::table
-        .find(1)
-        .select(auth_revision::revision)
-        .first(conn)?)
-}
-
 /// Marks sessions or accounts changed, in the caller's transaction.
 pub fn bump(conn: &mut DbConnection) -> Result<(), StoreError> {
     diesel::update(auth_revision::table.find(1))

@@ -67,7 +67,7 @@ pub struct Looked {
     pub account_failed: bool,
 }
 
-/// Seconds to wait before `username` may try again from `from`.
+/// What `records` (those of `username` from `from`) say of a try at `now`.
 pub fn looked(records: &[SignInFailure], username: &str, from: Option<IpAddr>, now: i64) -> Looked {
     let [pair, _, user] = keys(username, from);
     Looked {
@@ -90,7 +90,7 @@ pub async fn look(app: &App, username: &str, from: Option<IpAddr>, now: i64) -> 
     Ok(looked(&records, username, from, now))
 }
 
-/// Records a wrong password; once an hour of the clock, forgets what is a day old.
+/// Records a wrong password, and forgets failures a day old (an indexed delete).
 pub async fn failed(app: &App, username: &str, from: Option<IpAddr>, now: i64) -> AppResult<()> {
     let keys = keys(username, from);
     app.store
@@ -101,9 +101,7 @@ pub async fn failed(app: &App, username: &str, from: Option<IpAddr>, now: i64) -
                 let old = before.iter().find(|r| &r.key == key);
                 store::put(conn, &fail(old, key, now, *free, *cap))?;
             }
-            if now % 3600 < 60 {
-                store::forget_before(conn, now - MEMORY)?;
-            }
+            store::forget_before(conn, now - MEMORY)?;
             Ok(())
         })
         .await?;

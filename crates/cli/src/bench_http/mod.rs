@@ -379,8 +379,10 @@ function request()
     ["If-Match"] = "1",
   }}, "{{}}")
 end
+{}
 "#,
-                wrk::share_of(&list, wrk.threads)
+                wrk::share_of(&list, wrk.threads),
+                wrk::RECORD_FAILURES
             );
             return wrk.run(ACCEPT, base, &script, clients, duration);
         }

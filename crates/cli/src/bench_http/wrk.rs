@@ -178,22 +178,18 @@ pub fn lua_string(s: &str) -> String {
 }
 
 /// The script reading a list of lines into `cases`: this thread's share of them, one line
-/// in `threads` (every thread reads the file; there is no shared state between them).
+/// in `threads` (every thread reads the file; there is no shared state between them). A
+/// script using it adds [`RECORD_FAILURES`] as every POST phase does.
 pub fn share_of(list: &Path, threads: usize) -> String {
     format!(
         r#"
 cases = {{}}
 function init(args)
-  extra = 0
-  seen = ""
   local i = 0
   for line in io.lines({}) do
     if i % {threads} == tid - 1 then table.insert(cases, line) end
     i = i + 1
   end
-end
-function response(status, headers, body)
-  if status >= 400 and seen == "" then seen = status .. " " .. string.sub(body or "", 1, 300) end
 end
 "#,
         lua_string(&list.to_string_lossy()),

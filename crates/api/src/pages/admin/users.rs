@@ -11,6 +11,7 @@ use tongban_app::users::manage::{self, UserPatch, UserView};
 use tongban_core::role::Role;
 
 use super::user_form::{self, Shown};
+use crate::pages::application::error_summary;
 use crate::pages::ctx::{Ctx, Out, PageResult};
 use crate::pages::form::{Form, Posted};
 use crate::pages::lang;
@@ -21,17 +22,6 @@ use crate::state::AppState;
 pub struct Search {
     q: Option<String>,
     done: Option<String>,
-}
-
-fn problem_summary(ctx: &Ctx, problem: Option<&Problem>) -> Markup {
-    html! {
-        @if let Some(p) = problem {
-            div.error-summary role="alert" {
-                p { (ctx.text(&p.detail)) }
-                @if !p.errors.is_empty() { ul { @for e in &p.errors { li { (ctx.text(&e.message)) } } } }
-            }
-        }
-    }
 }
 
 fn done_notice(ctx: &Ctx, done: Option<&str>) -> Markup {
@@ -63,7 +53,7 @@ async fn list_page(
     let body = html! {
         h1 { (title) }
         (done_notice(ctx, done))
-        (problem_summary(ctx, refused.map(|r| r.0)))
+        (error_summary(ctx, refused.map(|r| r.0)))
         form method="get" action="/admin/users" {
             label for="q" { (ctx.t("用户名或姓名", "Username or name")) }
             input #q name="q" type="search" value=(q) maxlength="100";
@@ -151,7 +141,7 @@ async fn user_page(
         p { a href="/admin/users" { (ctx.t("← 全部用户", "← All users")) } }
         h1 { (title) }
         (done_notice(ctx, done))
-        (problem_summary(ctx, refused.map(|r| r.0)))
+        (error_summary(ctx, refused.map(|r| r.0)))
         p #user-state { (ctx.t("状态：", "State: ")) (state_text(ctx, &user)) }
         form method="post" action=(action) #edit-user {
             (ctx.csrf_field())
