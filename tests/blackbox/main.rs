@@ -5,6 +5,7 @@ mod alerts;
 mod applicant_pages;
 mod authz;
 mod backend;
+mod backup;
 mod bad_input;
 mod breaches;
 mod calendar;

@@ -5,6 +5,7 @@
 #![allow(clippy::result_large_err)]
 
 pub mod auth;
+pub mod backup_metric;
 pub mod casework;
 pub mod extract;
 pub mod guard;

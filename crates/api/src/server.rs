@@ -109,6 +109,12 @@ fn metrics(state: &AppState) -> std::io::Result<actix_web_prom::PrometheusMetric
     registry
         .register(Box::new(horizon))
         .map_err(std::io::Error::other)?;
+    let (backup, refresh) = crate::backup_metric::BackupCollector::new(state.app.clone())
+        .map_err(std::io::Error::other)?;
+    registry
+        .register(Box::new(backup))
+        .map_err(std::io::Error::other)?;
+    actix_web::rt::spawn(refresh);
     actix_web_prom::PrometheusMetricsBuilder::new("tongban")
         .registry(registry)
         .endpoint("/metrics")

@@ -11,6 +11,7 @@
 mod app;
 pub mod audit;
 pub mod auth;
+pub mod backups;
 pub mod calendars;
 pub mod cases;
 pub mod catalogue;

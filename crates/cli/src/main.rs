@@ -11,6 +11,7 @@ use clap::{Parser, Subcommand};
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 mod audit_cmd;
+mod backup_cmd;
 mod bench_calendar;
 mod bench_ceiling;
 mod bench_cmd;
@@ -49,6 +50,10 @@ enum Command {
     Supervise(supervise_cmd::SuperviseArgs),
     /// Apply the database migrations and exit.
     Migrate(migrate_cmd::MigrateArgs),
+    /// Write a consistent online backup of the database (and print its path).
+    Backup(backup_cmd::BackupArgs),
+    /// Fill an empty data directory or database from a backup, and verify it.
+    Restore(backup_cmd::RestoreArgs),
     /// Audit log tools.
     #[command(subcommand)]
     Audit(audit_cmd::AuditCommand),
@@ -72,6 +77,8 @@ fn main() -> ExitCode {
         Command::Supervise(args) => supervise_cmd::run(args),
         Command::Migrate(args) => migrate_cmd::run(args),
         Command::Audit(cmd) => audit_cmd::run(cmd),
+        Command::Backup(args) => backup_cmd::run_backup(args),
+        Command::Restore(args) => backup_cmd::run_restore(args),
         Command::Bench(cmd) => bench_cmd::run(cmd),
         Command::User(cmd) => user_cmd::run(cmd),
         Command::Keys(cmd) => keys_cmd::run(cmd),

@@ -46,6 +46,8 @@ pub struct ServeArgs {
     pub sweep_every: u64,
     #[command(flatten)]
     pub mail: crate::supervise_cmd::MailArgs,
+    #[command(flatten)]
+    pub backup: crate::backup_cmd::ScheduleArgs,
     /// Lifetime of access tokens, in seconds (default: one working day).
     #[arg(long, default_value_t = 8 * 3600, env = "TONGBAN_TOKEN_LIFETIME")]
     pub token_lifetime: i64,
@@ -154,6 +156,9 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
             secs => Some(crate::supervise_cmd::schedule_sweeps(state.app.clone(), secs).await?),
         };
         let _mail = crate::supervise_cmd::schedule_mail(state.app.clone(), &args.mail).await?;
+        let _backups =
+            crate::backup_cmd::schedule(state.app.clone(), &url, &args.db.data_dir, &args.backup)
+                .await?;
         tongban_api::server::run(state, auth, &args.bind, |addrs| {
             for addr in addrs {
                 println!("Tongban 通办 listening on http://{addr}/");

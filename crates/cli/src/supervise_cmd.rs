@@ -25,6 +25,8 @@ pub struct SuperviseArgs {
     pub once: bool,
     #[command(flatten)]
     pub mail: MailArgs,
+    #[command(flatten)]
+    pub backup: crate::backup_cmd::ScheduleArgs,
 }
 
 /// Outgoing e-mail (notices to applicants, urges to departments).
@@ -87,6 +89,8 @@ pub fn run(args: SuperviseArgs) -> anyhow::Result<ExitCode> {
     runtime.block_on(async move {
         let _mail = schedule_mail(app.clone(), &args.mail).await?;
         tokio::spawn(tongban_app::calendars::reproject::keep_working(app.clone()));
+        let _backups =
+            crate::backup_cmd::schedule(app.clone(), &url, &args.db.data_dir, &args.backup).await?;
         let _scheduler = schedule_sweeps(app, args.sweep_every).await?;
         println!("Sweeping every {} s; stop with Ctrl-C.", args.sweep_every);
         tokio::signal::ctrl_c().await?;

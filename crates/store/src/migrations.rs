@@ -35,6 +35,28 @@ pub fn run_pending(conn: &mut DbConnection) -> Result<Vec<String>, StoreError> {
     }
 }
 
+/// The newest migration this build embeds for `backend` (diesel's version, e.g.
+/// `20261204000000`): a database whose schema is newer was written by a newer Tongban.
+pub fn latest_embedded(backend: crate::conn::Backend) -> Result<String, StoreError> {
+    use diesel::migration::MigrationSource;
+    let to_err = |e: Box<dyn std::error::Error + Send + Sync>| StoreError::Migration(e.to_string());
+    let names: Vec<String> = match backend {
+        crate::conn::Backend::Sqlite => {
+            MigrationSource::<diesel::sqlite::Sqlite>::migrations(&SQLITE)
+                .map_err(to_err)?
+                .iter()
+                .map(|m| m.name().version().to_string())
+                .collect()
+        }
+        crate::conn::Backend::Postgres => MigrationSource::<diesel::pg::Pg>::migrations(&POSTGRES)
+            .map_err(to_err)?
+            .iter()
+            .map(|m| m.name().version().to_string())
+            .collect(),
+    };
+    Ok(names.into_iter().max().unwrap_or_default())
+}
+
 /// True when every embedded migration has been applied.
 pub fn is_current(conn: &mut DbConnection) -> Result<bool, StoreError> {
     let to_err = |e: Box<dyn std::error::Error + Send + Sync>| StoreError::Migration(e.to_string());

@@ -347,3 +347,22 @@ diesel::table! {
         revision -> BigInt,
     }
 }
+
+diesel::table! {
+    backups (id) {
+        id -> BigInt,
+        taken_at -> BigInt,
+        path -> Text,
+        bytes -> BigInt,
+        sha256 -> Text,
+        cases -> BigInt,
+    }
+}
+
+diesel::table! {
+    backup_lease (id) {
+        id -> Integer,
+        holder -> Text,
+        expires_at -> BigInt,
+    }
+}

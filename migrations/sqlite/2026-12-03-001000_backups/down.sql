@@ -1,0 +1,2 @@
+DROP TABLE backup_lease;
+DROP TABLE backups;
