@@ -22,3 +22,4 @@ pub mod schemas;
 pub mod server;
 pub mod state;
 pub mod uploads;
+mod write_metric;

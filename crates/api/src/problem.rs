@@ -29,6 +29,8 @@ pub struct Problem {
     pub errors: Vec<FieldProblem>,
     /// Seconds after which a rate-limited client may retry (`Retry-After`).
     pub retry_after: Option<u64>,
+    /// Why the service is not ready (`/readyz`).
+    pub reason: Option<&'static str>,
 }
 
 /// The problem+json body of every error answer (RFC 7807), as the OpenAPI `Problem` schema.
@@ -46,6 +48,10 @@ pub(crate) struct Body<'a> {
     /// Every bad field of a validation error (422).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     errors: Vec<FieldBody<'a>>,
+    /// Why the service is not ready (`/readyz` only), e.g. `disk_full`, `read_only`,
+    /// `database_unreachable`, `pending_migrations`, `writer_stopped`, `writer_stuck`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<&'a str>,
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -97,6 +103,7 @@ impl Problem {
                     message: lang.text(&e.message),
                 })
                 .collect(),
+            reason: self.reason,
         };
         let language = match lang {
             Lang::Zh => "zh-CN",
@@ -140,6 +147,7 @@ impl From<Error> for Problem {
             detail: e.detail,
             errors: e.errors,
             retry_after: e.retry_after,
+            reason: e.reason,
         }
     }
 }

@@ -101,20 +101,27 @@ async fn current_config(
 
 /// `GET /metrics`: request counts and durations by route pattern (`tongban_http_requests_total`,
 /// `tongban_http_requests_duration_seconds`); paths no route matches are counted as one, so
-/// that probing random URLs cannot grow the metrics without bound.
+/// that probing random URLs cannot grow the metrics without bound. Also the calendar horizon,
+/// the last backup's age and size, and write failures by cause.
 fn metrics(state: &AppState) -> std::io::Result<actix_web_prom::PrometheusMetrics> {
     let registry = prometheus::Registry::new();
-    let horizon = crate::horizon_metric::HorizonCollector::new(state.app.clone())
-        .map_err(std::io::Error::other)?;
-    registry
-        .register(Box::new(horizon))
-        .map_err(std::io::Error::other)?;
-    let (backup, refresh) = crate::backup_metric::BackupCollector::new(state.app.clone())
-        .map_err(std::io::Error::other)?;
-    registry
-        .register(Box::new(backup))
-        .map_err(std::io::Error::other)?;
+    let app = state.app.clone();
+    let (backup, refresh) =
+        crate::backup_metric::BackupCollector::new(app.clone()).map_err(std::io::Error::other)?;
     actix_web::rt::spawn(refresh);
+    let collectors: [Box<dyn prometheus::core::Collector>; 3] = [
+        Box::new(
+            crate::horizon_metric::HorizonCollector::new(app.clone())
+                .map_err(std::io::Error::other)?,
+        ),
+        Box::new(backup),
+        Box::new(
+            crate::write_metric::WriteFailuresCollector::new(app).map_err(std::io::Error::other)?,
+        ),
+    ];
+    for c in collectors {
+        registry.register(c).map_err(std::io::Error::other)?;
+    }
     actix_web_prom::PrometheusMetricsBuilder::new("tongban")
         .registry(registry)
         .endpoint("/metrics")

@@ -199,6 +199,8 @@ pub struct Error {
     pub errors: Vec<FieldError>,
     /// Seconds after which a rate-limited caller may retry.
     pub retry_after: Option<u64>,
+    /// Why the service is not ready (`/readyz`), e.g. `disk_full`.
+    pub reason: Option<&'static str>,
 }
 
 pub type AppResult<T> = Result<T, Error>;
@@ -211,6 +213,7 @@ impl Error {
             detail,
             errors: Vec::new(),
             retry_after: None,
+            reason: None,
         }
     }
 
@@ -323,7 +326,12 @@ impl From<StoreError> for Error {
                 Text::new(format!("未找到：{what}"), format!("Not found: {what}")),
             ),
             other => {
-                tracing::error!(error = %other, "store error");
+                // A full disk or a lost database fails every request alike: logged once
+                // with a count per interval, not once per request.
+                tongban_store::repeats::error(
+                    tongban_store::repeats::Refused::Requests,
+                    &other.to_string(),
+                );
                 Error::new(
                     Code::StorageUnavailable,
                     Text::new("暂时无法处理", "Temporarily unavailable"),

@@ -215,6 +215,36 @@ pub fn outbox_messages(conn: &mut DbConnection) -> Result<i64, StoreError> {
     Ok(crate::schema::outbox::table.count().get_result(conn)?)
 }
 
+/// The sweep's ceiling: what the best plain client writes for the `limit` cases due first at
+/// `now`, in one transaction of two set-based statements: one alert row each (into the real
+/// `alerts` table, with its indexes) and a new `next_check_at` a day later. None of the
+/// domain's work (reading the case, working out its deadlines) is done. Returns the cases
+/// moved.
+pub fn plain_sweep(conn: &mut DbConnection, now: i64, limit: i64) -> Result<usize, StoreError> {
+    conn.transaction::<usize, StoreError, _>(|conn| {
+        // The due cases once, with their statistics, so that each backend's planner joins
+        // them to `cases` by its primary key.
+        conn.batch_execute(&format!(
+            "CREATE TEMP TABLE plain_due AS SELECT case_no, department FROM cases \
+             WHERE next_check_at IS NOT NULL AND next_check_at <= {now} \
+             ORDER BY next_check_at LIMIT {limit}; \
+             ANALYZE plain_due; \
+             INSERT INTO alerts (scope, case_no, rule, level, status, department, raised_at, \
+             updated_at, detail) \
+             SELECT 'plain:' || case_no, case_no, 'bench_plain', 'yellow', 'open', department, \
+             {now}, {now}, '{{}}' FROM plain_due WHERE true \
+             ON CONFLICT DO NOTHING"
+        ))?;
+        let moved = diesel::sql_query(
+            "UPDATE cases SET next_check_at = next_check_at + 86400000 \
+             FROM plain_due WHERE cases.case_no = plain_due.case_no",
+        )
+        .execute(conn)?;
+        conn.batch_execute("DROP TABLE plain_due")?;
+        Ok(moved)
+    })
+}
+
 /// Refreshes the planner's statistics after a bulk load.
 pub fn analyze(conn: &mut DbConnection) -> Result<(), StoreError> {
     conn.batch_execute("ANALYZE")?;

@@ -96,6 +96,9 @@ pub struct ConnectionOptions {
     pub synchronous: Synchronous,
     /// How long SQLite waits for another process's write lock before failing.
     pub busy_timeout: Duration,
+    /// SQLite checkpoints the WAL in the committing connection (`false` where a
+    /// [`crate::checkpointer`] thread does it instead).
+    pub autocheckpoint: bool,
 }
 
 impl Default for ConnectionOptions {
@@ -103,6 +106,7 @@ impl Default for ConnectionOptions {
         ConnectionOptions {
             synchronous: Synchronous::Full,
             busy_timeout: Duration::from_secs(10),
+            autocheckpoint: true,
         }
     }
 }
@@ -154,6 +158,9 @@ pub fn establish(url: &DbUrl, options: &ConnectionOptions) -> Result<DbConnectio
                 options.busy_timeout.as_millis(),
                 options.synchronous.pragma()
             ))?;
+            if !options.autocheckpoint {
+                conn.batch_execute("PRAGMA wal_autocheckpoint = 0")?;
+            }
             Ok(DbConnection::Sqlite(conn))
         }
         DbUrl::Postgres(url) => {

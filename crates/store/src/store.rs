@@ -50,6 +50,8 @@ struct Inner {
     url: DbUrl,
     pool: diesel::r2d2::Pool<ConnectionManager>,
     writer: Writer,
+    /// The latest readiness probe (see [`crate::probe`]).
+    probe: crate::probe::LastProbe,
     /// One permit per pooled connection, taken by [`Store::read`] before it takes a
     /// blocking thread.
     readers: tokio::sync::Semaphore,
@@ -97,6 +99,7 @@ impl Store {
                 pool,
                 writer,
                 readers,
+                probe: crate::probe::LastProbe::default(),
             }),
         })
     }
@@ -111,6 +114,10 @@ impl Store {
         }
         let mut conn = establish(&url, options)?;
         migrations::run_pending(&mut conn)
+    }
+
+    pub(crate) fn inner_probe(&self) -> &crate::probe::LastProbe {
+        &self.inner.probe
     }
 
     /// Which backend this store runs on.

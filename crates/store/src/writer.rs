@@ -18,8 +18,11 @@ use tokio::sync::oneshot;
 
 use crate::audit;
 use crate::cases::{self, CaseIntake, CaseRecord, IntakeOutcome};
+use crate::checkpointer::Checkpoints;
 use crate::conn::{establish, ConnectionOptions, DbConnection, DbUrl};
 use crate::error::StoreError;
+use crate::repeats::{self, Refused};
+use crate::write_health::{WriteFailure, WriteHealth};
 
 /// Work to run on the writer's connection.
 pub type WriteFn<T> = Box<dyn FnOnce(&mut DbConnection) -> Result<T, StoreError> + Send>;
@@ -29,8 +32,9 @@ trait Job: Send {
     /// Runs the request, in a savepoint when it shares the batch, keeping its result for
     /// `answer`; returns whether it succeeded.
     fn run(&mut self, conn: &mut DbConnection, savepoint: bool) -> bool;
-    /// Answers the caller once the batch is committed (or failed to commit).
-    fn answer(self: Box<Self>, commit: &Result<(), String>);
+    /// Answers the caller once the batch is committed (or failed to commit); returns the
+    /// store's part in a failure (see [`WriteFailure::of`]).
+    fn answer(self: Box<Self>, commit: &Result<(), String>) -> Option<(WriteFailure, String)>;
     /// The new case, when the request is a plain intake the batch may store together with
     /// the other intakes.
     fn intake(&self) -> Option<Arc<CaseIntake>> {
@@ -52,7 +56,7 @@ impl Job for IntakeJob {
         self.job.run(conn, savepoint)
     }
 
-    fn answer(self: Box<Self>, commit: &Result<(), String>) {
+    fn answer(self: Box<Self>, commit: &Result<(), String>) -> Option<(WriteFailure, String)> {
         Box::new(self.job).answer(commit)
     }
 
@@ -100,7 +104,7 @@ impl<T: Send> Job for TypedJob<T> {
         ok
     }
 
-    fn answer(self: Box<Self>, commit: &Result<(), String>) {
+    fn answer(self: Box<Self>, commit: &Result<(), String>) -> Option<(WriteFailure, String)> {
         let reply = match (self.result, commit) {
             // A request's own failure stands whether or not the batch committed.
             (Some(Err(e)), _) => Err(e),
@@ -108,8 +112,13 @@ impl<T: Send> Job for TypedJob<T> {
             (Some(Ok(_)), Err(msg)) | (None, Err(msg)) => Err(StoreError::BatchFailed(msg.clone())),
             (None, Ok(())) => Err(StoreError::BatchFailed("request was not run".into())),
         };
+        let failure = reply
+            .as_ref()
+            .err()
+            .and_then(|e| WriteFailure::of(e).map(|cause| (cause, e.to_string())));
         // The caller may have gone away (e.g. an HTTP client hung up); the write stands.
         let _ = self.reply.send(reply);
+        failure
     }
 }
 
@@ -134,6 +143,7 @@ struct WriterInner {
     sender: Mutex<Option<Sender<Box<dyn Job>>>>,
     threads: Mutex<Vec<JoinHandle<()>>>,
     stats: Arc<Counters>,
+    health: Arc<WriteHealth>,
 }
 
 /// What the writer has done since it started: how well group commit is working.
@@ -183,6 +193,12 @@ impl Writer {
         let (sender, receiver) = mpsc::channel::<Box<dyn Job>>();
         let receiver = Arc::new(Mutex::new(receiver));
         let stats = Arc::new(Counters::default());
+        let health = Arc::new(WriteHealth::default());
+        let checkpoints = Checkpoints::start(url, options)?;
+        let options = &ConnectionOptions {
+            autocheckpoint: checkpoints.is_none(),
+            ..*options
+        };
         let mut threads = Vec::new();
         for i in 0..count.max(1) {
             let conn = establish(url, options)?;
@@ -192,6 +208,8 @@ impl Writer {
                 options: *options,
                 batch_limit: batch_limit.max(1),
                 stats: Arc::clone(&stats),
+                checkpoints: checkpoints.clone(),
+                health: Arc::clone(&health),
             };
             let handle = std::thread::Builder::new()
                 .name(format!("tongban-writer-{i}"))
@@ -203,6 +221,7 @@ impl Writer {
                 sender: Mutex::new(Some(sender)),
                 threads: Mutex::new(threads),
                 stats,
+                health,
             }),
         })
     }
@@ -213,6 +232,11 @@ impl Writer {
             batches: self.inner.stats.batches.load(Ordering::Relaxed),
             requests: self.inner.stats.requests.load(Ordering::Relaxed),
         }
+    }
+
+    /// Whether writes succeed, as the writer threads saw them.
+    pub fn health(&self) -> &WriteHealth {
+        &self.inner.health
     }
 
     fn enqueue<T: Send + 'static>(
@@ -230,13 +254,18 @@ impl Writer {
     }
 
     fn send(&self, job: Box<dyn Job>) -> Result<(), StoreError> {
-        let guard = self
-            .inner
-            .sender
-            .lock()
-            .map_err(|_| StoreError::WriterGone)?;
-        let sender = guard.as_ref().ok_or(StoreError::WriterGone)?;
-        sender.send(job).map_err(|_| StoreError::WriterGone)
+        let sent = match self.inner.sender.lock() {
+            Ok(guard) => guard.as_ref().is_some_and(|s| s.send(job).is_ok()),
+            Err(_) => false,
+        };
+        if !sent {
+            let gone = StoreError::WriterGone;
+            self.inner
+                .health
+                .failed(WriteFailure::WriterStopped, &gone.to_string(), 1);
+            return Err(gone);
+        }
+        Ok(())
     }
 
     fn enqueue_intake(
@@ -308,6 +337,8 @@ struct Target {
     options: ConnectionOptions,
     batch_limit: usize,
     stats: Arc<Counters>,
+    checkpoints: Option<Checkpoints>,
+    health: Arc<WriteHealth>,
 }
 
 /// How long a writer under load waits for a batch to fill up (see [`gather`]). Well under
@@ -363,12 +394,19 @@ fn writer_loop(mut conn: DbConnection, target: &Target, receiver: &Mutex<Receive
             .stats
             .requests
             .fetch_add(batch.len() as u64, Ordering::Relaxed);
-        if !run_batch(&mut conn, batch) && conn.batch_execute("SELECT 1").is_err() {
+        let ok = run_batch(&mut conn, batch, &target.health);
+        if let Some(c) = target.checkpoints.as_ref().filter(|_| ok) {
+            c.committed();
+        }
+        if !ok && conn.batch_execute("SELECT 1").is_err() {
             // The connection is gone (database restarted): the batch was answered with an
             // error; open a new connection for the next one.
             match establish(&target.url, &target.options) {
                 Ok(fresh) => conn = fresh,
-                Err(e) => tracing::error!(error = %e, "writer cannot reconnect"),
+                Err(e) => repeats::error(
+                    Refused::Attempts,
+                    &format!("the database writer cannot reconnect: {e}"),
+                ),
             }
         }
     }
@@ -401,7 +439,7 @@ fn store_intakes_together(conn: &mut DbConnection, batch: &mut [Box<dyn Job>]) {
 const ALONE_FAILED: &str = "the batch's only request failed";
 
 /// Runs and answers one batch; returns whether it committed (or rolled back cleanly).
-fn run_batch(conn: &mut DbConnection, mut batch: Vec<Box<dyn Job>>) -> bool {
+fn run_batch(conn: &mut DbConnection, mut batch: Vec<Box<dyn Job>>, health: &WriteHealth) -> bool {
     let committed = conn
         .transaction::<(), StoreError, _>(|conn| {
             // First statement of the batch: take the write lock (see `audit::lock_head`).
@@ -421,18 +459,35 @@ fn run_batch(conn: &mut DbConnection, mut batch: Vec<Box<dyn Job>>) -> bool {
     if let Err(e) = committed.as_ref().map_err(|e| e.as_str()) {
         if e.ends_with(ALONE_FAILED) {
             // Not a commit failure: the only request failed and was rolled back.
-            for job in batch {
-                job.answer(&committed);
-            }
+            answer(batch, &committed, health);
             return true;
         }
-        tracing::error!(error = %e, requests = batch.len(), "write batch failed to commit");
+        repeats::error(
+            Refused::Batches,
+            &format!("write batch failed to commit: {e}"),
+        );
     }
     let ok = committed.is_ok();
-    for job in batch {
-        job.answer(&committed);
-    }
+    answer(batch, &committed, health);
     ok
+}
+
+/// Answers every request of the batch and tells `health` what the store had to do with it:
+/// a commit with no failure of the store's own means writes succeed.
+fn answer(batch: Vec<Box<dyn Job>>, committed: &Result<(), String>, health: &WriteHealth) {
+    let mut failed = 0u64;
+    let mut last = None;
+    for job in batch {
+        if let Some(f) = job.answer(committed) {
+            failed += 1;
+            last = Some(f);
+        }
+    }
+    match last {
+        Some((cause, error)) => health.failed(cause, &error, failed),
+        None if committed.is_ok() => health.committed(),
+        None => {}
+    }
 }
 
 #[cfg(test)]
