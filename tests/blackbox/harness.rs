@@ -38,6 +38,20 @@ impl Server {
         extra: &[&str],
         env: &[(&str, &str)],
     ) -> Server {
+        Server::spawn(data_dir, extra, env, Stdio::inherit())
+    }
+
+    /// `serve` writing its log (stderr) to `log`, for a test that reads what was logged.
+    pub fn start_logged(data_dir: tempfile::TempDir, extra: &[&str], log: std::fs::File) -> Server {
+        Server::spawn(data_dir, extra, &[], Stdio::from(log))
+    }
+
+    fn spawn(
+        data_dir: tempfile::TempDir,
+        extra: &[&str],
+        env: &[(&str, &str)],
+        stderr: Stdio,
+    ) -> Server {
         let workflows = concat!(env!("CARGO_MANIFEST_DIR"), "/../../workflows");
         let mut child = Command::new(env!("CARGO_BIN_EXE_tongban"))
             .envs(env.iter().copied())
@@ -47,7 +61,7 @@ impl Server {
             .arg(data_dir.path())
             .args(extra)
             .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
+            .stderr(stderr)
             .spawn()
             .expect("start tongban");
         let stdout = child.stdout.take().expect("stdout");

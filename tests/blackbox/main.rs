@@ -23,6 +23,7 @@ mod multiprocess;
 mod oversight_pages;
 mod pages;
 mod public;
+mod readiness;
 mod real_clock;
 mod reproject;
 mod reproject_kill;

@@ -76,7 +76,12 @@ async fn current_config(
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     let path = req.path();
-    let decides = !(path == "/healthz" || path == "/metrics" || path.starts_with("/assets/"));
+    // Readiness reports a lost database with its reason (`tongban_app::readiness`) rather
+    // than failing here first.
+    let decides = !(path == "/healthz"
+        || path == "/readyz"
+        || path == "/metrics"
+        || path.starts_with("/assets/"));
     if !decides {
         return next.call(req).await;
     }

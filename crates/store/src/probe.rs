@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use diesel::prelude::*;
 
-use crate::conn::DbConnection;
+use crate::conn::{DbConnection, DbUrl};
 use crate::error::StoreError;
 use crate::migrations;
 use crate::store::Store;
@@ -37,6 +37,12 @@ const PATIENCE: Duration = Duration::from_secs(5);
 /// full disk, a few free pages are not yet room for a batch of intakes.
 const PAD: usize = 16 * 1024;
 const RECOVERY_PAD: usize = 256 * 1024;
+
+/// Below this much free space where the SQLite database lives, the disk counts as full. A
+/// nearly full disk takes a small write now and then (into WAL pages already allocated) and
+/// refuses the next: readiness must not flap with it. A batch of intakes with their files
+/// needs a few MiB.
+const MIN_FREE: u64 = 4 * 1024 * 1024;
 
 /// Why the store cannot take writes now.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -136,6 +142,25 @@ fn noise(len: usize) -> Vec<u8> {
 }
 
 impl Store {
+    /// A full disk under a SQLite database, told by the file system.
+    fn short_of_space(&self) -> Option<NotReady> {
+        let DbUrl::Sqlite(path) = self.url() else {
+            return None;
+        };
+        let dir = path
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(std::path::Path::new("."));
+        let fs = rustix::fs::statvfs(dir).ok()?;
+        let free = fs.f_bavail.saturating_mul(fs.f_frsize);
+        (free < MIN_FREE).then(|| {
+            NotReady::Writes(
+                WriteFailure::DiskFull,
+                format!("{free} bytes free on {}", dir.display()),
+            )
+        })
+    }
+
     /// Whether the store can take writes now: the database answers, its schema is current,
     /// a probe row commits, and no write failed since that probe.
     pub async fn readiness(&self) -> Result<(), NotReady> {
@@ -149,6 +174,9 @@ impl Store {
             Ok(true) => {}
             Ok(false) => return Err(NotReady::PendingMigrations),
             Err(e) => return Err(NotReady::Unreachable(e.to_string())),
+        }
+        if let Some(short) = self.short_of_space() {
+            return Err(short);
         }
         let now = Instant::now();
         let failing = self.writer().health().failing();

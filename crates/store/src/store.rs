@@ -40,6 +40,20 @@ impl Default for StoreOptions {
     }
 }
 
+/// r2d2 logs every failed connection attempt of the pool; while the database is away that
+/// is a line per request, so they go through [`crate::repeats`] like the requests' errors.
+#[derive(Debug)]
+struct PoolErrors;
+
+impl diesel::r2d2::HandleError<diesel::r2d2::Error> for PoolErrors {
+    fn handle_error(&self, error: diesel::r2d2::Error) {
+        crate::repeats::error(
+            crate::repeats::Refused::Attempts,
+            &format!("the connection pool cannot connect: {error}"),
+        );
+    }
+}
+
 /// The database of one Tongban installation. Clone freely: clones share the pool and writer.
 #[derive(Clone)]
 pub struct Store {
@@ -91,6 +105,7 @@ impl Store {
             .max_size(options.pool_size.max(1))
             .min_idle(Some(1))
             .test_on_check_out(false)
+            .error_handler(Box::new(PoolErrors))
             .build(ConnectionManager::new(url.clone(), options.connection))?;
         let readers = tokio::sync::Semaphore::new(options.pool_size.max(1) as usize);
         Ok(Store {
@@ -114,6 +129,10 @@ impl Store {
         }
         let mut conn = establish(&url, options)?;
         migrations::run_pending(&mut conn)
+    }
+
+    pub(crate) fn url(&self) -> &DbUrl {
+        &self.inner.url
     }
 
     pub(crate) fn inner_probe(&self) -> &crate::probe::LastProbe {
