@@ -331,13 +331,13 @@ mod tests {
     use super::*;
     use diesel::connection::SimpleConnection;
 
-    /// A database as an older Tongban left it: every migration but the backups table's.
+    /// A database as an older Tongban left it: every migration before the backups table's.
     fn older_database(path: &Path) {
         let mut conn = snapshot::open_sqlite_file(path).unwrap();
         migrations::run_pending(&mut conn).unwrap();
         conn.batch_execute(
-            "DROP TABLE backup_lease; DROP TABLE backups; \
-             DELETE FROM __diesel_schema_migrations WHERE version = '20261203001000';",
+            "DROP TABLE backup_lease; DROP TABLE backups; DROP TABLE write_probe; \
+             DELETE FROM __diesel_schema_migrations WHERE version >= '20261203001000';",
         )
         .unwrap();
     }
