@@ -588,3 +588,54 @@ fn operations(server: &Server) {
     assert!(doc["paths"]["/api/v1/departments"]["post"].is_object());
     assert!(doc["paths"]["/api/v1/departments"]["get"].is_object());
 }
+
+/// A plain `serve` has no accounts: the staff sign-in page says so and names the command
+/// that makes the first administrator; once it has run (at the server, as the operator
+/// would), the page is the plain sign-in page, and the new administrator signs in.
+#[test]
+fn a_fresh_installation_names_the_command_for_its_first_admin() {
+    let server = Server::start(&[]);
+    let page = |lang: &str| {
+        server
+            .get("/staff/login")
+            .header("Accept-Language", lang)
+            .send()
+            .and_then(|r| r.text())
+            .expect("sign-in page")
+    };
+    let zh = page("zh-CN");
+    assert!(zh.contains("尚无管理员账号"), "{zh}");
+    assert!(zh.contains("tongban user add admin --role admin"), "{zh}");
+    assert!(page("en").contains("No administrator yet"));
+
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_tongban"))
+        .args([
+            "user",
+            "add",
+            "admin",
+            "--role",
+            "admin",
+            "--password",
+            "first-admin-2026",
+        ])
+        .arg("--data-dir")
+        .arg(server.data_dir.path())
+        .output()
+        .expect("tongban user add");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let zh = page("zh-CN");
+    assert!(
+        !zh.contains("尚无管理员账号"),
+        "the notice stays after the first admin"
+    );
+    let res = server
+        .post("/api/v1/auth/token")
+        .json(&json!({"username": "admin", "password": "first-admin-2026"}))
+        .send()
+        .expect("sign-in");
+    assert_eq!(res.status(), 200);
+}

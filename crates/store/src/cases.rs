@@ -130,6 +130,8 @@ pub struct CaseFilter {
     pub at_window: Option<WindowQueue>,
     /// A back office's queue: of this department, or with a stage in it (parallel stages).
     pub in_department: Option<String>,
+    /// Newest receipt first (an applicant's own cases) instead of the queue's oldest first.
+    pub newest_first: bool,
 }
 
 /// What a window's grants reach: cases taken at the window, and those of the departments
@@ -606,7 +608,8 @@ fn filtered<'a>(filter: &'a CaseFilter) -> cases::BoxedQuery<'a, MultiBackend> {
     q
 }
 
-/// A page of the work queue, oldest receipt first, and the total matching.
+/// A page of the work queue, oldest receipt first (newest first when the filter says so),
+/// and the total matching.
 pub fn list_cases(
     conn: &mut DbConnection,
     filter: &CaseFilter,
@@ -615,8 +618,12 @@ pub fn list_cases(
     let per_page = page.per_page.max(1);
     let offset = (page.page.max(1) - 1) * per_page;
     let total: i64 = filtered(filter).count().get_result(conn)?;
-    let rows = filtered(filter)
-        .order((cases::received_at.asc(), cases::case_no.asc()))
+    let ordered = if filter.newest_first {
+        filtered(filter).order((cases::received_at.desc(), cases::case_no.desc()))
+    } else {
+        filtered(filter).order((cases::received_at.asc(), cases::case_no.asc()))
+    };
+    let rows = ordered
         .limit(per_page)
         .offset(offset)
         .select(CaseRecord::as_select())

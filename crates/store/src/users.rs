@@ -96,6 +96,16 @@ pub fn list(conn: &mut DbConnection) -> Result<Vec<UserRecord>, StoreError> {
         .load(conn)?)
 }
 
+/// How many active accounts hold the admin role (roles are stored as a JSON array of
+/// names). None on a fresh `serve` without `--demo`: the first-run notice.
+pub fn active_admins(conn: &mut DbConnection) -> Result<i64, StoreError> {
+    Ok(users::table
+        .filter(users::active.eq(true))
+        .filter(users::roles.like("%\"admin\"%"))
+        .count()
+        .get_result(conn)?)
+}
+
 /// How many users exist (first start: no admin yet).
 pub fn count(conn: &mut DbConnection) -> Result<i64, StoreError> {
     Ok(users::table.count().get_result(conn)?)

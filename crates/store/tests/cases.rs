@@ -300,4 +300,25 @@ fn work_queue_filters_and_pages(db: &TestDb) {
     assert_eq!(rows[0].case_no, "Q3");
     assert!(cases::query_code_matches(&rows[0].query_code, "483920"));
     assert!(!cases::query_code_matches(&rows[0].query_code, "483921"));
+
+    // An applicant's list: newest receipt first; a queue stays oldest first.
+    let newest = CaseFilter {
+        department: Some("market".into()),
+        newest_first: true,
+        ..CaseFilter::default()
+    };
+    let (rows, _) = store
+        .read_blocking(move |c| {
+            cases::list_cases(
+                c,
+                &newest,
+                Page {
+                    page: 1,
+                    per_page: 3,
+                },
+            )
+        })
+        .unwrap();
+    let numbers: Vec<_> = rows.iter().map(|c| c.case_no.as_str()).collect();
+    assert_eq!(numbers, ["Q6", "Q4", "Q2"]);
 }

@@ -145,6 +145,8 @@ pub fn queue_filter(
     }
     if has(who, Role::Applicant) {
         asked.owner = Some(who.sub.clone());
+        // An applicant looks for what they just applied for; a queue is worked oldest first.
+        asked.newest_first = true;
         return Ok(asked);
     }
     Err(Error::new(

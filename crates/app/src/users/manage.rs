@@ -68,6 +68,12 @@ fn view(record: &UserRecord, windows: Vec<String>) -> AppResult<UserView> {
     })
 }
 
+/// True while no active account holds the admin role: a fresh installation, whose first
+/// administrator is made on the server's command line (`tongban user add`).
+pub async fn first_run(app: &App) -> AppResult<bool> {
+    Ok(app.store.read(user_store::active_admins).await? == 0)
+}
+
 /// Users whose username or name contains `q`, holding `role` when given, by username.
 pub async fn list_users(
     app: &App,

@@ -46,6 +46,25 @@ pub fn home(caller: &Caller) -> &'static str {
     }
 }
 
+/// Shown on the sign-in page while no active administrator exists (a plain `serve` has no
+/// accounts): the first one is made on the server, where only the operator can.
+fn first_run_notice(ctx: &Ctx) -> Markup {
+    html! {
+        section.notice #first-run role="status" {
+            h2 { (ctx.t("尚无管理员账号", "No administrator yet")) }
+            p { (ctx.t(
+                "这是新安装的系统。请在服务器上，用与 tongban serve 相同的 --data-dir 或 --database-url，运行以下命令创建第一个管理员，然后用它登录并在“用户管理”中添加其他工作人员：",
+                "This is a new installation. On the server, with the same --data-dir or --database-url as tongban serve, run this to create the first administrator, then sign in with it and add the other staff under Users:"
+            )) }
+            pre { code { "tongban user add admin --role admin --name " (ctx.t("系统管理员", "Administrator")) " --password '" (ctx.t("至少10位的密码", "a password of 10 or more characters")) "'" } }
+            p.hint { (ctx.t(
+                "只想试用？tongban serve --demo 会创建每个角色的演示账号。",
+                "Just trying it out? tongban serve --demo creates demo accounts for every role."
+            )) }
+        }
+    }
+}
+
 fn login_form(
     ctx: &Ctx,
     catalogue: &CatalogueView,
@@ -113,7 +132,15 @@ pub async fn show_form(
         Ok(config) => config,
         Err(e) => return ctx.respond(Err(Problem::from(e).into())),
     };
-    let body = login_form(&ctx, &config.catalogue, "", "", &next, None, expired);
+    let first_run = match tongban_app::users::manage::first_run(&state.app).await {
+        Ok(first) => first,
+        Err(e) => return ctx.respond(Err(Problem::from(e).into())),
+    };
+    let form = login_form(&ctx, &config.catalogue, "", "", &next, None, expired);
+    let body = html! {
+        @if first_run { (first_run_notice(&ctx)) }
+        (form)
+    };
     ctx.respond(Ok(Out::ok(ctx.t("工作人员登录", "Staff sign-in"), body)))
 }
 
