@@ -114,6 +114,9 @@ fn log_len(log: &Path) -> usize {
 /// The flood's log: a few lines a second at most, and (where every request failed at the
 /// same store error) a count of what was refused.
 fn check_log(log: &Path, from: usize, sent: usize, counted: bool) {
+    // On SQLite every refusal is immediate; on a lost PostgreSQL a request may wait up to
+    // the pool's 5 s for a connection before its 503.
+    let least = if counted { 100 } else { 4 };
     // The summary of the flood's last interval comes when that interval ends.
     std::thread::sleep(Duration::from_secs(11));
     let lines = error_lines(log, from);
@@ -125,7 +128,7 @@ fn check_log(log: &Path, from: usize, sent: usize, counted: bool) {
     for l in &lines {
         println!("  {l}");
     }
-    assert!(sent > 100, "the flood sent {sent} requests");
+    assert!(sent >= least, "the flood sent {sent} requests");
     assert!(
         lines.len() <= 3 * seconds,
         "{} ERROR lines for {sent} requests:\n{}",

@@ -77,7 +77,13 @@ pub fn propose_and_confirm(b: &mut Session, action: &str, repeated: &[&str], sho
         );
     }
     b.shot(&format!("{shot}-confirm"));
-    b.press(&format!("确认 {action}"));
+    // The button names the action once: "确认 受理", but plain "确认" for the alert's 确认.
+    let button = if action.starts_with("确认") {
+        action.to_owned()
+    } else {
+        format!("确认 {action}")
+    };
+    b.press(&button);
     let page = b.text();
     assert!(page.contains(&format!("已完成：{action}")), "{page}");
     b.shot(&format!("{shot}-done"));

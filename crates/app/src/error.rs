@@ -252,17 +252,13 @@ impl Error {
 
     /// 403 unless the caller holds one of `roles`.
     pub fn role_not_allowed(roles: &[tongban_core::role::Role]) -> Self {
-        let names = roles
-            .iter()
-            .map(|r| r.as_str())
-            .collect::<Vec<_>>()
-            .join(", ");
+        let (zh, en): (Vec<_>, Vec<_>) = roles.iter().map(|r| r.names()).unzip();
         Error::new(
             Code::RoleNotAllowed,
             Text::new("无权操作", "Forbidden"),
             Text::new(
-                format!("此操作需要以下角色之一：{names}"),
-                format!("This action needs one of the roles: {names}"),
+                format!("此操作需要以下角色之一：{}", zh.join("、")),
+                format!("This action needs one of the roles: {}", en.join(", ")),
             ),
         )
     }

@@ -133,8 +133,8 @@ impl Fields {
             Code::ValidationFailed,
             Text::new("请求内容有误", "Validation failed"),
             Text::new(
-                "请求中有字段不符合要求，请按 errors 修改后重试。",
-                "Some fields are invalid; see `errors`.",
+                "请求中有字段不符合要求，请按各字段的提示修改后重试。",
+                "Some fields are invalid; each one's message says what to change.",
             ),
         );
         problem.errors = self.errors;

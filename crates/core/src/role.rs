@@ -22,6 +22,18 @@ impl Role {
         Role::Admin,
     ];
 
+    /// The role's name as people in the hall say it: (Chinese, English).
+    pub fn names(self) -> (&'static str, &'static str) {
+        match self {
+            Role::Applicant => ("申请人", "Applicant"),
+            Role::Clerk => ("窗口人员", "Window clerk"),
+            Role::Approver => ("审批人员", "Approver"),
+            Role::Head => ("部门负责人", "Department head"),
+            Role::Supervisor => ("电子监察人员", "Supervision officer"),
+            Role::Admin => ("系统管理员", "Administrator"),
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Role::Applicant => "applicant",

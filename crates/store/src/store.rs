@@ -40,6 +40,10 @@ impl Default for StoreOptions {
     }
 }
 
+/// Longest wait for a pooled connection. The readers' semaphore already queues requests
+/// before the pool, so under load a request rarely waits here at all.
+const POOL_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// r2d2 logs every failed connection attempt of the pool; while the database is away that
 /// is a line per request, so they go through [`crate::repeats`] like the requests' errors.
 #[derive(Debug)]
@@ -105,6 +109,9 @@ impl Store {
             .max_size(options.pool_size.max(1))
             .min_idle(Some(1))
             .test_on_check_out(false)
+            // While the database is away, a request is answered 503 within seconds, not held
+            // for r2d2's default 30 s (as long as a client's or a balancer's timeout).
+            .connection_timeout(POOL_WAIT)
             .error_handler(Box::new(PoolErrors))
             .build(ConnectionManager::new(url.clone(), options.connection))?;
         let readers = tokio::sync::Semaphore::new(options.pool_size.max(1) as usize);

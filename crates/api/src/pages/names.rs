@@ -27,13 +27,18 @@ pub fn status(s: CaseStatus, lang: Lang) -> &'static str {
 }
 
 pub fn role(r: Role, lang: Lang) -> &'static str {
-    match r {
-        Role::Applicant => lang.pick("申请人", "Applicant"),
-        Role::Clerk => lang.pick("窗口人员", "Window clerk"),
-        Role::Approver => lang.pick("审批人员", "Approver"),
-        Role::Head => lang.pick("部门负责人", "Department head"),
-        Role::Supervisor => lang.pick("电子监察人员", "Supervision officer"),
-        Role::Admin => lang.pick("系统管理员", "Administrator"),
+    let (zh, en) = r.names();
+    lang.pick(zh, en)
+}
+
+/// The label of the button that confirms `action`: "确认" and the action, once even when the
+/// action's own name begins with it (确认 of a 行政确认 item read "确认 确认").
+pub fn confirm(action: &str, lang: Lang) -> String {
+    let word = lang.pick("确认", "Confirm");
+    if action.starts_with(word) {
+        action.to_owned()
+    } else {
+        format!("{word} {action}")
     }
 }
 
@@ -163,5 +168,25 @@ pub fn time(t: DateTime<Utc>, hall: HallTime, lang: Lang) -> String {
     match lang {
         Lang::Zh => local.format("%Y年%m月%d日 %H:%M").to_string(),
         Lang::En => local.format("%Y-%m-%d %H:%M").to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_confirm_button_names_its_action_once() {
+        assert_eq!(confirm("受理", Lang::Zh), "确认 受理");
+        assert_eq!(confirm("确认", Lang::Zh), "确认");
+        assert_eq!(confirm("确认办结", Lang::Zh), "确认办结");
+        assert_eq!(confirm("Accept", Lang::En), "Confirm Accept");
+        assert_eq!(confirm("Confirm the alert", Lang::En), "Confirm the alert");
+    }
+
+    #[test]
+    fn roles_read_as_names() {
+        assert_eq!(role(Role::Clerk, Lang::Zh), "窗口人员");
+        assert_eq!(role(Role::Head, Lang::En), "Department head");
     }
 }

@@ -460,7 +460,7 @@ fn confirm_page(
             }
             input type="hidden" name="confirm" value="yes";
             div.actions-row {
-                button #confirm type="submit" { (ctx.t("确认", "Confirm")) " " (names::action(a, l)) }
+                button #confirm type="submit" { (names::confirm(names::action(a, l), l)) }
                 a.button.secondary href={ "/staff/cases/" (case_no) } { (ctx.t("返回修改", "Go back")) }
             }
         }

@@ -361,7 +361,7 @@ fn confirm_page(ctx: &Ctx, d: &AlertDetail, a: AlertAction, note: Option<&str>) 
             input type="hidden" name="note" value=(note.unwrap_or(""));
             input type="hidden" name="confirm" value="yes";
             div.actions-row {
-                button #confirm type="submit" { (ctx.t("确认", "Confirm")) " " (words::action(a, l)) }
+                button #confirm type="submit" { (crate::pages::names::confirm(words::action(a, l), l)) }
                 a.button.secondary href={ "/staff/supervision/alerts/" (id) } { (ctx.t("返回修改", "Go back")) }
             }
         }

@@ -117,9 +117,10 @@ fn table(ctx: &Ctx, report: &StatsReport) -> Markup {
                 @for h in heads { th scope="col" { (h) } }
             } }
             tbody {
-                @for r in report.rows.iter().chain(std::iter::once(&report.total)) {
+                @for (r, name) in report.rows.iter().map(|r| (r, r.name.as_str()))
+                    .chain(std::iter::once((&report.total, ctx.t("合计", "Total")))) {
                     tr data-key=(r.key) {
-                        th scope="row" data-label=(group) { (r.name) }
+                        th scope="row" data-label=(group) { (name) }
                         @for (h, c) in heads.iter().zip(cells(r)) {
                             td data-label=(h) { (c) }
                         }
