@@ -10,7 +10,6 @@ use diesel::prelude::*;
 
 use crate::conn::{DbConnection, DbUrl};
 use crate::error::StoreError;
-use crate::migrations;
 use crate::store::Store;
 use crate::write_health::WriteFailure;
 
@@ -164,12 +163,7 @@ impl Store {
     /// Whether the store can take writes now: the database answers, its schema is current,
     /// a probe row commits, and no write failed since that probe.
     pub async fn readiness(&self) -> Result<(), NotReady> {
-        let schema = self
-            .read(|c| {
-                diesel::connection::SimpleConnection::batch_execute(c, "SELECT 1")?;
-                migrations::is_current(c)
-            })
-            .await;
+        let schema = self.read(crate::store::schema_current).await;
         match schema {
             Ok(true) => {}
             Ok(false) => return Err(NotReady::PendingMigrations),

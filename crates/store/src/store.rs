@@ -330,9 +330,12 @@ impl Store {
 
     /// Database reachable and schema current (`/readyz`).
     pub fn ready(&self) -> Result<bool, StoreError> {
-        self.read_blocking(|c| {
-            c.batch_execute("SELECT 1")?;
-            migrations::is_current(c)
-        })
+        self.read_blocking(schema_current)
     }
+}
+
+/// The database answers and every embedded migration is applied.
+pub(crate) fn schema_current(c: &mut DbConnection) -> Result<bool, StoreError> {
+    c.batch_execute("SELECT 1")?;
+    migrations::is_current(c)
 }

@@ -21,6 +21,23 @@ pub mod status;
 mod take;
 mod tools;
 
+/// The hall's offset and instants from text, for the tests of retention and schedule.
+#[cfg(test)]
+mod test_time {
+    use chrono::{DateTime, FixedOffset, Utc};
+
+    pub const HALL: FixedOffset = match FixedOffset::east_opt(8 * 3600) {
+        Some(o) => o,
+        None => panic!("valid offset"),
+    };
+
+    pub fn at(text: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(text)
+            .unwrap()
+            .with_timezone(&Utc)
+    }
+}
+
 use std::path::PathBuf;
 
 use tongban_store::snapshot::SnapshotError;

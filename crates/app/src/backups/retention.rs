@@ -123,16 +123,7 @@ fn remove(path: &Path) -> Result<(), BackupError> {
 mod tests {
     use super::*;
 
-    const HALL: FixedOffset = match FixedOffset::east_opt(8 * 3600) {
-        Some(o) => o,
-        None => panic!("valid offset"),
-    };
-
-    fn at(text: &str) -> DateTime<Utc> {
-        DateTime::parse_from_rfc3339(text)
-            .unwrap()
-            .with_timezone(&Utc)
-    }
+    use super::super::test_time::{at, HALL};
 
     fn kept(times: &[&str], rule: Retention) -> Vec<String> {
         let taken: Vec<_> = times.iter().map(|t| at(t)).collect();

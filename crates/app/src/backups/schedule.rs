@@ -193,16 +193,7 @@ pub fn holder_name() -> String {
 mod tests {
     use super::*;
 
-    const HALL: FixedOffset = match FixedOffset::east_opt(8 * 3600) {
-        Some(o) => o,
-        None => panic!("valid offset"),
-    };
-
-    fn at(text: &str) -> DateTime<Utc> {
-        DateTime::parse_from_rfc3339(text)
-            .unwrap()
-            .with_timezone(&Utc)
-    }
+    use super::super::test_time::{at, HALL};
 
     #[test]
     fn parses_hh_mm_only() {
