@@ -45,14 +45,26 @@ impl Hall<'_> {
     /// A GA-QR-01 case taken at window A02; with `email`, every notice lands in the outbox.
     pub(crate) fn intake_for(&self, key: &str, email: Option<&str>) -> String {
         let clerk = self.token("clerk-a02", Some("A02"));
+        self.intake_by(&clerk, key, "孙七", email)
+    }
+
+    /// A GA-QR-01 case for `name`, taken by the holder of `token` (a clerk, or an applicant
+    /// online), complete with its three materials.
+    pub(crate) fn intake_by(
+        &self,
+        token: &str,
+        key: &str,
+        name: &str,
+        email: Option<&str>,
+    ) -> String {
         let res = self
             .server
             .post("/api/v1/cases")
-            .bearer_auth(&clerk)
+            .bearer_auth(token)
             .header("Idempotency-Key", key)
             .json(&json!({
                 "item_code": "GA-QR-01",
-                "applicant": {"kind": "person", "name": "孙七", "id_number": "110101199001011111",
+                "applicant": {"kind": "person", "name": name, "id_number": "110101199001011111",
                               "email": email},
                 "materials": [{"code": "hkb"}, {"code": "jsfz"}, {"code": "zp"}],
             }))

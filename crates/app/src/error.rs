@@ -170,6 +170,8 @@ codes! {
     NoSupplementNotice => "no_supplement_notice", NotFound;
     NotAccepted => "not_accepted", NotFound;
     NoSuspension => "no_suspension", NotFound;
+    NoSuchDocument => "no_such_document", NotFound;
+    PdfUnavailable => "pdf_unavailable", Unavailable;
     CaseNotConcluded => "case_not_concluded", Conflict;
     CaseClosed => "case_closed", Conflict;
     AlreadyEvaluated => "already_evaluated", Conflict;

@@ -18,6 +18,7 @@ pub mod catalogue;
 pub mod catalogue_view;
 pub mod clock;
 pub mod config;
+pub mod documents;
 pub mod error;
 pub mod hall;
 pub mod mask;

@@ -316,6 +316,14 @@ impl RuleSet {
         }
     }
 
+    /// The same article as the law's text cites it (第四十二条第一款).
+    pub fn extension_article_zh(self) -> &'static str {
+        match self {
+            RuleSet::Joint => "第四十二条第二款",
+            RuleSet::Standard | RuleSet::PreliminaryReview => "第四十二条第一款",
+        }
+    }
+
     pub fn name_zh(self) -> &'static str {
         match self {
             RuleSet::Standard => "一般程序",

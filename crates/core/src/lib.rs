@@ -8,6 +8,7 @@ pub mod calendar;
 pub mod case;
 pub mod catalogue;
 pub mod clock;
+pub mod document;
 pub mod explain;
 pub mod grant;
 pub mod item;

@@ -20,6 +20,7 @@ pub mod complaints;
 pub mod conn;
 pub mod departments;
 pub mod digest;
+pub mod documents;
 pub mod error;
 pub mod evaluations;
 pub mod events;

@@ -283,7 +283,22 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    documents (case_no, kind, ordinal) {
+        case_no -> Text,
+        kind -> Text,
+        ordinal -> BigInt,
+        department -> Text,
+        year -> BigInt,
+        seq -> BigInt,
+        number -> Text,
+        issued_at -> BigInt,
+        issued_by -> Text,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
+    documents,
     audit_head,
     audit_log,
     departments,

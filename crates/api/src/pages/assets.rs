@@ -2,7 +2,11 @@
 
 use actix_web::{get, http::header, HttpResponse};
 
-const CSS: &str = include_str!("../../assets/tongban.css");
+// The documents' print styles come last, as the PDF printer also reads them alone.
+const CSS: &str = concat!(
+    include_str!("../../assets/tongban.css"),
+    include_str!("../../assets/document.css")
+);
 
 /// `GET /assets/tongban.css`.
 #[get("/assets/tongban.css")]

@@ -279,6 +279,15 @@ impl Ctx {
             .is_some_and(|s| roles.iter().any(|r| holds(&s.caller, *r)))
     }
 
+    /// Anyone signed in, staff or applicant: what they may read is the case scope's to say.
+    pub fn signed_in(&self) -> Result<&Caller, PageErr> {
+        match &self.staff {
+            None => Err(PageErr::SignIn),
+            Some(s) if s.caller.0.must_change_password => Err(PageErr::ChangePassword),
+            Some(s) => Ok(&s.caller),
+        }
+    }
+
     /// The signed-in applicant, or a redirect to the applicants' sign-in page.
     pub fn applicant(&self) -> Result<&Caller, PageErr> {
         match &self.staff {

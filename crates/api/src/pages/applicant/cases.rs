@@ -262,6 +262,7 @@ pub async fn case_page(
             (supplement_form(ctx, state, case, &item, supplement_error))
         }
         (case_parts::attachments(ctx, state, &files, Some(&item)))
+        (crate::pages::documents::links(ctx, case, Some(&item)))
         @if case.status.is_terminal() {
             (evaluation_form(ctx, case, evaluation.as_ref(), evaluation_failed))
         }

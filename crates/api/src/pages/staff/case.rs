@@ -9,7 +9,6 @@ use tongban_app::cases::act::{item_of, offered, Offer};
 use tongban_app::cases::actions::ActionSpec;
 use tongban_app::cases::{attachments, events};
 use tongban_core::case::{Action, Case, StageStatus};
-use tongban_core::role::Role;
 
 use super::actions::{action_form, blocked_box, slug};
 use crate::auth::caller::Caller;
@@ -64,7 +63,6 @@ pub async fn case_page(
                 .collect();
         }
     }
-    let at_window = ctx.signed_in_as(&[Role::Clerk]);
     let calendar = state.calendar();
     let clocks = deadline::clocks_of(&case, Some(&item), &calendar, state.hall);
     let view = CaseView::new(case, &catalogue, &calendar);
@@ -106,25 +104,7 @@ pub async fn case_page(
             (case_parts::dues(ctx, &view))
             dt { (ctx.t("版本", "Version")) } dd { (case.version) }
         }
-        p.no-print {
-            @if at_window {
-                a.button.secondary href={ "/staff/cases/" (case.case_no) "/receipt" } { (ctx.t("打印收件回执", "Print the receipt")) }
-                @if !case.supplement_notices.is_empty() {
-                    " "
-                    a.button.secondary href={ "/staff/cases/" (case.case_no) "/notice" } { (ctx.t("打印一次性告知书", "Print the supplement notice")) }
-                }
-            }
-            @if case.clocks.decision.is_some() {
-                " "
-                a.button.secondary href={ "/staff/cases/" (case.case_no) "/acceptance" } { (ctx.t("打印受理通知书", "Print the acceptance notice")) }
-            }
-            @for (i, s) in case.suspensions.iter().enumerate() {
-                " "
-                a.button.secondary href={ "/staff/cases/" (case.case_no) "/suspensions/" (i + 1) } {
-                    (ctx.t("打印特别程序告知书", "Print the special procedure notice")) " (" (names::procedure(s.procedure, l)) ")"
-                }
-            }
-        }
+        (crate::pages::documents::links(ctx, case, Some(&item)))
         (case_parts::missing(ctx, case, Some(&item)))
         (case_parts::attachments(ctx, state, &files, Some(&item)))
         h2 #checklist { (ctx.t("材料清单", "Material checklist")) }

@@ -7,7 +7,6 @@ mod case;
 mod intake;
 mod login;
 mod print;
-mod print_notices;
 pub(crate) mod queue;
 
 use actix_web::web;
@@ -27,6 +26,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(actions::act)
         .service(print::receipt_doc)
         .service(print::notice_doc)
-        .service(print_notices::acceptance_doc)
-        .service(print_notices::suspension_doc);
+        .service(print::acceptance_doc)
+        .service(print::suspension_doc);
 }
