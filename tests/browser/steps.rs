@@ -147,7 +147,7 @@ pub fn take_and_accept(b: &mut Session, applicant: &str, id_number: &str) -> Rec
     assert!(page.contains("已受理"), "{page}");
     assert!(page.contains("承诺办结日期"), "{page}");
 
-    b.follow("打印收件回执");
+    b.follow("收件凭证");
     let receipt = Receipt {
         case_no: b.described("办件编号"),
         query_code: b.described("查询码"),
