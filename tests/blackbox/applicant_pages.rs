@@ -687,3 +687,140 @@ fn supplement_after_a_notice_and_one_rating_after_conclusion() {
         .expect("public rating");
     assert_eq!(res.status(), 409);
 }
+
+/// The applicant follows the stages by name and date, withdraws a second case on its own
+/// page (refused once decided), and complains about the first with its query code: the
+/// supervision office sees the complaint as the applicant's.
+#[test]
+fn progress_by_stage_withdraw_and_complain_on_their_own_pages() {
+    let server = server();
+    let mut a = Browser::new(&server);
+    a.register("liu-yang", "刘洋").redirect("registration");
+    let first = a.apply_complete(&pdf("first"));
+    let second = a.apply_complete(&pdf("second"));
+
+    let clerk = server.login("clerk-a02", Some("A02"));
+    post_action(&server, &clerk, &first, "accept", 1, serde_json::json!({}));
+    let approver = server.login("approver-gaj", None);
+    post_action(
+        &server,
+        &approver,
+        &first,
+        "complete-stage",
+        2,
+        serde_json::json!({"stage": "shqf", "opinion": "符合条件"}),
+    );
+    let body = a
+        .get(&format!("/my/cases/{first}"))
+        .html(200, "progress")
+        .to_owned();
+    assert!(body.contains("办理进度"), "{body}");
+    assert!(
+        body.contains("审核签发</strong> · 已完成于 2026年03月02日"),
+        "{body}"
+    );
+    assert!(body.contains("class=\"stage-active\""), "{body}");
+    assert!(
+        body.contains("环节办结：审核签发"),
+        "the timeline names the stage: {body}"
+    );
+    assert!(!body.contains("符合条件"), "opinions stay with the staff");
+
+    // Withdraw the second case: the form, a reason required, then withdrawn.
+    let form = a.get(&format!("/my/cases/{second}/withdraw"));
+    let page = form.html(200, "withdraw form").to_owned();
+    assert!(page.contains("确认撤回申请"), "{page}");
+    let (csrf, version) = (form.field("csrf"), form.field("version"));
+    let path = format!("/my/cases/{second}/withdraw");
+    let blank = a.post(
+        &path,
+        &[("csrf", &csrf), ("version", &version), ("reason", "")],
+    );
+    assert_eq!(blank.status, 422, "{}", blank.body);
+    assert!(blank.body.contains("id=\"err-reason\""), "{}", blank.body);
+    let done = a.post(
+        &path,
+        &[
+            ("csrf", &csrf),
+            ("version", &version),
+            ("reason", "材料需重新准备"),
+        ],
+    );
+    assert_eq!(
+        done.redirect("withdrawn"),
+        format!("/my/cases/{second}?done=withdrawn")
+    );
+    let body = a
+        .get(&format!("/my/cases/{second}?done=withdrawn"))
+        .html(200, "withdrawn")
+        .to_owned();
+    assert!(
+        body.contains("申请已撤回") && body.contains("已撤回"),
+        "{body}"
+    );
+    let again = a.get(&path).html(200, "withdraw again").to_owned();
+    assert!(
+        again.contains("不能撤回") && !again.contains("确认撤回申请"),
+        "{again}"
+    );
+
+    // Complain about the first: told it is in; the supervisor sees it, from the applicant.
+    let form = a.get(&format!("/my/cases/{first}/complaint"));
+    assert!(
+        form.html(200, "complaint form").contains("13800138000"),
+        "contact prefilled"
+    );
+    let csrf = form.field("csrf");
+    let path = format!("/my/cases/{first}/complaint");
+    let empty = a.post(&path, &[("csrf", &csrf), ("text", ""), ("contact", "")]);
+    assert_eq!(empty.status, 422, "{}", empty.body);
+    let done = a.post(
+        &path,
+        &[
+            ("csrf", &csrf),
+            ("text", "窗口让我跑了三次"),
+            ("contact", "13800138000"),
+        ],
+    );
+    assert_eq!(
+        done.redirect("complained"),
+        format!("/my/cases/{first}?done=complained")
+    );
+    let supervisor = server.login("supervisor", None);
+    let list: serde_json::Value = server
+        .get("/api/v1/complaints")
+        .bearer_auth(&supervisor)
+        .send()
+        .expect("complaints")
+        .json()
+        .expect("json");
+    let text = list.to_string();
+    assert!(
+        text.contains("窗口让我跑了三次") && text.contains(&first),
+        "{text}"
+    );
+    let alerts: serde_json::Value = server
+        .get(&format!("/api/v1/supervision/alerts?case_no={first}"))
+        .bearer_auth(&supervisor)
+        .send()
+        .expect("alerts")
+        .json()
+        .expect("json");
+    assert!(
+        alerts["items"].as_array().is_some_and(|a| a
+            .iter()
+            .any(|x| x["rule"] == "complaint" && x["level"] == "red")),
+        "the applicant's complaint is a red: {alerts}"
+    );
+    // Someone else's case: the same 404 as a missing one.
+    let mut other = Browser::new(&server);
+    other.register("wang-fang", "王芳").redirect("registration");
+    assert_eq!(
+        other.get(&format!("/my/cases/{first}/complaint")).status,
+        404
+    );
+    assert_eq!(
+        other.get(&format!("/my/cases/{first}/withdraw")).status,
+        404
+    );
+}

@@ -212,6 +212,28 @@ pub fn decision_title(
     }
 }
 
+/// The short name of a decision in a timeline, by the item's category: 准予许可, 予以确认,
+/// 准予给付, 办结 ….
+pub fn decision_label(
+    category: ItemCategory,
+    outcome: DecisionOutcome,
+) -> (&'static str, &'static str) {
+    use DecisionOutcome::{Approved, Denied};
+    use ItemCategory::*;
+    match (category, outcome) {
+        (License, Approved) => ("准予许可", "Licence granted"),
+        (License, Denied) => ("不予许可", "Licence refused"),
+        (Confirmation, Approved) => ("予以确认", "Confirmed"),
+        (Confirmation, Denied) => ("不予确认", "Confirmation refused"),
+        (Benefit, Approved) => ("准予给付", "Benefit granted"),
+        (Benefit, Denied) => ("不予给付", "Benefit refused"),
+        (PublicService, Approved) => ("办结", "Done"),
+        (PublicService, Denied) => ("不予办理", "Refused"),
+        (Levy | Adjudication | Other, Approved) => ("准予办理", "Granted"),
+        (Levy | Adjudication | Other, Denied) => ("不予办理", "Refused"),
+    }
+}
+
 /// Whether a decision of this category and outcome is open to administrative review and
 /// litigation (复议、诉讼): every decision of an organ is, except a public service done as
 /// asked.

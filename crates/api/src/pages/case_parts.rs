@@ -210,8 +210,15 @@ pub fn missing(ctx: &Ctx, case: &Case, item: Option<&Item>) -> Markup {
     }
 }
 
-/// The timeline, oldest first. `staff` adds who acted and where.
-pub fn timeline(ctx: &Ctx, state: &AppState, events: &[Event], staff: bool) -> Markup {
+/// The timeline, oldest first, each step named as the item words it. `staff` adds who
+/// acted and where.
+pub fn timeline(
+    ctx: &Ctx,
+    state: &AppState,
+    events: &[Event],
+    item: Option<&Item>,
+    staff: bool,
+) -> Markup {
     html! {
         ol.timeline {
             @for e in events {
@@ -219,10 +226,46 @@ pub fn timeline(ctx: &Ctx, state: &AppState, events: &[Event], staff: bool) -> M
                     time datetime=(e.at.to_rfc3339()) {
                         (names::time(e.at, state.hall, ctx.lang))
                     }
-                    strong { (names::event(&e.kind, ctx.lang)) }
+                    strong { (names::event_of(e, item, ctx.lang)) }
                     @if staff {
                         " — " (e.actor)
                         @if let Some(w) = &e.window { " · " (ctx.t("窗口", "window")) " " (w) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The stages as the applicant follows them: each by name, done on which day, or in
+/// progress with its due date, or still to come. Opinions stay with the staff.
+pub fn progress(ctx: &Ctx, state: &AppState, item: &Item, view: &CaseView) -> Markup {
+    let l = ctx.lang;
+    let case = &view.case;
+    html! {
+        @if !case.stages.is_empty() {
+            h2 #progress { (ctx.t("办理进度", "Progress")) }
+            ol.progress aria-labelledby="progress" {
+                @for s in &case.stages {
+                    @let class = match s.status {
+                        StageStatus::Done => "stage-done",
+                        StageStatus::Active => "stage-active",
+                        StageStatus::Pending => "stage-pending",
+                    };
+                    li class=(class) {
+                        strong { (item.stage(&s.code).map(|d| d.name.as_str()).unwrap_or(&s.code)) }
+                        " · "
+                        @match (s.status, s.completed_at, s.due) {
+                            (StageStatus::Done, Some(at), _) => {
+                                (ctx.t("已完成于 ", "done on ")) (names::date(state.hall.local_date(at), l))
+                            }
+                            (StageStatus::Done, None, _) => (ctx.t("已完成", "done")),
+                            (StageStatus::Active, _, Some(d)) => {
+                                (ctx.t("办理中，", "in progress, due ")) (due_date(l, view, d.date)) (ctx.t(" 前完成", ""))
+                            }
+                            (StageStatus::Active, _, None) => (ctx.t("办理中", "in progress")),
+                            (StageStatus::Pending, _, _) => (ctx.t("尚未开始", "not started")),
+                        }
                     }
                 }
             }

@@ -83,6 +83,33 @@ pub fn event(kind: &str, lang: Lang) -> String {
     lang.pick(zh, en).to_owned()
 }
 
+/// A timeline entry as the case's item words it: which stage was completed, a decision by
+/// the item's category (a 行政确认 is confirmed, not licensed).
+pub fn event_of(
+    e: &tongban_app::cases::view::Event,
+    item: Option<&tongban_core::item::Item>,
+    lang: Lang,
+) -> String {
+    use tongban_core::case::DecisionOutcome;
+    let decided = |outcome| {
+        let category = item.map_or(ItemCategory::Other, |i| i.category);
+        let (zh, en) = tongban_core::document::decision_label(category, outcome);
+        lang.pick(zh, en).to_owned()
+    };
+    match e.kind.as_str() {
+        "stage_completed" => {
+            let code = e.event["kind"]["stage"].as_str().unwrap_or_default();
+            let stage = item
+                .and_then(|i| i.stage(code))
+                .map_or(code, |s| s.name.as_str());
+            format!("{}{}{stage}", event(&e.kind, lang), lang.pick("：", ": "))
+        }
+        "approved" => decided(DecisionOutcome::Approved),
+        "denied" => decided(DecisionOutcome::Denied),
+        _ => event(&e.kind, lang),
+    }
+}
+
 pub fn item_kind(k: ItemKind, lang: Lang) -> &'static str {
     match k {
         ItemKind::Immediate => lang.pick("即办件", "Decided on the spot"),

@@ -114,9 +114,10 @@ async fn query_page(ctx: &Ctx, state: &AppState, posted: Posted) -> PageResult {
         h2 { (ctx.t("下一步", "Next step")) }
         (case_parts::next_step(ctx, &view))
         (case_parts::missing(ctx, case, item.as_ref()))
+        @if let Some(item) = item.as_ref() { (case_parts::progress(ctx, state, item, &view)) }
         (deadline::section(l, &clocks, item.as_ref()))
         h2 { (ctx.t("办理过程", "Timeline")) }
-        (case_parts::timeline(ctx, state, &timeline, false))
+        (case_parts::timeline(ctx, state, &timeline, item.as_ref(), false))
         p.no-print { a href="/status" { (ctx.t("查询其他办件", "Look up another case")) } }
     };
     Ok(Out::ok(ctx.t("办件进度", "Case progress"), body))

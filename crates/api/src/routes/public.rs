@@ -130,7 +130,7 @@ fn public_case(state: &AppState, found: Found, lang: Lang) -> PublicCase {
             .map(|e| TimelineEntry {
                 at: e.at,
                 kind: e.kind.clone(),
-                title: names::event(&e.kind, lang),
+                title: names::event_of(e, item, lang),
             })
             .collect(),
         can_evaluate: case.status.is_terminal(),

@@ -232,6 +232,11 @@ pub async fn case_page(
         )),
         Some("supplemented") => Some(ctx.t("补正材料已提交。", "The materials have been handed in.")),
         Some("evaluated") => Some(ctx.t("感谢您的评价。", "Thank you for your rating.")),
+        Some("withdrawn") => Some(ctx.t("申请已撤回。", "The application is withdrawn.")),
+        Some("complained") => Some(ctx.t(
+            "投诉已提交，电子监察部门将处理并告知结果。",
+            "Your complaint is in; the e-supervision office will handle it and tell you the outcome.",
+        )),
         _ => None,
     };
     let supplement_error = match &failed {
@@ -257,6 +262,7 @@ pub async fn case_page(
         h2 { (ctx.t("下一步", "Next step")) }
         (case_parts::next_step(ctx, &view))
         (case_parts::missing(ctx, case, Some(&item)))
+        (case_parts::progress(ctx, state, &item, &view))
         (deadline::section(l, &clocks, Some(&item)))
         @if case.status == CaseStatus::SupplementPending {
             (supplement_form(ctx, state, case, &item, supplement_error))
@@ -267,7 +273,14 @@ pub async fn case_page(
             (evaluation_form(ctx, case, evaluation.as_ref(), evaluation_failed))
         }
         h2 { (ctx.t("办理过程", "Timeline")) }
-        (case_parts::timeline(ctx, state, &timeline, false))
+        (case_parts::timeline(ctx, state, &timeline, Some(&item), false))
+        p.case-requests {
+            @if !case.status.is_terminal() {
+                a href={ "/my/cases/" (case.case_no) "/withdraw" } { (ctx.t("撤回申请", "Withdraw the application")) }
+                " · "
+            }
+            a href={ "/my/cases/" (case.case_no) "/complaint" } { (ctx.t("投诉", "Complain")) }
+        }
     };
     Ok(Out::Page {
         status: failed

@@ -1,11 +1,13 @@
 //! The applicants' pages: an account (register, sign in without a window, sign out), the
 //! online application with files from the guide, "my cases" with each case's page, the
-//! supplement after a notice and the rating after the end.
+//! supplement after a notice, the rating after the end, and the pages to withdraw a case and
+//! to complain about it.
 
 mod account;
 mod actions;
 mod apply;
 mod cases;
+mod requests;
 mod upload_form;
 
 use actix_web::web;
@@ -23,5 +25,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(cases::list)
         .service(cases::show)
         .service(actions::supplement)
-        .service(actions::evaluation);
+        .service(actions::evaluation)
+        .service(requests::show_withdraw)
+        .service(requests::withdraw)
+        .service(requests::show_complaint)
+        .service(requests::complaint);
 }

@@ -148,7 +148,7 @@ pub async fn case_page(
             }
         }
         h2 { (ctx.t("办理过程", "Timeline")) }
-        (case_parts::timeline(ctx, state, &timeline, true))
+        (case_parts::timeline(ctx, state, &timeline, Some(&item), true))
     };
     let status = error.as_ref().map_or(StatusCode::OK, |e| e.problem.status);
     Ok(Out::Page {

@@ -243,7 +243,7 @@ async fn case_section(
                 (case_parts::stages(ctx, &catalogue, item, &view))
             }
             h3 { (ctx.t("办理过程", "Timeline")) }
-            (case_parts::timeline(ctx, state, &timeline, true))
+            (case_parts::timeline(ctx, state, &timeline, item.as_ref(), true))
         }
     })
 }
