@@ -330,9 +330,15 @@ pub fn cases_page(
         .select(alerts::case_no)
         .load(conn)?;
     let mut seen = std::collections::HashSet::new();
-    let ordered: Vec<Option<String>> = rows.into_iter().filter(|no| seen.insert(no.clone())).collect();
+    let ordered: Vec<Option<String>> = rows
+        .into_iter()
+        .filter(|no| seen.insert(no.clone()))
+        .collect();
     let total = i64::try_from(ordered.len()).unwrap_or(i64::MAX);
-    Ok((ordered.into_iter().skip(skip).take(per_page).collect(), total))
+    Ok((
+        ordered.into_iter().skip(skip).take(per_page).collect(),
+        total,
+    ))
 }
 
 /// The alerts matching `filter` of these cases (`None`: the alerts without a case), oldest

@@ -100,10 +100,12 @@ pub fn unanswered(
     if let Some(d) = department {
         q = q.filter(urging_orders::department.eq(d.to_owned()));
     }
-    Ok(q.order((urging_orders::reply_due.asc(), urging_orders::id.asc()))
-        .limit(limit)
-        .select(UrgingOrderRecord::as_select())
-        .load(conn)?)
+    Ok(
+        q.order((urging_orders::reply_due.asc(), urging_orders::id.asc()))
+            .limit(limit)
+            .select(UrgingOrderRecord::as_select())
+            .load(conn)?,
+    )
 }
 
 /// Records the reply unless the order was answered already; returns whether it was.

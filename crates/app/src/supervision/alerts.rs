@@ -239,7 +239,16 @@ pub async fn get(app: &App, id: i64) -> AppResult<AlertDetail> {
         })
         .await?;
     let (alert, steps) = found.ok_or_else(|| not_found(id))?;
-    Ok(AlertDetail::of(&alert, &steps))
+    let mut detail = AlertDetail::of(&alert, &steps);
+    if let (Some(no), Some(stage)) = (alert.case_no.clone(), alert.stage.as_deref()) {
+        let case = app
+            .store
+            .read(move |conn| tongban_store::cases::get_case(conn, &no))
+            .await?;
+        let config = app.config().await?;
+        detail.alert.stage_name = Some(super::desk::stage_name(&config, case.as_ref(), stage));
+    }
+    Ok(detail)
 }
 
 pub fn not_found(id: i64) -> Error {

@@ -59,7 +59,7 @@ fn listed_of(a: &AlertRecord) -> Listed<'_> {
 }
 
 /// The stage's name in the case's item version; the code when the item does not name it.
-fn stage_name(config: &Config, case: Option<&CaseRecord>, stage: &str) -> String {
+pub(crate) fn stage_name(config: &Config, case: Option<&CaseRecord>, stage: &str) -> String {
     case.and_then(|c| {
         let version = u32::try_from(c.item_version).ok()?;
         config
@@ -251,10 +251,12 @@ pub async fn dashboard(app: &App) -> AppResult<Dashboard> {
             ))
         })
         .await?;
-    let mut by_case: BTreeMap<Option<String>, Vec<(AlertRecord, Option<String>)>> =
-        BTreeMap::new();
+    let mut by_case: BTreeMap<Option<String>, Vec<(AlertRecord, Option<String>)>> = BTreeMap::new();
     for (a, window) in open {
-        by_case.entry(a.case_no.clone()).or_default().push((a, window));
+        by_case
+            .entry(a.case_no.clone())
+            .or_default()
+            .push((a, window));
     }
     let (mut yellow, mut red) = (0, 0);
     let mut departments = BTreeMap::new();

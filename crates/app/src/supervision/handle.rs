@@ -3,8 +3,8 @@
 //! urge) the messages to the department, so two supervisors acting at once cannot both move
 //! it from one status.
 
-use tongban_core::supervision::lifecycle::{self, AlertAction, MoveRefused};
 use tongban_core::supervision::desk;
+use tongban_core::supervision::lifecycle::{self, AlertAction, MoveRefused};
 use tongban_store::alert_steps::{self, NewAlertStep};
 use tongban_store::urging_orders::{self, NewUrgingOrder};
 use tongban_store::{alerts, audit, outbox, NewAudit};

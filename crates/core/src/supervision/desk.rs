@@ -35,9 +35,9 @@ pub fn listed(alerts: &[Listed<'_>]) -> Vec<bool> {
         .iter()
         .map(|a| {
             a.level != AlertLevel::Yellow
-                || !alerts.iter().any(|b| {
-                    b.level == AlertLevel::Red && b.scope == a.scope && b.rule == a.rule
-                })
+                || !alerts
+                    .iter()
+                    .any(|b| b.level == AlertLevel::Red && b.scope == a.scope && b.rule == a.rule)
         })
         .collect()
 }
@@ -109,7 +109,12 @@ pub fn reply_due(
 mod tests {
     use super::*;
 
-    fn a(scope: &'static str, rule: &'static str, level: AlertLevel, closed: bool) -> Listed<'static> {
+    fn a(
+        scope: &'static str,
+        rule: &'static str,
+        level: AlertLevel,
+        closed: bool,
+    ) -> Listed<'static> {
         Listed {
             scope,
             rule,

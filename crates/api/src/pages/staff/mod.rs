@@ -9,6 +9,7 @@ mod login;
 mod print;
 mod print_notices;
 pub(crate) mod queue;
+mod urging;
 
 use actix_web::web;
 
@@ -24,6 +25,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(intake::show_form)
         .service(intake::submit)
         .service(case::show)
+        .service(urging::show)
+        .service(urging::reply)
         .service(actions::act)
         .service(print::receipt_doc)
         .service(print::notice_doc)
