@@ -153,7 +153,9 @@ fn supervisor_works_alerts_and_reads_statistics() {
         "{body}"
     );
     let other = b.get("/staff/supervision/alerts?department=mzj");
-    assert!(other.html(200, "other department").contains("共 0 件办件有预警"));
+    assert!(other
+        .html(200, "other department")
+        .contains("共 0 件办件有预警"));
     let bad = b.get("/staff/supervision/alerts?level=green");
     bad.html(400, "unknown level");
 

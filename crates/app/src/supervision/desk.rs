@@ -32,7 +32,8 @@ pub struct CaseAlerts {
     pub window: Option<String>,
     /// The highest level among its alerts not closed; `None` when all are closed.
     pub level: Option<AlertLevel>,
-    /// The alerts listed, newest first (a yellow superseded by its red is not).
+    /// The alerts listed, reds first, the case's own before its stages', newest first (a
+    /// yellow superseded by its red is not listed).
     pub alerts: Vec<Alert>,
     /// How many yellows are not listed because their red was raised.
     pub superseded: usize,
@@ -112,7 +113,14 @@ fn group(
             a
         })
         .collect();
-    alerts.reverse();
+    // Reds first, the case's own before its stages', newest first within each.
+    alerts.sort_by_key(|a| {
+        (
+            std::cmp::Reverse(a.level == "red"),
+            a.stage.is_some(),
+            std::cmp::Reverse(a.id),
+        )
+    });
     let item = case.and_then(|c| config.catalogue.item(&c.item_code));
     CaseAlerts {
         department: case
