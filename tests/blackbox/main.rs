@@ -13,6 +13,7 @@ mod cases_client;
 mod catalogue;
 mod crash;
 mod day;
+mod desk;
 mod documents;
 mod every_alert;
 mod form_client;

@@ -147,13 +147,15 @@ fn supervisor_works_alerts_and_reads_statistics() {
         "/staff/supervision/alerts?level=red&rule=promised_deadline&status=open&department=gaj",
     );
     let body = red.html(200, "filtered alerts").to_owned();
-    assert!(body.contains("共 1 条预警"), "{body}");
+    assert!(body.contains("共 1 件办件有预警"), "{body}");
     assert!(
         body.contains("<option value=\"red\" selected>红牌</option>"),
         "{body}"
     );
     let other = b.get("/staff/supervision/alerts?department=mzj");
-    assert!(other.html(200, "other department").contains("共 0 条预警"));
+    assert!(other
+        .html(200, "other department")
+        .contains("共 0 件办件有预警"));
     let bad = b.get("/staff/supervision/alerts?level=green");
     bad.html(400, "unknown level");
 

@@ -247,7 +247,7 @@ fn run(server: &Server) {
     assert_eq!(urged["status"], "urged", "{urged}");
     assert_eq!(
         urged["steps"][1]["notified"],
-        json!(["chief-gaj"]),
+        json!(["chief-gaj", "head-gaj"]),
         "{urged}"
     );
     let outbox = json_of(

@@ -5,8 +5,8 @@
 //! their charts and the CSV export.
 
 use crate::steps::{
-    accepted_at_a02, look_up_status, propose_and_confirm, row_with, sign_in_without_window, start,
-    DAY25,
+    accepted_at_a02, look_up_status, propose_and_confirm, row_with, sign_in_without_window,
+    sign_out, start, DAY25,
 };
 
 const ID_NUMBER: &str = "320102198805126634";
@@ -139,4 +139,79 @@ fn a_late_case_reaches_the_supervision_office() {
             .is_some_and(|r| r.starts_with("total,合计,1,1,")),
         "{rows:?}"
     );
+}
+
+/// The supervisor's desk (issue 17, part 3): the grouped list, the dashboard, the urge with
+/// its reply deadline, the head's reply from the queue, and the reply on the alert.
+#[test]
+fn the_desk_groups_urges_and_shows_the_heads_reply() {
+    let Some((server, mut b)) = start("the_desk_groups_urges_and_shows_the_heads_reply") else {
+        return;
+    };
+    let receipt = accepted_at_a02(&mut b, "孙八", ID_NUMBER);
+    let no = receipt.case_no.as_str();
+    server.set_clock(DAY25);
+    server.sweep();
+
+    sign_in_without_window(&mut b, "supervisor", "/staff/supervision/alerts");
+    // One row for the case, however many alerts; the yellow of the promise is not listed.
+    let rows: Vec<String> = b.all(ALERT_ROWS).iter().map(|r| b.text_of(r)).collect();
+    assert_eq!(
+        rows.iter().filter(|r| r.contains(no)).count(),
+        1,
+        "{rows:?}"
+    );
+    let (_, text) = row_with(&b, ALERT_ROWS, &[no, PROMISED]);
+    assert!(
+        text.contains("· 红牌 ·") && !text.contains("· 黄牌 ·"),
+        "{text}"
+    );
+    b.shot("desk-grouped");
+
+    b.follow("监察工作台");
+    assert_eq!(b.path(), "/staff/supervision");
+    let svg = b.all("svg#chart-trend");
+    assert_eq!(svg.len(), 1, "the trend chart");
+    let (w, h) = b.size_of(&svg[0]);
+    assert!(w > 300.0 && h > 50.0, "drawn: {w}×{h}");
+    assert_ne!(b.text_of(&b.all("#open-red")[0]), "0");
+    b.shot("desk-dashboard");
+
+    b.goto("/staff/supervision/alerts");
+    let (row, _) = row_with(&b, ALERT_ROWS, &[no, PROMISED]);
+    b.follow_in(&row);
+    let message = "请两日内回复办理情况";
+    b.fill("督办意见（发给责任部门）", message);
+    b.fill("回复期限（工作日）", "2");
+    propose_and_confirm(&mut b, "督办", &[no, message], "desk-urge");
+    let alert = b.path();
+    sign_out(&mut b);
+
+    // The head finds the order on the queue and replies.
+    sign_in_without_window(&mut b, "head-gaj", "/staff/queue");
+    let orders = b.all("#urging-queue tbody tr");
+    assert_eq!(orders.len(), 1, "one order in the head's queue");
+    b.follow_in(&orders[0]);
+    assert!(b.text().contains(message), "{}", b.text());
+    let reply = "已督促承办人当日办结";
+    b.fill("办理情况和整改措施", reply);
+    b.press("提交回复");
+    assert!(b.text().contains("回复已提交"), "{}", b.text());
+    b.shot("desk-reply");
+    sign_out(&mut b);
+
+    sign_in_without_window(&mut b, "supervisor", "/staff/supervision/alerts");
+    b.goto(&alert);
+    let orders: Vec<String> = b
+        .all("#urging-orders tbody tr")
+        .iter()
+        .map(|r| b.text_of(r))
+        .collect();
+    assert!(
+        orders
+            .iter()
+            .any(|o| o.contains(reply) && o.contains("已回复")),
+        "{orders:?}"
+    );
+    b.shot("desk-reply-seen");
 }

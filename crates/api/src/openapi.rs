@@ -30,6 +30,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
         routes::admin::Doc::openapi(),
         routes::users::Doc::openapi(),
         routes::supervision::Doc::openapi(),
+        routes::desk::Doc::openapi(),
         routes::outbox::Doc::openapi(),
     ] {
         doc.merge(part);

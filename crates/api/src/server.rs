@@ -26,6 +26,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(routes::users::configure)
         .configure(routes::admin::configure)
         .configure(routes::supervision::configure)
+        .configure(routes::desk::configure)
         .configure(routes::outbox::configure)
         .configure(pages::configure)
         .service(

@@ -182,6 +182,10 @@ codes! {
     AlertClosed => "alert_closed", Conflict;
     AlertChanged => "alert_changed", Conflict;
     NoSuchStep => "no_such_step", NotFound;
+    UrgingOrderNotFound => "urging_order_not_found", NotFound;
+    UrgingOrderAnswered => "urging_order_answered", Conflict;
+    NotABadRating => "not_a_bad_rating", Conflict;
+    RectificationRecorded => "rectification_recorded", Conflict;
     // Generic
     NotFound => "not_found", NotFound;
     AlreadyExists => "already_exists", Conflict;

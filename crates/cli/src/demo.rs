@@ -49,12 +49,15 @@ pub fn accounts(catalogue: &Catalogue) -> Vec<CreateUser> {
             vec![Role::Approver],
             Some(d.code.clone()),
         ));
-        all.push(user(
+        // A head with an address, so that an urge (督办) reaches someone by e-mail too.
+        let mut head = user(
             format!("head-{}", d.code),
             format!("{}负责人", d.name),
             vec![Role::Head],
             Some(d.code.clone()),
-        ));
+        );
+        head.email = Some(format!("head-{}@demo.tongban.invalid", d.code));
+        all.push(head);
     }
     for w in &catalogue.windows {
         let mut clerk = user(

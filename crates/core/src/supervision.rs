@@ -13,6 +13,7 @@
 //! An alert is identified by its [`AlertKey`] (scope, rule, level): the store inserts keys
 //! idempotently, so returning a key that was raised before is harmless and intended.
 
+pub mod desk;
 pub mod lifecycle;
 mod procedure;
 pub mod stats;

@@ -313,3 +313,80 @@ pub fn close_for_case(
     }
     Ok(n)
 }
+
+/// One page of the cases that have alerts matching `filter`, the case with the newest such
+/// alert first (alerts without a case come as one `None` group), and how many cases in all.
+pub fn cases_page(
+    conn: &mut DbConnection,
+    filter: &AlertFilter,
+    page: crate::cases::Page,
+) -> Result<(Vec<Option<String>>, i64), StoreError> {
+    let per_page = usize::try_from(page.per_page.max(1)).unwrap_or(1);
+    let skip = usize::try_from(page.page.max(1) - 1).unwrap_or(0) * per_page;
+    // Two narrow columns of the matching alerts, newest first; boxed queries cannot group,
+    // and the filters are optional, so the cases are taken in order here.
+    let rows: Vec<Option<String>> = filtered(filter)
+        .order(alerts::id.desc())
+        .select(alerts::case_no)
+        .load(conn)?;
+    let mut seen = std::collections::HashSet::new();
+    let ordered: Vec<Option<String>> = rows
+        .into_iter()
+        .filter(|no| seen.insert(no.clone()))
+        .collect();
+    let total = i64::try_from(ordered.len()).unwrap_or(i64::MAX);
+    Ok((
+        ordered.into_iter().skip(skip).take(per_page).collect(),
+        total,
+    ))
+}
+
+/// The alerts matching `filter` of these cases (`None`: the alerts without a case), oldest
+/// first.
+pub fn of_cases(
+    conn: &mut DbConnection,
+    filter: &AlertFilter,
+    cases: &[Option<String>],
+) -> Result<Vec<AlertRecord>, StoreError> {
+    let nos: Vec<String> = cases.iter().flatten().cloned().collect();
+    let mut q = filtered(filter);
+    q = if cases.iter().any(Option::is_none) {
+        q.filter(alerts::case_no.eq_any(nos).or(alerts::case_no.is_null()))
+    } else {
+        q.filter(alerts::case_no.eq_any(nos))
+    };
+    Ok(q.order(alerts::id.asc())
+        .select(AlertRecord::as_select())
+        .load(conn)?)
+}
+
+/// The alerts not closed (open, acknowledged, urged) with the window their case was taken
+/// at: what the supervisor's desk counts.
+pub fn not_closed_with_window(
+    conn: &mut DbConnection,
+) -> Result<Vec<(AlertRecord, Option<String>)>, StoreError> {
+    use crate::schema::cases;
+    let not_closed = AlertStatus::ALL
+        .into_iter()
+        .filter(|s| !s.is_closed())
+        .map(StoredAlertStatus)
+        .collect::<Vec<_>>();
+    Ok(alerts::table
+        .left_join(cases::table.on(alerts::case_no.eq(cases::case_no.nullable())))
+        .filter(alerts::status.eq_any(not_closed))
+        .order(alerts::id.asc())
+        .select((AlertRecord::as_select(), cases::window_code.nullable()))
+        .load(conn)?)
+}
+
+/// `(raised_at, level)` of the alerts raised from `from` (unix ms) on: the desk's trend.
+pub fn raised_since(
+    conn: &mut DbConnection,
+    from: i64,
+) -> Result<Vec<(i64, StoredAlertLevel)>, StoreError> {
+    Ok(alerts::table
+        .filter(alerts::raised_at.ge(from))
+        .order(alerts::id.asc())
+        .select((alerts::raised_at, alerts::level))
+        .load(conn)?)
+}

@@ -23,8 +23,10 @@ pub struct EvaluationRecord {
     pub follow_up_due: Option<i64>,
     /// When followed up.
     pub followed_up_at: Option<i64>,
-    /// The follow-up note.
+    /// The follow-up note (整改).
     pub follow_up_note: Option<String>,
+    /// Who recorded the follow-up.
+    pub followed_up_by: Option<String>,
 }
 
 /// Stores an evaluation; a second one for the case is `Duplicate`.
@@ -48,12 +50,14 @@ pub fn get(conn: &mut DbConnection, case_no: &str) -> Result<Option<EvaluationRe
         .optional()?)
 }
 
-/// Records the follow-up of a bad rating; false when unknown or already followed up.
+/// Records the follow-up (整改) of a bad rating by `by`; false when unknown or already
+/// followed up.
 pub fn follow_up(
     conn: &mut DbConnection,
     case_no: &str,
     at: i64,
     note: &str,
+    by: &str,
 ) -> Result<bool, StoreError> {
     let n = diesel::update(
         evaluations::table
@@ -63,6 +67,7 @@ pub fn follow_up(
     .set((
         evaluations::followed_up_at.eq(Some(at)),
         evaluations::follow_up_note.eq(Some(note)),
+        evaluations::followed_up_by.eq(Some(by)),
     ))
     .execute(conn)?;
     Ok(n > 0)

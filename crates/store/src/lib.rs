@@ -43,6 +43,7 @@ pub mod stages;
 pub mod stats;
 mod store;
 pub mod typed;
+pub mod urging_orders;
 pub mod users;
 pub mod windows;
 pub mod write_health;

@@ -244,6 +244,24 @@ diesel::table! {
         follow_up_due -> Nullable<BigInt>,
         followed_up_at -> Nullable<BigInt>,
         follow_up_note -> Nullable<Text>,
+        followed_up_by -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    urging_orders (id) {
+        id -> BigInt,
+        alert_id -> BigInt,
+        case_no -> Nullable<Text>,
+        department -> Text,
+        issued_by -> Text,
+        issued_at -> BigInt,
+        note -> Nullable<Text>,
+        reply_days -> BigInt,
+        reply_due -> BigInt,
+        reply -> Nullable<Text>,
+        replied_by -> Nullable<Text>,
+        replied_at -> Nullable<BigInt>,
     }
 }
 
@@ -315,6 +333,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     stage_tasks,
     alerts,
     alert_steps,
+    urging_orders,
     outbox,
     evaluations,
     complaints,

@@ -215,6 +215,7 @@ fn contacts_and_statistics(db: &TestDb) {
                     follow_up_due: None,
                     followed_up_at: None,
                     follow_up_note: None,
+                    followed_up_by: None,
                 },
             )
         })

@@ -299,6 +299,7 @@ fn administration_records(db: &TestDb) {
                 follow_up_due: Some(20),
                 followed_up_at: None,
                 follow_up_note: None,
+                followed_up_by: None,
             };
             evaluations::insert(c, &e)?;
             assert!(matches!(
@@ -306,7 +307,7 @@ fn administration_records(db: &TestDb) {
                 Err(StoreError::Duplicate(_))
             ));
             assert_eq!(evaluations::follow_ups_overdue(c, 20, 10)?.len(), 1);
-            assert!(evaluations::follow_up(c, "C1", 15, "已回访")?);
+            assert!(evaluations::follow_up(c, "C1", 15, "已回访", "head-gaj")?);
             assert_eq!(evaluations::follow_ups_overdue(c, 20, 10)?.len(), 0);
             let complaint = complaints::insert(
                 c,

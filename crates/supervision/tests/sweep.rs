@@ -378,6 +378,7 @@ fn bad_rating_without_follow_up_alerts_once(url: &str) {
                     follow_up_due: Some(due),
                     followed_up_at: None,
                     follow_up_note: None,
+                    followed_up_by: None,
                 },
             )
         })

@@ -2,6 +2,7 @@
 //! feed routes (with their OpenAPI schemas), the step body and CSV negotiation. The use cases
 //! are `tongban_app::supervision`; the handlers are `routes::supervision`.
 
+pub mod desk;
 pub mod feed;
 pub mod negotiate;
 pub mod stats;

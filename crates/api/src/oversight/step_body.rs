@@ -16,16 +16,19 @@ pub struct StepRequest {
     /// The supervisor's note: required to resolve (how it was settled) and to escalate
     /// (why); for an urge, the message to the department.
     pub note: Option<String>,
+    /// For an urge: working days (1–20, default 3) the department's head has to reply to
+    /// the urging order (督办单).
+    pub reply_days: Option<u32>,
 }
 
-/// The note of an optional JSON body, as sent.
-pub fn note_of(body: &Result<web::Bytes, actix_web::Error>) -> Result<Option<String>, Problem> {
+/// The step body as sent (empty when left out).
+pub fn step_of(body: &Result<web::Bytes, actix_web::Error>) -> Result<StepRequest, Problem> {
     let bytes = match body {
         Ok(b) => b,
         Err(e) => return Err(unreadable(e)),
     };
     if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Ok(None);
+        return Ok(StepRequest::default());
     }
     let request = serde_json::from_slice::<StepRequest>(bytes).map_err(|e| {
         crate::extract::body_problem(
@@ -36,7 +39,7 @@ pub fn note_of(body: &Result<web::Bytes, actix_web::Error>) -> Result<Option<Str
             ),
         )
     })?;
-    Ok(request.note)
+    Ok(request)
 }
 
 fn unreadable(e: &actix_web::Error) -> Problem {

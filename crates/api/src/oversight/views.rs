@@ -13,6 +13,10 @@ pub struct AlertView {
     pub case_no: Option<String>,
     /// The stage, for a stage's alert.
     pub stage: Option<String>,
+    /// The stage's name in the case's item version, where it was read (one alert, the
+    /// alerts grouped by case).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stage_name: Option<String>,
     /// The rule, e.g. `promised_deadline`.
     pub rule: String,
     /// The rule's name in Chinese, e.g. 超承诺时限.
@@ -36,6 +40,7 @@ impl From<&Alert> for AlertView {
             id: a.id,
             case_no: a.case_no.clone(),
             stage: a.stage.clone(),
+            stage_name: a.stage_name.clone(),
             rule: a.rule.clone(),
             rule_name: a.rule_name.clone(),
             level: a.level.clone(),

@@ -41,6 +41,7 @@ pub fn page(ctx: &Ctx, title: &str, body: Markup) -> Markup {
                                         li { a href="/staff/queue" { (ctx.t("待办件", "Work queue")) } }
                                     }
                                     @if ctx.signed_in_as(OVERSEERS) {
+                                        li { a href="/staff/supervision" { (ctx.t("监察工作台", "Desk")) } }
                                         li { a href="/staff/supervision/alerts" { (ctx.t("预警督办", "Alerts")) } }
                                         li { a href="/staff/supervision/stats" { (ctx.t("统计分析", "Statistics")) } }
                                     }

@@ -7,6 +7,7 @@ pub mod calendar;
 pub mod cases;
 pub mod catalogue;
 pub mod clocks;
+pub mod desk;
 pub mod directory;
 pub mod ops;
 pub mod outbox;

@@ -16,7 +16,7 @@ use crate::auth::caller::Caller;
 use crate::oversight::feed::{FeedEvent, FeedItem, FeedKind, FeedPage};
 use crate::oversight::negotiate::wants_csv;
 use crate::oversight::stats::{GroupBy, StatsReport, StatsRow};
-use crate::oversight::step_body::{note_of, StepRequest};
+use crate::oversight::step_body::{step_of, StepRequest};
 use crate::oversight::views::{AlertDetail, AlertView, StepView};
 use crate::paging::{Page, PageQuery, Paged};
 use crate::problem::{Problem, Text};
@@ -157,11 +157,12 @@ async fn step(
     action: AlertAction,
 ) -> Result<web::Json<AlertDetail>, Problem> {
     caller.require_any(OVERSEERS)?;
-    let note = note_of(&body)?;
+    let body = step_of(&body)?;
     let step = handle::TakeStep {
         alert: id.into_inner(),
         action,
-        note,
+        note: body.note,
+        reply_days: body.reply_days,
     };
     let detail = handle::take(&state.app, caller.username(), step).await?;
     Ok(web::Json(AlertDetail::from(&detail)))
@@ -207,7 +208,8 @@ step_route!(
     AlertAction::Urge,
     "/api/v1/supervision/alerts/{id}/urge",
     "督办: press the responsible department; its heads (or else its approvers) with an \
-     e-mail address are sent the note. From open, acknowledged or urged (again)."
+     e-mail address are sent the note, and an urging order (督办单) with a reply deadline of \
+     `reply_days` working days lands in its heads' queue. From open, acknowledged or urged (again)."
 );
 step_route!(
     resolve_alert,

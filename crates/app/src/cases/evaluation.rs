@@ -26,7 +26,9 @@ pub struct Evaluation {
     /// For a bad rating (1 or 2): when the department must have followed it up.
     pub follow_up_due: Option<DateTime<Utc>>,
     pub followed_up_at: Option<DateTime<Utc>>,
+    /// The rectification (整改) recorded, and by whom.
     pub follow_up_note: Option<String>,
+    pub followed_up_by: Option<String>,
 }
 
 impl From<EvaluationRecord> for Evaluation {
@@ -39,6 +41,7 @@ impl From<EvaluationRecord> for Evaluation {
             follow_up_due: r.follow_up_due.map(from_millis),
             followed_up_at: r.followed_up_at.map(from_millis),
             follow_up_note: r.follow_up_note,
+            followed_up_by: r.followed_up_by,
         }
     }
 }
@@ -99,6 +102,7 @@ pub async fn rate(app: &App, case_no: &str, rating: Rating, actor: &str) -> AppR
         follow_up_due: follow_up_due.map(millis),
         followed_up_at: None,
         follow_up_note: None,
+        followed_up_by: None,
     };
     let audit_record = NewAudit {
         at: millis(now),
@@ -115,6 +119,7 @@ pub async fn rate(app: &App, case_no: &str, rating: Rating, actor: &str) -> AppR
         follow_up_due,
         followed_up_at: None,
         follow_up_note: None,
+        followed_up_by: None,
     };
     app.store
         .write(move |conn| {

@@ -20,6 +20,8 @@ pub struct Alert {
     pub case_no: Option<String>,
     /// The stage, for a stage's alert.
     pub stage: Option<String>,
+    /// The stage's name in the case's item version (filled where the case was read).
+    pub stage_name: Option<String>,
     /// The rule, e.g. `promised_deadline`; kept as stored, so a rule of a newer version shows.
     pub rule: String,
     /// The rule's name in Chinese, e.g. 超承诺时限.
@@ -42,6 +44,7 @@ impl From<&AlertRecord> for Alert {
             id: r.id,
             case_no: r.case_no.clone(),
             stage: r.stage.clone(),
+            stage_name: None,
             rule: r.rule.0.as_str().to_owned(),
             rule_name: rule_name(r.rule.0.as_str()),
             level: r.level.0.as_str().to_owned(),
@@ -150,7 +153,7 @@ fn plausible_code(s: &str) -> bool {
     s.len() <= 64 && s.bytes().all(|b| b.is_ascii_graphic())
 }
 
-fn alert_filter(q: &AlertQuery) -> AppResult<AlertFilter> {
+pub(crate) fn alert_filter(q: &AlertQuery) -> AppResult<AlertFilter> {
     let given = |v: &Option<String>| v.clone().filter(|v| !v.is_empty());
     let level = match given(&q.level).as_deref() {
         None => None,
@@ -236,7 +239,16 @@ pub async fn get(app: &App, id: i64) -> AppResult<AlertDetail> {
         })
         .await?;
     let (alert, steps) = found.ok_or_else(|| not_found(id))?;
-    Ok(AlertDetail::of(&alert, &steps))
+    let mut detail = AlertDetail::of(&alert, &steps);
+    if let (Some(no), Some(stage)) = (alert.case_no.clone(), alert.stage.as_deref()) {
+        let case = app
+            .store
+            .read(move |conn| tongban_store::cases::get_case(conn, &no))
+            .await?;
+        let config = app.config().await?;
+        detail.alert.stage_name = Some(super::desk::stage_name(&config, case.as_ref(), stage));
+    }
+    Ok(detail)
 }
 
 pub fn not_found(id: i64) -> Error {

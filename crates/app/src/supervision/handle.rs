@@ -3,8 +3,10 @@
 //! urge) the messages to the department, so two supervisors acting at once cannot both move
 //! it from one status.
 
+use tongban_core::supervision::desk;
 use tongban_core::supervision::lifecycle::{self, AlertAction, MoveRefused};
 use tongban_store::alert_steps::{self, NewAlertStep};
+use tongban_store::urging_orders::{self, NewUrgingOrder};
 use tongban_store::{alerts, audit, outbox, NewAudit};
 
 use super::alerts::{not_found, AlertDetail};
@@ -21,6 +23,9 @@ pub struct TakeStep {
     pub action: AlertAction,
     /// As entered; checked by [`take`] (required to resolve and to escalate).
     pub note: Option<String>,
+    /// For an urge: working days the department's head has to reply (default
+    /// [`desk::DEFAULT_REPLY_DAYS`]).
+    pub reply_days: Option<u32>,
 }
 
 /// A step's note checked for `action` (required to resolve and to escalate, at most
@@ -54,10 +59,23 @@ pub async fn take(app: &App, actor: &str, step: TakeStep) -> AppResult<AlertDeta
         alert: id,
         action,
         note,
+        reply_days,
     } = step;
     let note = check_note(note, action)?;
     let now = app.clock.now();
     let at = millis(now);
+    // An urge issues an urging order (督办单) whose reply is due in working days.
+    let reply = if action == AlertAction::Urge {
+        let days = super::urging::check_reply_days(reply_days)?;
+        let calendar = app.config().await?.calendar();
+        let due = desk::reply_due(&calendar, app.hall, now, days).map_err(|e| {
+            tracing::warn!(error = %e, "urging reply due outside the calendar");
+            Error::internal()
+        })?;
+        Some((days, millis(due.deadline)))
+    } else {
+        None
+    };
     let hall = app.hall;
     let actor = actor.to_owned();
     let outcome = app
@@ -91,6 +109,21 @@ pub async fn take(app: &App, actor: &str, step: TakeStep) -> AppResult<AlertDeta
                     let messages = urge::messages(&alert, &to, &actor, note.as_deref(), hall, now);
                     outbox::enqueue(conn, &messages)?;
                     notified = to.into_iter().map(|(username, _, _)| username).collect();
+                    if let Some((days, due)) = reply {
+                        urging_orders::insert(
+                            conn,
+                            &NewUrgingOrder {
+                                alert_id: id,
+                                case_no: alert.case_no.clone(),
+                                department: department.clone(),
+                                issued_by: actor.clone(),
+                                issued_at: at,
+                                note: note.clone(),
+                                reply_days: i64::from(days),
+                                reply_due: due,
+                            },
+                        )?;
+                    }
                 }
             }
             alert_steps::insert(

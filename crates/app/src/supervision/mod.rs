@@ -6,14 +6,17 @@
 //! these and nothing below.
 
 pub mod alerts;
+pub mod desk;
 pub mod digest;
 mod export;
 pub mod feed;
 pub mod handle;
 pub mod mail;
 pub mod outbox;
+pub mod rectify;
 pub mod stats;
 pub mod sweep;
 mod urge;
+pub mod urging;
 
 pub use crate::cases::records::{case_record, new_alert};

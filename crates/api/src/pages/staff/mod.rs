@@ -8,6 +8,7 @@ mod intake;
 mod login;
 mod print;
 pub(crate) mod queue;
+mod urging;
 
 use actix_web::web;
 
@@ -23,6 +24,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(intake::show_form)
         .service(intake::submit)
         .service(case::show)
+        .service(urging::show)
+        .service(urging::reply)
         .service(actions::act)
         .service(print::receipt_doc)
         .service(print::notice_doc)

@@ -129,8 +129,10 @@ async fn queue_page(ctx: &Ctx, state: &AppState, query: QueueQuery) -> PageResul
     let provisional = lines
         .iter()
         .any(|line| next_due(&line.view).is_some_and(|(d, _, _)| line.view.is_provisional(d)));
+    let urging = super::urging::queue_section(ctx, state).await?;
     let body = html! {
         h1 { (title) }
+        (urging)
         form.search method="get" action="/staff/queue" {
             div {
                 label for="status" { (ctx.t("办件状态", "Status")) }

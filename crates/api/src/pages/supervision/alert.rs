@@ -9,20 +9,23 @@ use maud::{html, Markup};
 use serde::Deserialize;
 use tongban_core::case::CaseStatus;
 
+use super::case::case_section;
 use super::words;
 use crate::auth::caller::Caller;
 use crate::lang::Lang;
-use crate::pages::case_parts;
 use crate::pages::ctx::{Ctx, Out, PageErr, PageResult, OVERSEERS};
 use crate::pages::form::{Form, Posted};
 use crate::pages::names;
 use crate::pages::staff::alert_badge;
 use crate::problem::{Problem, Text};
-use crate::routes::cases::visible_case;
 use crate::state::AppState;
+use tongban_app::cases::evaluation::Evaluation;
 use tongban_app::supervision::alerts::{self, AlertDetail};
 use tongban_app::supervision::handle::{self, check_note, TakeStep};
+use tongban_app::supervision::rectify;
+use tongban_app::supervision::urging::{self, check_reply_days, UrgingOrder};
 use tongban_app::{Code, Error};
+use tongban_core::supervision::desk::{Reply, DEFAULT_REPLY_DAYS, MAX_REPLY_DAYS};
 use tongban_core::supervision::lifecycle::{self, AlertAction, AlertStatus};
 
 /// A step that failed: shown next to its form with what was entered.
@@ -30,6 +33,7 @@ struct StepError {
     action: AlertAction,
     problem: Problem,
     note: String,
+    reply_days: String,
 }
 
 fn parse_id(id: &str) -> Result<i64, Problem> {
@@ -108,7 +112,120 @@ fn step_form(ctx: &Ctx, id: i64, a: AlertAction, failed: Option<&StepError>) -> 
                     aria-describedby={ (s) "-hint" @if field_error.is_some() { " " (s) "-note-error" } } {
                     (failed.map(|e| e.note.as_str()).unwrap_or(""))
                 }
+                @if a == AlertAction::Urge {
+                    (reply_days_field(ctx, failed))
+                }
                 div.actions-row { button id={ (s) "-submit" } type="submit" { (words::action(a, ctx.lang)) "…" } }
+            }
+        }
+    }
+}
+
+/// The urge's reply deadline in working days (督办单), with the default filled in.
+fn reply_days_field(ctx: &Ctx, failed: Option<&StepError>) -> Markup {
+    let error = failed.and_then(|e| e.problem.errors.iter().find(|f| f.field == "reply_days"));
+    let value = failed
+        .map(|e| e.reply_days.clone())
+        .filter(|v| !v.is_empty())
+        .unwrap_or_else(|| DEFAULT_REPLY_DAYS.to_string());
+    html! {
+        label for="urge-reply-days" {
+            (ctx.t("回复期限（工作日）", "Reply due in (working days)"))
+            span.hint id="urge-reply-days-hint" {
+                (ctx.t("督办单送达责任部门负责人的待办件，须在期限内回复，逾期未回复列为督办逾期。",
+                       "The urging order lands in the department head's queue; a reply not given in time is listed as overdue."))
+            }
+        }
+        @if let Some(f) = error {
+            span.field-error id="urge-reply-days-error" { (ctx.text(&f.message)) }
+        }
+        input #urge-reply-days type="number" name="reply_days" min="1" max=(MAX_REPLY_DAYS) value=(value)
+            aria-invalid=[error.map(|_| "true")] aria-describedby="urge-reply-days-hint";
+    }
+}
+
+/// The urging orders of the alert and their replies.
+fn orders(ctx: &Ctx, state: &AppState, orders: &[UrgingOrder]) -> Markup {
+    let l = ctx.lang;
+    html! {
+        @if !orders.is_empty() {
+            h2 #orders { (ctx.t("督办单", "Urging orders")) }
+            table.stack #urging-orders aria-labelledby="orders" {
+                thead { tr {
+                    th scope="col" { (ctx.t("督办单", "Order")) }
+                    th scope="col" { (ctx.t("督办时间", "Issued")) }
+                    th scope="col" { (ctx.t("回复期限", "Reply due")) }
+                    th scope="col" { (ctx.t("状态", "State")) }
+                    th scope="col" { (ctx.t("回复", "Reply")) }
+                } }
+                tbody {
+                    @for o in orders {
+                        tr class=[(o.state == Reply::Overdue).then_some("row-red")] {
+                            td data-label=(ctx.t("督办单", "Order")) { "#" (o.id) " · " (o.issued_by) }
+                            td data-label=(ctx.t("督办时间", "Issued")) { (names::time(o.issued_at, state.hall, l)) }
+                            td data-label=(ctx.t("回复期限", "Reply due")) {
+                                (names::date(o.reply_due_date, l)) " "
+                                span.hint { "(" (o.reply_days) (ctx.t(" 个工作日", " working days")) ")" }
+                            }
+                            td data-label=(ctx.t("状态", "State")) { strong.urging-state { (super::words::reply(o.state, l)) } }
+                            td data-label=(ctx.t("回复", "Reply")) {
+                                @if let Some(r) = &o.reply {
+                                    (r) " — " (o.replied_by.as_deref().unwrap_or("")) " "
+                                    @if let Some(at) = o.replied_at { span.hint { (names::time(at, state.hall, l)) } }
+                                } @else { "—" }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A rating's score, comment and rectification (整改).
+pub(super) fn rating_facts(ctx: &Ctx, state: &AppState, r: &Evaluation) -> Markup {
+    let l = ctx.lang;
+    html! {
+        h2 #rating { (ctx.t("评价与整改", "Rating and rectification")) }
+        dl.facts #rating-facts {
+            dt { (ctx.t("评分", "Score")) } dd #rating-score { strong { (r.score) " / 5" } }
+            dt { (ctx.t("申请人意见", "The applicant's comment")) } dd #rating-comment { (r.comment.as_deref().unwrap_or("—")) }
+            dt { (ctx.t("评价时间", "Rated")) } dd { (names::time(r.at, state.hall, l)) }
+            @if let Some(due) = r.follow_up_due {
+                dt { (ctx.t("整改期限", "Rectification due")) } dd { (names::time(due, state.hall, l)) }
+            }
+            dt { (ctx.t("整改情况", "Rectification")) } dd #rectification {
+                @match (&r.follow_up_note, r.followed_up_at) {
+                    (Some(note), Some(at)) => {
+                        (note) " — " (r.followed_up_by.as_deref().unwrap_or("")) " "
+                        span.hint { (names::time(at, state.hall, l)) }
+                    }
+                    _ => { (ctx.t("尚未登记", "Not recorded yet")) }
+                }
+            }
+        }
+    }
+}
+
+fn rectification_form(ctx: &Ctx, id: i64, failed: Option<(&Problem, &str)>) -> Markup {
+    html! {
+        section.action-box aria-labelledby="h-rectification" {
+            h3 #h-rectification { (ctx.t("登记整改情况", "Record the rectification")) }
+            @if let Some((p, _)) = failed {
+                div.error-summary role="alert" id="err-rectification" {
+                    p { strong { (ctx.text(&p.title)) } "：" (ctx.text(&p.detail)) }
+                }
+            }
+            form method="post" action={ "/staff/supervision/alerts/" (id) "/rectification" } {
+                (ctx.csrf_field())
+                label for="rectification-text" {
+                    (ctx.t("责任部门的整改情况", "What the department did"))
+                    span.hint id="rectification-hint" { (ctx.t("登记后记入评价和审计日志，登记人和时间一并记录。", "Recorded on the rating and in the audit log, with who and when.")) }
+                }
+                textarea #rectification-text name="text" maxlength="2000" required aria-describedby="rectification-hint" {
+                    (failed.map(|(_, t)| t).unwrap_or(""))
+                }
+                div.actions-row { button #rectification-submit type="submit" { (ctx.t("登记整改", "Record")) } }
             }
         }
     }
@@ -158,8 +275,8 @@ fn facts(ctx: &Ctx, state: &AppState, d: &AlertDetail) -> Markup {
                 } @else { "—" }
             }
             dt { (ctx.t("办件", "Case")) } dd {
-                @if let Some(no) = &a.case_no { a href="#case" { (no) } } @else { "—" }
-                @if let Some(s) = &a.stage { " · " (ctx.t("环节", "stage")) " " (s) }
+                @if let Some(no) = &a.case_no { a #case-link href={ "/staff/supervision/cases/" (no) } { (no) } } @else { "—" }
+                @if let Some(s) = a.stage_name.as_ref().or(a.stage.as_ref()) { " · " (ctx.t("环节", "stage")) " " (s) }
             }
             dt { (ctx.t("发出时间", "Raised")) } dd { (names::time(a.raised_at, state.hall, l)) }
             dt { (ctx.t("更新时间", "Updated")) } dd { (names::time(a.updated_at, state.hall, l)) }
@@ -212,42 +329,6 @@ fn history(ctx: &Ctx, state: &AppState, d: &AlertDetail) -> Markup {
     }
 }
 
-/// The case the alert is about: facts, stages and timeline.
-async fn case_section(
-    ctx: &Ctx,
-    state: &AppState,
-    caller: &Caller,
-    case_no: &str,
-) -> Result<Markup, Problem> {
-    let case = visible_case(state, caller, case_no).await?;
-    let timeline = tongban_app::cases::events::of_case(state, &case.case_no).await?;
-    let catalogue = state.catalogue();
-    let (view, item) = case_parts::view_with_item(&catalogue, &state.calendar(), case);
-    let case = &view.case;
-    let l = ctx.lang;
-    Ok(html! {
-        section #case aria-labelledby="case-title" {
-            h2 #case-title { (ctx.t("办件", "Case")) " " (case.case_no) }
-            dl.facts {
-                dt { (ctx.t("事项", "Item")) } dd { (view.item_name) " (" (case.item_code) ")" }
-                dt { (ctx.t("状态", "Status")) } dd { strong { (names::status(case.status, l)) } }
-                dt { (ctx.t("申请人", "Applicant")) } dd { (case.applicant.name) }
-                dt { (ctx.t("收件", "Received")) } dd {
-                    (names::time(case.received_at, state.hall, l))
-                    @if let Some(w) = &case.window { " · " (ctx.t("窗口", "window")) " " (w) }
-                    @else { " · " (ctx.t("网上申请", "online")) }
-                }
-                (case_parts::dues(ctx, &view))
-            }
-            @if let Some(item) = &item {
-                (case_parts::stages(ctx, &catalogue, item, &view))
-            }
-            h3 { (ctx.t("办理过程", "Timeline")) }
-            (case_parts::timeline(ctx, state, &timeline, item.as_ref(), true))
-        }
-    })
-}
-
 async fn alert_page(
     ctx: &Ctx,
     state: &AppState,
@@ -255,8 +336,11 @@ async fn alert_page(
     id: i64,
     done: Option<AlertAction>,
     failed: Option<StepError>,
+    rectify_failed: Option<(Problem, String)>,
 ) -> PageResult {
     let d = alerts::get(&state.app, id).await.map_err(Problem::from)?;
+    let urging = urging::of_alert(&state.app, id).await?;
+    let rating = rectify::rating_of_alert(&state.app, id).await?;
     let l = ctx.lang;
     let title = match l {
         Lang::Zh => format!("预警 #{id}：{}", words::rule(&d.alert.rule, l)),
@@ -264,7 +348,7 @@ async fn alert_page(
     };
     let case = match &d.alert.case_no {
         Some(no) => Some(
-            case_section(ctx, state, caller, no)
+            case_section(ctx, state, caller, no, false)
                 .await
                 .unwrap_or_else(|p| html! { p.notice #case { (ctx.text(&p.detail)) } }),
         ),
@@ -298,9 +382,20 @@ async fn alert_page(
             (step_form(ctx, id, *a, failed.as_ref().filter(|e| e.action == *a)))
         }
         (history(ctx, state, &d))
+        (orders(ctx, state, &urging))
+        @if let Some(r) = &rating {
+            (rating_facts(ctx, state, r))
+            @if r.followed_up_at.is_none() {
+                (rectification_form(ctx, id, rectify_failed.as_ref().map(|(p, t)| (p, t.as_str()))))
+            }
+        }
         @if let Some(c) = case { (c) }
     };
-    let status = failed.as_ref().map_or(StatusCode::OK, |e| e.problem.status);
+    let status = failed
+        .as_ref()
+        .map(|e| e.problem.status)
+        .or(rectify_failed.as_ref().map(|(p, _)| p.status))
+        .unwrap_or(StatusCode::OK);
     Ok(Out::Page {
         status,
         title,
@@ -328,13 +423,19 @@ pub async fn show(
     let result = async {
         let caller = ctx.staff_in(OVERSEERS)?;
         let id = parse_id(&id)?;
-        alert_page(&ctx, &state, caller, id, done, None).await
+        alert_page(&ctx, &state, caller, id, done, None, None).await
     }
     .await;
     ctx.respond(result)
 }
 
-fn confirm_page(ctx: &Ctx, d: &AlertDetail, a: AlertAction, note: Option<&str>) -> Out {
+fn confirm_page(
+    ctx: &Ctx,
+    d: &AlertDetail,
+    a: AlertAction,
+    note: Option<&str>,
+    reply_days: Option<u32>,
+) -> Out {
     let l = ctx.lang;
     let id = d.alert.id;
     let title = match l {
@@ -355,11 +456,17 @@ fn confirm_page(ctx: &Ctx, d: &AlertDetail, a: AlertAction, note: Option<&str>) 
             }
             dt { (ctx.t("办件", "Case")) } dd { (d.alert.case_no.as_deref().unwrap_or("—")) }
             dt { (label) } dd #confirm-note { (note.unwrap_or("—")) }
+            @if let Some(days) = reply_days {
+                dt { (ctx.t("回复期限", "Reply due in")) } dd #confirm-reply-days { (days) (ctx.t(" 个工作日", " working days")) }
+            }
         }
         form method="post" action={ "/staff/supervision/alerts/" (id) "/" (a.as_str()) } {
             (ctx.csrf_field())
             input type="hidden" name="note" value=(note.unwrap_or(""));
             input type="hidden" name="confirm" value="yes";
+            @if let Some(days) = reply_days {
+                input type="hidden" name="reply_days" value=(days);
+            }
             div.actions-row {
                 button #confirm type="submit" { (crate::pages::names::confirm(words::action(a, l), l)) }
                 a.button.secondary href={ "/staff/supervision/alerts/" (id) } { (ctx.t("返回修改", "Go back")) }
@@ -382,23 +489,38 @@ async fn step_page(
     let id = parse_id(id)?;
     let a = parse_action(action)?;
     let entered = form.get("note").to_owned();
+    let days_entered = form.get("reply_days").trim().to_owned();
     let failed = |problem: Problem| StepError {
         action: a,
         problem,
         note: entered.clone(),
+        reply_days: days_entered.clone(),
     };
-    let note = match check_note(Some(entered.clone()), a) {
+    let checked = check_note(Some(entered.clone()), a).and_then(|note| {
+        if a != AlertAction::Urge {
+            return Ok((note, None));
+        }
+        let days = match days_entered.as_str() {
+            "" => None,
+            d => Some(d.parse::<u32>().unwrap_or(0)),
+        };
+        Ok((note, Some(check_reply_days(days)?)))
+    });
+    let (note, reply_days) = match checked {
         Ok(n) => n,
-        Err(e) => return alert_page(ctx, state, caller, id, None, Some(failed(e.into()))).await,
+        Err(e) => {
+            return alert_page(ctx, state, caller, id, None, Some(failed(e.into())), None).await
+        }
     };
     if form.get("confirm") != "yes" {
         let d = alerts::get(&state.app, id).await.map_err(Problem::from)?;
-        return Ok(confirm_page(ctx, &d, a, note.as_deref()));
+        return Ok(confirm_page(ctx, &d, a, note.as_deref(), reply_days));
     }
     let taken = TakeStep {
         alert: id,
         action: a,
         note,
+        reply_days,
     };
     match handle::take(&state.app, caller.username(), taken)
         .await
@@ -409,8 +531,41 @@ async fn step_page(
             a.as_str()
         ))),
         Err(p) if p.status == StatusCode::NOT_FOUND => Err(PageErr::Problem(p)),
-        Err(p) => alert_page(ctx, state, caller, id, None, Some(failed(p))).await,
+        Err(p) => alert_page(ctx, state, caller, id, None, Some(failed(p)), None).await,
     }
+}
+
+async fn rectify_page(ctx: &Ctx, state: &AppState, id: &str, posted: Posted) -> PageResult {
+    let caller = ctx.staff_in(OVERSEERS)?;
+    let form = Form::read(posted)?;
+    ctx.check_csrf(&form)?;
+    let id = parse_id(id)?;
+    let text = form.get("text").to_owned();
+    match rectify::record(&state.app, caller.username(), id, &text).await {
+        Ok(_) => Ok(Out::Redirect(format!(
+            "/staff/supervision/alerts/{id}#rating"
+        ))),
+        Err(e) => {
+            let p = Problem::from(e);
+            if p.status == StatusCode::NOT_FOUND {
+                return Err(PageErr::Problem(p));
+            }
+            alert_page(ctx, state, caller, id, None, None, Some((p, text))).await
+        }
+    }
+}
+
+/// `POST /staff/supervision/alerts/{id}/rectification`: records the department's 整改 of
+/// the bad rating behind the alert.
+#[post("/staff/supervision/alerts/{id}/rectification")]
+pub async fn rectification(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    posted: Posted,
+) -> HttpResponse {
+    let result = rectify_page(&ctx, &state, &id, posted).await;
+    ctx.respond(result)
 }
 
 /// `POST /staff/supervision/alerts/{id}/{acknowledge|urge|resolve|escalate}`: first the

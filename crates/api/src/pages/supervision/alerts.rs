@@ -1,12 +1,15 @@
-//! The supervision office's alert list: filtered by level, status, department and rule
-//! (the filter of `GET /api/v1/supervision/alerts`), newest first, a page at a time; every
-//! colour is also said in words.
+//! The supervision office's alert list, one row per case: filtered by level, status,
+//! department and rule (the filter of `GET /api/v1/supervision/alerts`), the case with the
+//! newest alert first, a page at a time. A row shows the case's highest open level, its
+//! alerts with stage names (a red without the yellow it supersedes), where its urging order
+//! stands, and links to each alert and to the whole case; every colour is also said in words.
 
 use actix_web::{get, web, HttpResponse};
 use maud::html;
 use serde::Deserialize;
 use tongban_app::calendars::years;
-use tongban_app::supervision::alerts::{self, AlertQuery};
+use tongban_app::supervision::alerts::AlertQuery;
+use tongban_app::supervision::desk;
 use tongban_core::role::Role;
 use tongban_core::supervision::{AlertRule, AlertStatus};
 
@@ -63,7 +66,7 @@ async fn list_page(ctx: &Ctx, state: &AppState, q: ListQuery) -> PageResult {
         None
     };
     let page = q.page.unwrap_or(1).clamp(1, 100_000);
-    let found = alerts::list(
+    let found = desk::by_case(
         &state.app,
         &AlertQuery {
             level: q.level.clone(),
@@ -138,44 +141,64 @@ async fn list_page(ctx: &Ctx, state: &AppState, q: ListQuery) -> PageResult {
         }
         p #alert-count aria-live="polite" {
             @match l {
-                Lang::Zh => { "共 " (found.total) " 条预警" }
-                Lang::En => { (found.total) " alerts" }
+                Lang::Zh => { "共 " (found.total) " 件办件有预警" }
+                Lang::En => { (found.total) " cases with alerts" }
             }
         }
-        @if found.items.is_empty() {
+        @if found.rows.is_empty() {
             p { (ctx.t("没有符合条件的预警。", "No alert matches.")) }
         } @else {
             table.stack #alerts {
-                caption { (ctx.t("最新的在前", "Newest first")) }
+                caption { (ctx.t("每件一行，最新预警的在前；红牌已发出的，不再单列其黄牌", "One row per case, newest alert first; a yellow is not listed once its red is raised")) }
                 thead { tr {
-                    th scope="col" { (ctx.t("编号", "No.")) }
                     th scope="col" { (ctx.t("级别", "Level")) }
-                    th scope="col" { (ctx.t("规则", "Rule")) }
+                    th scope="col" { (ctx.t("预警", "Alerts")) }
                     th scope="col" { (ctx.t("办件", "Case")) }
                     th scope="col" { (ctx.t("责任部门", "Department")) }
-                    th scope="col" { (ctx.t("状态", "Status")) }
-                    th scope="col" { (ctx.t("发出时间", "Raised")) }
+                    th scope="col" { (ctx.t("督办", "Urging")) }
+                    th scope="col" { (ctx.t("最近发出", "Latest")) }
                 } }
                 tbody {
-                    @for a in &found.items {
-                        @let level = words::level(&a.level);
-                        tr class=[level.map(|lv| format!("row-{}", lv.as_str()))] {
-                            td data-label=(ctx.t("编号", "No.")) {
-                                a href={ "/staff/supervision/alerts/" (a.id) } { "#" (a.id) }
+                    @for row in &found.rows {
+                        @let shown = row.level.or_else(|| row.alerts.iter().filter_map(|a| words::level(&a.level)).max());
+                        tr class=[shown.map(|lv| format!("row-{}", lv.as_str()))] {
+                            td data-label=(ctx.t("级别", "Level")) {
+                                (alert_badge(ctx, shown))
+                                @if row.level.is_none() { " " span.hint { (ctx.t("均已关闭", "all closed")) } }
                             }
-                            td data-label=(ctx.t("级别", "Level")) { (alert_badge(ctx, level)) }
-                            td data-label=(ctx.t("规则", "Rule")) { (words::rule(&a.rule, l)) }
+                            td data-label=(ctx.t("预警", "Alerts")) {
+                                ul.alert-lines {
+                                    @for a in &row.alerts {
+                                        li {
+                                            a href={ "/staff/supervision/alerts/" (a.id) } { "#" (a.id) " " (words::rule(&a.rule, l)) }
+                                            @if let Some(s) = &a.stage_name { " · " (ctx.t("环节", "stage")) " " (s) }
+                                            " · " (words::level(&a.level).map_or("", |lv| if lv == tongban_core::supervision::AlertLevel::Red { ctx.t("红牌", "red") } else { ctx.t("黄牌", "yellow") }))
+                                            " · " (words::status(&a.status, l))
+                                        }
+                                    }
+                                }
+                                @if row.superseded > 0 {
+                                    span.hint { (ctx.t("另有已被红牌取代的黄牌 ", "and superseded yellows: ")) (row.superseded) }
+                                }
+                            }
                             td data-label=(ctx.t("办件", "Case")) {
-                                (a.case_no.as_deref().unwrap_or("—"))
-                                @if let Some(s) = &a.stage { " · " (s) }
+                                @if let Some(no) = &row.case_no {
+                                    a.case-link href={ "/staff/supervision/cases/" (no) } { (no) }
+                                    @if let Some(name) = &row.item_name { br; span.hint { (name) } }
+                                } @else { (ctx.t("（无办件）", "(no case)")) }
                             }
                             td data-label=(ctx.t("责任部门", "Department")) {
-                                @if let Some(d) = &a.department {
+                                @if let Some(d) = &row.department {
                                     (catalogue.department(d).map_or(d.as_str(), |x| x.name.as_str()))
                                 } @else { "—" }
                             }
-                            td data-label=(ctx.t("状态", "Status")) { (words::status(&a.status, l)) }
-                            td data-label=(ctx.t("发出时间", "Raised")) { (names::time(a.raised_at, state.hall, l)) }
+                            td data-label=(ctx.t("督办", "Urging")) {
+                                @if let Some(o) = &row.urging {
+                                    span.urging-state { (words::reply(o.state, l)) }
+                                    " " span.hint { (ctx.t("期限 ", "due ")) (names::date(o.reply_due_date, l)) }
+                                } @else { "—" }
+                            }
+                            td data-label=(ctx.t("最近发出", "Latest")) { (names::time(row.latest, state.hall, l)) }
                         }
                     }
                 }

@@ -4,14 +4,22 @@
 
 mod alert;
 mod alerts;
+mod case;
+mod dashboard;
 mod stats;
 mod words;
 
 use actix_web::web;
 
+pub(crate) use words::rule as rule_words;
+
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(alerts::list)
+    cfg.service(dashboard::show)
+        .service(alerts::list)
+        .service(case::show)
         .service(alert::show)
+        // Before the steps, whose `{action}` would take the path.
+        .service(alert::rectification)
         .service(alert::step)
         .service(stats::csv)
         .service(stats::show);

@@ -1,6 +1,7 @@
 //! Display names of the supervision office's words in both languages: alert rules,
 //! statuses and steps (the Chinese ones come from the rules and the lifecycle). Display only.
 
+use tongban_core::supervision::desk::Reply;
 use tongban_core::supervision::{AlertAction, AlertLevel, AlertRule, AlertStatus};
 
 use crate::lang::Lang;
@@ -68,6 +69,17 @@ pub const ACTIONS: [AlertAction; 4] = [
     AlertAction::Resolve,
     AlertAction::Escalate,
 ];
+
+/// Where an urging order's reply stands.
+pub fn reply(r: Reply, l: Lang) -> &'static str {
+    let en = match r {
+        Reply::Awaited => "Awaiting the reply",
+        Reply::Overdue => "Reply overdue",
+        Reply::Answered => "Answered",
+        Reply::AnsweredLate => "Answered late",
+    };
+    l.pick(r.name_zh(), en)
+}
 
 pub fn level(level: &str) -> Option<AlertLevel> {
     match level {
