@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::calendar::CalendarError;
+use crate::item::Item;
 use crate::role::Role;
 
 use super::actor::WindowPermission;
@@ -60,20 +61,20 @@ pub enum CaseError {
     NoMaterials,
     #[error("material `{code}` is not a material of this item")]
     UnknownMaterial { code: String },
-    #[error("material `{code}` is listed twice")]
-    DuplicateMaterial { code: String },
-    #[error("`{code}` needs at least one copy")]
-    ZeroCopies { code: String },
-    #[error("required materials missing and not tolerable: {}", codes.join(", "))]
-    MissingRequiredMaterial { codes: Vec<String> },
-    #[error("materials promised at acceptance are still outstanding: {}", codes.join(", "))]
-    PromisedMaterialsOutstanding { codes: Vec<String> },
+    #[error("material {material} is listed twice")]
+    DuplicateMaterial { material: Named },
+    #[error("{material} needs at least one copy")]
+    ZeroCopies { material: Named },
+    #[error("required materials missing and not tolerable: {}", Named::list(materials, ", "))]
+    MissingRequiredMaterial { materials: Vec<Named> },
+    #[error("materials promised at acceptance are still outstanding: {}", Named::list(materials, ", "))]
+    PromisedMaterialsOutstanding { materials: Vec<Named> },
     #[error("stage `{code}` is not a stage of this item")]
     UnknownStage { code: String },
-    #[error("stage `{code}` is not active")]
-    StageNotActive { code: String },
-    #[error("stages not done yet: {}", codes.join(", "))]
-    StageNotDone { codes: Vec<String> },
+    #[error("stage {stage} is not active")]
+    StageNotActive { stage: Named },
+    #[error("stages not done yet: {}", Named::list(stages, ", "))]
+    StageNotDone { stages: Vec<Named> },
     #[error("the one extension of this case was already used")]
     ExtensionAlreadyUsed,
     #[error("an extension of {requested} working days exceeds the {max} allowed")]
@@ -209,18 +210,21 @@ impl CaseError {
             CaseError::EmptySupplementList => "一次性告知须列明所缺材料".to_owned(),
             CaseError::NoMaterials => "未提交任何材料".to_owned(),
             CaseError::UnknownMaterial { code } => format!("材料 {code} 不属于本事项"),
-            CaseError::DuplicateMaterial { code } => format!("材料 {code} 重复列出"),
-            CaseError::ZeroCopies { code } => format!("材料 {code} 份数至少为 1"),
-            CaseError::MissingRequiredMaterial { codes } => {
-                format!("缺少必要材料且不可容缺：{}", codes.join("、"))
+            CaseError::DuplicateMaterial { material } => format!("材料“{material}”重复列出"),
+            CaseError::ZeroCopies { material } => format!("材料“{material}”份数至少为 1"),
+            CaseError::MissingRequiredMaterial { materials } => {
+                format!("缺少必要材料且不可容缺：{}", Named::list(materials, "、"))
             }
-            CaseError::PromisedMaterialsOutstanding { codes } => {
-                format!("容缺受理承诺补交的材料尚未补齐：{}", codes.join("、"))
+            CaseError::PromisedMaterialsOutstanding { materials } => {
+                format!(
+                    "容缺受理承诺补交的材料尚未补齐：{}",
+                    Named::list(materials, "、")
+                )
             }
             CaseError::UnknownStage { code } => format!("环节 {code} 不属于本事项"),
-            CaseError::StageNotActive { code } => format!("环节 {code} 当前不在办理中"),
-            CaseError::StageNotDone { codes } => {
-                format!("以下环节尚未办结：{}", codes.join("、"))
+            CaseError::StageNotActive { stage } => format!("环节“{stage}”当前不在办理中"),
+            CaseError::StageNotDone { stages } => {
+                format!("以下环节尚未办结：{}", Named::list(stages, "、"))
             }
             CaseError::ExtensionAlreadyUsed => "本办件已延期一次，不得再次延期".to_owned(),
             CaseError::ExtensionTooLong { requested, max } => {
@@ -243,6 +247,55 @@ impl CaseError {
             ),
             CaseError::Calendar(e) => format!("工作日历不覆盖所需日期：{e}"),
         }
+    }
+}
+
+/// A material or stage of the item, named as the item names it: people read the name, while
+/// the code stays for machines (and for an item version that no longer has the entry).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Named {
+    pub code: String,
+    pub name: String,
+}
+
+impl Named {
+    pub fn material(item: &Item, code: &str) -> Self {
+        Named {
+            code: code.to_owned(),
+            name: item
+                .material(code)
+                .map_or_else(|| code.to_owned(), |m| m.name.clone()),
+        }
+    }
+
+    pub fn stage(item: &Item, code: &str) -> Self {
+        Named {
+            code: code.to_owned(),
+            name: item
+                .stage(code)
+                .map_or_else(|| code.to_owned(), |s| s.name.clone()),
+        }
+    }
+
+    pub fn materials(item: &Item, codes: &[String]) -> Vec<Self> {
+        codes.iter().map(|c| Named::material(item, c)).collect()
+    }
+
+    pub fn stages(item: &Item, codes: &[String]) -> Vec<Self> {
+        codes.iter().map(|c| Named::stage(item, c)).collect()
+    }
+
+    fn list(all: &[Named], separator: &str) -> String {
+        all.iter()
+            .map(|n| n.name.as_str())
+            .collect::<Vec<_>>()
+            .join(separator)
+    }
+}
+
+impl std::fmt::Display for Named {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.name)
     }
 }
 

@@ -4,7 +4,7 @@ use std::collections::HashSet;
 
 use crate::item::Item;
 
-use super::error::CaseError;
+use super::error::{CaseError, Named};
 use super::model::{Case, MissingMaterial, SubmittedMaterial};
 
 /// Every code known to the item, none twice, at least one copy each.
@@ -21,12 +21,12 @@ pub(crate) fn validate_submitted(
         }
         if !seen.insert(m.code.as_str()) {
             return Err(CaseError::DuplicateMaterial {
-                code: m.code.clone(),
+                material: Named::material(item, &m.code),
             });
         }
         if m.copies == 0 {
             return Err(CaseError::ZeroCopies {
-                code: m.code.clone(),
+                material: Named::material(item, &m.code),
             });
         }
     }
@@ -47,7 +47,7 @@ pub(crate) fn validate_missing(item: &Item, missing: &[MissingMaterial]) -> Resu
         }
         if !seen.insert(m.code.as_str()) {
             return Err(CaseError::DuplicateMaterial {
-                code: m.code.clone(),
+                material: Named::material(item, &m.code),
             });
         }
     }

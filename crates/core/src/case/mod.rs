@@ -33,7 +33,7 @@ mod tests;
 pub use actor::{window_permission, Actor, GrantRef, WindowPermission};
 pub use clocks::{clock_inputs, ClockInput, ClockName};
 pub use command::{Command, NewCase};
-pub use error::{CaseError, CaseErrorKind};
+pub use error::{CaseError, CaseErrorKind, Named};
 pub use event::{CaseEvent, EventKind};
 pub use machine::{action_allowed, decide, deem_accepted, open_case, Transition};
 pub use model::{

@@ -261,10 +261,16 @@ fn error_codes_are_distinct_and_messages_exist() {
         CaseError::SecondSupplementNotice { submission: 0 },
         CaseError::EmptySupplementList,
         CaseError::MissingRequiredMaterial {
-            codes: vec!["id".into()],
+            materials: vec![Named {
+                code: "id".into(),
+                name: "身份证".into(),
+            }],
         },
         CaseError::StageNotDone {
-            codes: vec!["a".into()],
+            stages: vec![Named {
+                code: "a".into(),
+                name: "审核".into(),
+            }],
         },
         CaseError::ExtensionAlreadyUsed,
         CaseError::MissingLegalBasis,
