@@ -38,7 +38,7 @@ pub fn item_of<'c>(config: &'c Config, case: &Case) -> AppResult<&'c Item> {
 }
 
 /// The window grants looked up for one request, by the kind of window action.
-type Grants = HashMap<WindowAction, AppResult<GrantRef>>;
+pub(super) type Grants = HashMap<WindowAction, AppResult<GrantRef>>;
 
 /// Why no role of the caller could take a command.
 enum Declined {
@@ -96,6 +96,28 @@ async fn decide_as(
     Err(Declined::Refused(refused))
 }
 
+/// The core's decision on `cmd` for the caller, or why not as the caller's error.
+#[allow(clippy::too_many_arguments)]
+pub(super) async fn transition(
+    app: &App,
+    config: &Config,
+    who: &Who,
+    case: &Case,
+    item: &Item,
+    cmd: &Command,
+    now: DateTime<Utc>,
+    grants: &mut Grants,
+) -> AppResult<Transition> {
+    match decide_as(app, config, who, case, item, cmd, now, grants).await {
+        Ok(t) => Ok(t),
+        Err(Declined::Rule(e)) => Err(e.into()),
+        Err(Declined::Refused(first)) => {
+            let roles = ActionSpec::of(cmd.action()).roles;
+            Err(first.unwrap_or_else(|| Error::role_not_allowed(roles)))
+        }
+    }
+}
+
 /// Runs `cmd` on the case `case_no` at version `expected` and answers the case after it.
 pub async fn act(
     app: &App,
@@ -113,25 +135,7 @@ pub async fn act(
     }
     let item = item_of(&config, &case)?;
     let now = app.clock.now();
-    let t = match decide_as(
-        app,
-        &config,
-        who,
-        &case,
-        item,
-        &cmd,
-        now,
-        &mut Grants::new(),
-    )
-    .await
-    {
-        Ok(t) => t,
-        Err(Declined::Rule(e)) => return Err(e.into()),
-        Err(Declined::Refused(first)) => {
-            let roles = ActionSpec::of(cmd.action()).roles;
-            return Err(first.unwrap_or_else(|| Error::role_not_allowed(roles)));
-        }
-    };
+    let t = transition(app, &config, who, &case, item, &cmd, now, &mut Grants::new()).await?;
     let calendar = config.calendar();
     let commit = Commit::new(&case, &t, item, &calendar, app.hall, now, expected);
     app.store.write(move |conn| commit.write(conn)).await?;

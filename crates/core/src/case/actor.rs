@@ -130,8 +130,9 @@ pub(crate) fn authorize(
         }
         (Action::Approve | Action::Deny, Role::Clerk) => {
             if item.kind != ItemKind::Immediate {
+                // Named as people read it, like every message of a case.
                 return Err(CaseError::NotImmediateItem {
-                    item: item.code.clone(),
+                    item: item.name.clone(),
                 });
             }
             at_window(action, actor).map(|_| Authority::OnSpot)

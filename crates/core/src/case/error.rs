@@ -187,7 +187,7 @@ impl CaseError {
                 )
             }
             CaseError::NotImmediateItem { item } => {
-                format!("事项 {item} 不是即办件，不能当场决定")
+                format!("事项“{item}”不是即办件，不能当场决定")
             }
             CaseError::ItemMismatch {
                 case_item,

@@ -80,6 +80,17 @@ pub(crate) fn shortfall(case: &Case, item: &Item) -> Shortfall {
     }
 }
 
+/// Codes of the item's required materials the case lacks (too few copies or none), tolerable
+/// or not, in the item's order: what a one-time supplement notice would list.
+pub fn missing_required(case: &Case, item: &Item) -> Vec<String> {
+    let s = shortfall(case, item);
+    item.materials
+        .iter()
+        .filter(|m| s.blocking.contains(&m.code) || s.tolerable.contains(&m.code))
+        .map(|m| m.code.clone())
+        .collect()
+}
+
 /// Supplemented copies add to what was handed in under the same code: a replaced defective
 /// document may count twice, which is harmless, whereas replacing counts could lose copies.
 pub(crate) fn merge(case: &mut Case, materials: &[SubmittedMaterial]) {

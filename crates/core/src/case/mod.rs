@@ -35,6 +35,7 @@ pub use clocks::{clock_inputs, ClockInput, ClockName};
 pub use command::{Command, NewCase};
 pub use error::{CaseError, CaseErrorKind, Named};
 pub use event::{CaseEvent, EventKind};
+pub use materials::missing_required;
 pub use machine::{action_allowed, decide, deem_accepted, open_case, Transition};
 pub use model::{
     AcceptanceRecord, Applicant, ApplicantKind, Case, CaseStage, Channel, Conclusion, Decision,

@@ -11,7 +11,8 @@ use tongban_app::cases::act::{item_of, Offer};
 use tongban_app::cases::actions::{check_command, ActionSpec};
 use tongban_app::{Code, Error};
 use tongban_core::case::{
-    Action, Case, Command, DeliveryMethod, MissingMaterial, Procedure, SubmittedMaterial,
+    missing_required, Action, Case, Command, DeliveryMethod, MissingMaterial, Procedure,
+    SubmittedMaterial,
 };
 use tongban_core::item::{Item, Yuan};
 
@@ -23,6 +24,17 @@ use crate::pages::names;
 use crate::problem::{Problem, Text};
 use crate::state::AppState;
 use tongban_app::validate::{Fields, MAX_TEXT};
+
+/// Whether the action ends or refuses the application: shown as a danger (红色) action, with
+/// its words saying so too, so that it never looks like 受理.
+pub fn destructive(a: Action) -> bool {
+    matches!(a, Action::Terminate | Action::Refuse | Action::Deny)
+}
+
+/// The class of the action's box and buttons.
+fn tone(a: Action) -> Option<&'static str> {
+    destructive(a).then_some("danger")
+}
 
 /// The action's path segment: `request-supplement`, as in api.md.
 pub fn slug(a: Action) -> &'static str {
@@ -197,7 +209,7 @@ fn field_error(ctx: &Ctx, error: Option<&Problem>, field: &str) -> Markup {
     }
 }
 
-fn text_input(
+pub(super) fn text_input(
     ctx: &Ctx,
     id: &str,
     name: &str,
@@ -238,9 +250,17 @@ pub fn action_form(
     let id = |f: &str| format!("{s}-{f}");
     let l = ctx.lang;
     let checked = |name: &str, code: &str| values.is_some_and(|v| v.has(name, code));
+    let lacking = if a == Action::RequestSupplement {
+        missing_required(case, item)
+    } else {
+        Vec::new()
+    };
     html! {
-        section.action-box aria-labelledby={ "h-" (s) } {
+        section.action-box.action-danger[destructive(a)] aria-labelledby={ "h-" (s) } {
             h3 id={ "h-" (s) } { (names::action(a, l)) }
+            @if destructive(a) {
+                p.danger-note { (ctx.t("此操作将结束或拒绝本申请，不可撤销。", "This ends or refuses the application and cannot be undone.")) }
+            }
             @if let Some(p) = error {
                 div.error-summary role="alert" id={ "err-" (s) } {
                     p { strong { (ctx.text(&p.title)) } "：" (ctx.text(&p.detail)) }
@@ -305,8 +325,9 @@ pub fn action_form(
                             (field_error(ctx, error, "missing"))
                             @for m in &item.materials {
                                 label.choice for=(id(&format!("m-{}", m.code))) {
+                                    // Pre-ticked: what the case lacks, until the clerk changes it.
                                     input id=(id(&format!("m-{}", m.code))) type="checkbox" name="missing"
-                                        value=(m.code) checked[checked("missing", &m.code)];
+                                        value=(m.code) checked[values.map_or(lacking.contains(&m.code), |v| v.has("missing", &m.code))];
                                     span { (m.name) }
                                 }
                                 label for=(id(&format!("n-{}", m.code))) {
@@ -359,7 +380,7 @@ pub fn action_form(
                         p.hint { (ctx.t("确认后受理，开始计算办理时限。", "On confirmation the case is accepted and the decision clock starts.")) }
                     }
                 }
-                div.actions-row { button id={ (s) "-submit" } type="submit" { (names::action(a, l)) "…" } }
+                div.actions-row { button id={ (s) "-submit" } type="submit" class=[tone(a)] { (names::action(a, l)) "…" } }
             }
         }
     }
@@ -460,7 +481,7 @@ fn confirm_page(
             }
             input type="hidden" name="confirm" value="yes";
             div.actions-row {
-                button #confirm type="submit" { (names::confirm(names::action(a, l), l)) }
+                button #confirm type="submit" class=[tone(a)] { (names::confirm(names::action(a, l), l)) }
                 a.button.secondary href={ "/staff/cases/" (case_no) } { (ctx.t("返回修改", "Go back")) }
             }
         }

@@ -12,6 +12,7 @@ use tongban_core::case::{Action, Case, StageStatus};
 use tongban_core::role::Role;
 
 use super::actions::{action_form, blocked_box, slug};
+use super::on_spot;
 use crate::auth::caller::Caller;
 use crate::casework::view::CaseView;
 use crate::pages::case_parts;
@@ -43,6 +44,7 @@ pub async fn case_page(
     let timeline = events::of_case(state, &case.case_no).await?;
     let files = attachments::of_case(state, &case.case_no).await?;
     let mut actions = offered(state, &caller.0, &case).await?;
+    let one_step = tongban_app::cases::on_spot::offered(state, &caller.0, &case).await?;
     // An action that just failed keeps its form, with the reason, even if it is no longer
     // offered.
     if let Some(e) = &error {
@@ -159,6 +161,7 @@ pub async fn case_page(
         @if actions.is_empty() {
             p { (ctx.t("当前状态下您没有可办理的操作。", "You have no action to take on the case in its current state.")) }
         }
+        @if one_step { (on_spot::form(ctx, case, None, None)) }
         @for offer in &actions {
             @if let Some(why) = &offer.blocked {
                 (blocked_box(ctx, offer.spec.action, why))
@@ -193,6 +196,10 @@ async fn show_page(ctx: &Ctx, state: &AppState, case_no: &str, done: Option<Stri
                 "Application received. Print the receipt for the applicant.",
             )
             .to_owned(),
+        ),
+        Some(on_spot::SLUG) => Some(
+            ctx.t("已受理并当场办结。", "Accepted and decided on the spot.")
+                .to_owned(),
         ),
         Some(d) => ActionSpec::by_slug(d).map(|s| s.action).map(|a| {
             format!(

@@ -6,6 +6,7 @@ mod actions;
 mod case;
 mod intake;
 mod login;
+mod on_spot;
 mod print;
 mod print_notices;
 pub(crate) mod queue;
@@ -25,6 +26,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(intake::submit)
         .service(case::show)
         .service(actions::act)
+        .service(on_spot::accept_and_decide)
         .service(print::receipt_doc)
         .service(print::notice_doc)
         .service(print_notices::acceptance_doc)

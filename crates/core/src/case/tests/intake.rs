@@ -170,6 +170,16 @@ fn accept_refuses_when_a_non_tolerable_material_is_missing_or_short() {
 }
 
 #[test]
+fn missing_required_lists_short_and_absent_materials_tolerable_or_not() {
+    let it = item();
+    let case = submitted(&it, &[("id", 1), ("form", 1)], "2025-11-03T01:00:00Z");
+    // The form needs two copies; the lease may follow (容缺) but is still missing.
+    assert_eq!(missing_required(&case, &it), ["form", "lease"]);
+    let case = submitted(&it, COMPLETE, "2025-11-03T01:00:00Z");
+    assert!(missing_required(&case, &it).is_empty());
+}
+
+#[test]
 fn tolerated_missing_acceptance_records_the_promise_until_it_is_kept() {
     let it = item();
     let case = submitted(&it, &[("id", 1), ("form", 2)], "2025-11-03T01:00:00Z");
