@@ -15,6 +15,7 @@ pub(crate) mod application;
 mod assets;
 pub(crate) mod case_parts;
 pub(crate) mod chart;
+mod countdown;
 mod ctx;
 mod deadline;
 mod files;

@@ -174,13 +174,16 @@ pub struct QueueQuery {
     pub window: Option<String>,
     /// Only cases with an unresolved alert of this level: `yellow` or `red`.
     pub alert: Option<String>,
+    /// Search within the caller's scope: a case number, an applicant's ID number or phone
+    /// (whole), or part of the applicant's name; at most 64 characters.
+    pub q: Option<String>,
     pub page: Option<u32>,
     pub per_page: Option<u32>,
 }
 
 /// The work queue of the caller's scope: a clerk's window, an approver's department (with
 /// the parallel stages it takes part in), an applicant's own cases, or everything for a
-/// supervisor. Oldest receipt first.
+/// supervisor. Oldest receipt first. `q` searches within that scope.
 #[utoipa::path(
     tag = "cases",
     params(QueueQuery),
@@ -206,6 +209,7 @@ pub async fn list_cases(
         query.department.as_deref(),
         query.window.as_deref(),
         query.alert.as_deref(),
+        query.q.as_deref(),
     )?;
     let paging = Paging {
         page: page.page,

@@ -12,7 +12,8 @@ use tongban_core::case::{Action, Case, StageStatus};
 use tongban_core::role::Role;
 
 use super::actions::{action_form, blocked_box, slug};
-use super::on_spot;
+use super::{earlier, on_spot};
+use crate::pages::countdown;
 use crate::auth::caller::Caller;
 use crate::casework::view::CaseView;
 use crate::pages::case_parts;
@@ -45,6 +46,7 @@ pub async fn case_page(
     let files = attachments::of_case(state, &case.case_no).await?;
     let mut actions = offered(state, &caller.0, &case).await?;
     let one_step = tongban_app::cases::on_spot::offered(state, &caller.0, &case).await?;
+    let earlier = tongban_app::cases::queue::earlier_cases(state, &caller.0, &case).await?;
     // An action that just failed keeps its form, with the reason, even if it is no longer
     // offered.
     if let Some(e) = &error {
@@ -106,6 +108,7 @@ pub async fn case_page(
                 @else { " · " (ctx.t("网上申请", "online")) }
             }
             (case_parts::dues(ctx, &view))
+            dt { (ctx.t("剩余工作日", "Working days left")) } dd #countdown { (countdown::badge(state, l, &view, item.warning)) }
             dt { (ctx.t("版本", "Version")) } dd { (case.version) }
         }
         p.no-print {
@@ -170,6 +173,7 @@ pub async fn case_page(
                 (action_form(ctx, case, &item, offer, failed.map(|e| &e.values), failed.map(|e| &e.problem)))
             }
         }
+        (earlier::section(ctx, state, &earlier))
         h2 { (ctx.t("办理过程", "Timeline")) }
         (case_parts::timeline(ctx, state, &timeline, true))
     };

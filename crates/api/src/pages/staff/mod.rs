@@ -4,6 +4,7 @@
 
 mod actions;
 mod case;
+mod earlier;
 mod intake;
 mod login;
 mod on_spot;
