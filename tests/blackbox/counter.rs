@@ -6,7 +6,7 @@
 use serde_json::{json, Value};
 
 use crate::cases_client::{Api, Logins};
-use crate::form_client::{Browser, Page};
+use crate::form_client::{Browser, Page, Upload};
 use crate::harness::Server;
 
 const ID_NUMBER: &str = "11010119850315123X";
@@ -213,6 +213,77 @@ fn the_supplement_notice_is_pre_ticked_and_destructive_actions_stand_out() {
         !body.contains("id=\"accept-submit\" type=\"submit\" class=\"danger\""),
         "{body}"
     );
+}
+
+#[test]
+fn the_clerk_uploads_a_scan_to_a_material_at_the_window() {
+    let server = server();
+    let logins = Logins::new(&server);
+    let clerk = logins.clerk("A02");
+    let case_no = take(&clerk, "scan", "GA-QR-01", "周一", &["hkb", "jsfz", "zp"]);
+    let mut b = Browser::new(&server);
+    assert_eq!(b.sign_in("clerk-a02", "A02").status, 303);
+    let page = b.get(&format!("/staff/cases/{case_no}"));
+    let body = page.html(200, "case page");
+    let path = format!("/staff/cases/{case_no}/attachments");
+    assert!(body.contains(&format!("action=\"{path}\"")), "{body}");
+    let csrf = page.field("csrf");
+    let scan = b"%PDF-1.7\n% window scan\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n";
+    let file = |bytes: &'static [u8]| Upload {
+        field: "file",
+        file_name: "户口簿扫描.pdf",
+        content_type: "application/pdf",
+        bytes,
+    };
+    let done = b.post_multipart(
+        &path,
+        &[("csrf", &csrf), ("material", "hkb")],
+        &[file(scan)],
+    );
+    assert_eq!(
+        done.redirect("upload"),
+        format!("/staff/cases/{case_no}?done=uploaded#attachments")
+    );
+    let files = clerk
+        .get(&format!("/api/v1/cases/{case_no}/attachments"))
+        .ok(200, "attachments");
+    let files = files.as_array().expect("a list");
+    assert_eq!(files.len(), 1, "{files:?}");
+    assert_eq!(files[0]["material_code"], "hkb", "{files:?}");
+    let page = b.get(&format!("/staff/cases/{case_no}?done=uploaded"));
+    let body = page.html(200, "case after upload");
+    assert!(body.contains("已上传扫描件"), "{body}");
+    assert!(body.contains("户口簿扫描.pdf"), "{body}");
+
+    // Not a scan whatever its name says: refused, and nothing stored.
+    let refused = b.post_multipart(
+        &path,
+        &[("csrf", &csrf), ("material", "jsfz")],
+        &[file(b"MZ not a document")],
+    );
+    assert_eq!(refused.status, 415, "{}", refused.body);
+    // A material of another item: named as not one of this item's.
+    let refused = b.post_multipart(
+        &path,
+        &[("csrf", &csrf), ("material", "nope")],
+        &[file(scan)],
+    );
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    let files = clerk
+        .get(&format!("/api/v1/cases/{case_no}/attachments"))
+        .ok(200, "attachments");
+    assert_eq!(files.as_array().map(Vec::len), Some(1));
+
+    // The market window's clerk may not read the case, so may not upload to it either.
+    let mut other = Browser::new(&server);
+    assert_eq!(other.sign_in("clerk-a01", "A01").status, 303);
+    let csrf = other.get("/staff/queue").field("csrf");
+    let page = other.post_multipart(
+        &path,
+        &[("csrf", &csrf), ("material", "hkb")],
+        &[file(scan)],
+    );
+    assert_eq!(page.status, 404, "{}", page.body);
 }
 
 fn urlencode(s: &str) -> String {

@@ -6,7 +6,7 @@ mod account;
 mod actions;
 mod apply;
 mod cases;
-mod upload_form;
+pub(crate) mod upload_form;
 
 use actix_web::web;
 

@@ -12,7 +12,7 @@ use tongban_core::case::{Action, Case, StageStatus};
 use tongban_core::role::Role;
 
 use super::actions::{action_form, blocked_box, slug};
-use super::{earlier, on_spot};
+use super::{earlier, on_spot, window_upload};
 use crate::pages::countdown;
 use crate::auth::caller::Caller;
 use crate::casework::view::CaseView;
@@ -47,6 +47,7 @@ pub async fn case_page(
     let mut actions = offered(state, &caller.0, &case).await?;
     let one_step = tongban_app::cases::on_spot::offered(state, &caller.0, &case).await?;
     let earlier = tongban_app::cases::queue::earlier_cases(state, &caller.0, &case).await?;
+    let may_upload = attachments::may_attach(state, &caller.0, &case).await.is_ok();
     // An action that just failed keeps its form, with the reason, even if it is no longer
     // offered.
     if let Some(e) = &error {
@@ -132,6 +133,7 @@ pub async fn case_page(
         }
         (case_parts::missing(ctx, case, Some(&item)))
         (case_parts::attachments(ctx, state, &files, Some(&item)))
+        @if may_upload { (window_upload::form(ctx, state, case, &item)) }
         h2 #checklist { (ctx.t("材料清单", "Material checklist")) }
         table.stack aria-labelledby="checklist" {
             thead { tr {
@@ -200,6 +202,10 @@ async fn show_page(ctx: &Ctx, state: &AppState, case_no: &str, done: Option<Stri
                 "Application received. Print the receipt for the applicant.",
             )
             .to_owned(),
+        ),
+        Some("uploaded") => Some(
+            ctx.t("已上传扫描件。", "The scan was uploaded.")
+                .to_owned(),
         ),
         Some(on_spot::SLUG) => Some(
             ctx.t("已受理并当场办结。", "Accepted and decided on the spot.")

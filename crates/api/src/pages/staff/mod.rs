@@ -11,6 +11,7 @@ mod on_spot;
 mod print;
 mod print_notices;
 pub(crate) mod queue;
+mod window_upload;
 
 use actix_web::web;
 
@@ -28,6 +29,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(case::show)
         .service(actions::act)
         .service(on_spot::accept_and_decide)
+        .service(window_upload::upload)
         .service(print::receipt_doc)
         .service(print::notice_doc)
         .service(print_notices::acceptance_doc)
