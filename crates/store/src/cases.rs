@@ -626,7 +626,9 @@ fn filtered<'a>(filter: &'a CaseFilter) -> cases::BoxedQuery<'a, MultiBackend> {
                 .eq(text)
                 .or(cases::applicant_id_number.eq(text.to_uppercase()))
                 .or(cases::applicant_phone.eq(text))
-                .or(cases::applicant_name.like(contains_pattern(text)).escape('\\')),
+                .or(cases::applicant_name
+                    .like(contains_pattern(text))
+                    .escape('\\')),
         );
     }
     if let Some(id) = &filter.applicant_id_number {

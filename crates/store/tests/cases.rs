@@ -343,8 +343,20 @@ fn numbers_of(store: &Store, filter: CaseFilter) -> Vec<String> {
 fn search_finds_by_number_id_phone_or_name_within_the_scope(db: &TestDb) {
     let store = db.open();
     let people = [
-        ("S1", "王小明", "11010119900101123X", Some("13900000001"), "market"),
-        ("S2", "李四", "110101199202021234", Some("13900000002"), "market"),
+        (
+            "S1",
+            "王小明",
+            "11010119900101123X",
+            Some("13900000001"),
+            "market",
+        ),
+        (
+            "S2",
+            "李四",
+            "110101199202021234",
+            Some("13900000002"),
+            "market",
+        ),
         ("S3", "王小明", "11010119900101123X", None, "tax"),
         ("S4", "张100%", "110101199303031234", None, "market"),
     ];
@@ -362,7 +374,11 @@ fn search_finds_by_number_id_phone_or_name_within_the_scope(db: &TestDb) {
         department: department.map(Into::into),
         ..CaseFilter::default()
     };
-    assert_eq!(numbers_of(&store, search("S2", None)), ["S2"], "case number");
+    assert_eq!(
+        numbers_of(&store, search("S2", None)),
+        ["S2"],
+        "case number"
+    );
     // An ID number matches whole, whatever the case of its check letter.
     assert_eq!(
         numbers_of(&store, search("11010119900101123x", None)),
@@ -370,7 +386,11 @@ fn search_finds_by_number_id_phone_or_name_within_the_scope(db: &TestDb) {
     );
     assert!(numbers_of(&store, search("1101011990", None)).is_empty());
     assert_eq!(numbers_of(&store, search("13900000002", None)), ["S2"]);
-    assert_eq!(numbers_of(&store, search("小明", None)), ["S1", "S3"], "name");
+    assert_eq!(
+        numbers_of(&store, search("小明", None)),
+        ["S1", "S3"],
+        "name"
+    );
     // Within the scope the caller reads.
     assert_eq!(numbers_of(&store, search("王小明", Some("tax"))), ["S3"]);
     // `%` and `_` are letters of the text, not wildcards.

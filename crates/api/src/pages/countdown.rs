@@ -22,7 +22,9 @@ pub fn badge(state: &AppState, l: Lang, view: &CaseView, warning: WarningThresho
         return html! { "—" };
     };
     let (class, text) = match (c.urgency(warning), c) {
-        (Urgency::Overdue, Countdown::Overdue(0)) => ("countdown-over", l.pick("已逾期", "Overdue").to_owned()),
+        (Urgency::Overdue, Countdown::Overdue(0)) => {
+            ("countdown-over", l.pick("已逾期", "Overdue").to_owned())
+        }
         (_, Countdown::Overdue(n)) => (
             "countdown-over",
             match l {
@@ -31,7 +33,11 @@ pub fn badge(state: &AppState, l: Lang, view: &CaseView, warning: WarningThresho
             },
         ),
         (urgency, Countdown::Left(n)) => (
-            if urgency == Urgency::Near { "countdown-near" } else { "countdown-ok" },
+            if urgency == Urgency::Near {
+                "countdown-near"
+            } else {
+                "countdown-ok"
+            },
             match (n, l) {
                 (0, _) => l.pick("今日到期", "Due today").to_owned(),
                 (n, Lang::Zh) => format!("剩 {n} 个工作日"),
@@ -40,7 +46,7 @@ pub fn badge(state: &AppState, l: Lang, view: &CaseView, warning: WarningThresho
         ),
     };
     html! {
-        span.countdown class=(class) { (text) }
+        span class={ "countdown " (class) } { (text) }
         @if view.is_provisional(due) { (provisional_badge(l)) }
     }
 }

@@ -118,6 +118,22 @@ pub(super) async fn transition(
     }
 }
 
+/// The case `case_no` the caller may see, if it is still at version `expected`.
+pub(super) async fn case_at(
+    app: &App,
+    config: &Config,
+    who: &Who,
+    case_no: &str,
+    expected: i64,
+) -> AppResult<Case> {
+    let case = visible_case_in(app, config, who, case_no).await?;
+    let current = i64::try_from(case.version).unwrap_or(i64::MAX);
+    if current != expected {
+        return Err(StoreError::StaleVersion { current }.into());
+    }
+    Ok(case)
+}
+
 /// Runs `cmd` on the case `case_no` at version `expected` and answers the case after it.
 pub async fn act(
     app: &App,
@@ -128,14 +144,20 @@ pub async fn act(
 ) -> AppResult<Case> {
     check_command(&cmd)?;
     let config = app.config().await?;
-    let case = visible_case_in(app, &config, who, case_no).await?;
-    let current = i64::try_from(case.version).unwrap_or(i64::MAX);
-    if current != expected {
-        return Err(StoreError::StaleVersion { current }.into());
-    }
+    let case = case_at(app, &config, who, case_no, expected).await?;
     let item = item_of(&config, &case)?;
     let now = app.clock.now();
-    let t = transition(app, &config, who, &case, item, &cmd, now, &mut Grants::new()).await?;
+    let t = transition(
+        app,
+        &config,
+        who,
+        &case,
+        item,
+        &cmd,
+        now,
+        &mut Grants::new(),
+    )
+    .await?;
     let calendar = config.calendar();
     let commit = Commit::new(&case, &t, item, &calendar, app.hall, now, expected);
     app.store.write(move |conn| commit.write(conn)).await?;

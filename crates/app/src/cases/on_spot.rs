@@ -6,12 +6,10 @@
 
 use tongban_core::case::{Action, Case, CaseError, Command, Transition};
 use tongban_core::item::ItemKind;
-use tongban_store::StoreError;
 
-use super::act::{item_of, transition, Grants};
+use super::act::{case_at, item_of, transition, Grants};
 use super::actions::check_command;
 use super::commit::Commit;
-use super::scope::visible_case_in;
 use super::Who;
 use crate::app::{App, Config};
 use crate::error::AppResult;
@@ -28,11 +26,7 @@ pub async fn accept_and_decide(
     let approve = Command::Approve { opinion };
     check_command(&approve)?;
     let config = app.config().await?;
-    let case = visible_case_in(app, &config, who, case_no).await?;
-    let current = i64::try_from(case.version).unwrap_or(i64::MAX);
-    if current != expected {
-        return Err(StoreError::StaleVersion { current }.into());
-    }
+    let case = case_at(app, &config, who, case_no, expected).await?;
     let (accepted, decided) = both(app, &config, who, &case, approve).await?;
     let item = item_of(&config, &case)?;
     let calendar = config.calendar();
@@ -88,7 +82,27 @@ async fn both(
     }
     let now = app.clock.now();
     let mut grants = Grants::new();
-    let accepted = transition(app, config, who, case, item, &Command::Accept, now, &mut grants).await?;
-    let decided = transition(app, config, who, &accepted.case, item, &approve, now, &mut grants).await?;
+    let accepted = transition(
+        app,
+        config,
+        who,
+        case,
+        item,
+        &Command::Accept,
+        now,
+        &mut grants,
+    )
+    .await?;
+    let decided = transition(
+        app,
+        config,
+        who,
+        &accepted.case,
+        item,
+        &approve,
+        now,
+        &mut grants,
+    )
+    .await?;
     Ok((accepted, decided))
 }

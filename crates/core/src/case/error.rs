@@ -65,9 +65,15 @@ pub enum CaseError {
     DuplicateMaterial { material: Named },
     #[error("{material} needs at least one copy")]
     ZeroCopies { material: Named },
-    #[error("required materials missing and not tolerable: {}", Named::list(materials, ", "))]
+    #[error(
+        "required materials missing and not tolerable: {}",
+        Named::list(materials, ", ")
+    )]
     MissingRequiredMaterial { materials: Vec<Named> },
-    #[error("materials promised at acceptance are still outstanding: {}", Named::list(materials, ", "))]
+    #[error(
+        "materials promised at acceptance are still outstanding: {}",
+        Named::list(materials, ", ")
+    )]
     PromisedMaterialsOutstanding { materials: Vec<Named> },
     #[error("stage `{code}` is not a stage of this item")]
     UnknownStage { code: String },

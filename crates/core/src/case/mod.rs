@@ -35,8 +35,8 @@ pub use clocks::{clock_inputs, ClockInput, ClockName};
 pub use command::{Command, NewCase};
 pub use error::{CaseError, CaseErrorKind, Named};
 pub use event::{CaseEvent, EventKind};
-pub use materials::missing_required;
 pub use machine::{action_allowed, decide, deem_accepted, open_case, Transition};
+pub use materials::missing_required;
 pub use model::{
     AcceptanceRecord, Applicant, ApplicantKind, Case, CaseStage, Channel, Conclusion, Decision,
     DecisionOutcome, Delivery, DeliveryMethod, Extension, MissingMaterial, Outcome, Procedure,

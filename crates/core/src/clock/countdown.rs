@@ -34,7 +34,9 @@ pub fn countdown(
     due: NaiveDate,
 ) -> Result<Countdown, CalendarError> {
     if today > due {
-        Ok(Countdown::Overdue(calendar.working_days_between(due, today)?))
+        Ok(Countdown::Overdue(
+            calendar.working_days_between(due, today)?,
+        ))
     } else {
         Ok(Countdown::Left(calendar.working_days_between(today, due)?))
     }
@@ -72,7 +74,10 @@ mod tests {
         assert_eq!(c, Countdown::Left(2));
         // Due Friday, seen on Saturday: overdue, though no working day has passed yet.
         let c = countdown(&cal, date("2026-03-14"), date("2026-03-13")).unwrap();
-        assert_eq!((c, c.urgency(warn)), (Countdown::Overdue(0), Urgency::Overdue));
+        assert_eq!(
+            (c, c.urgency(warn)),
+            (Countdown::Overdue(0), Urgency::Overdue)
+        );
         let c = countdown(&cal, date("2026-03-17"), date("2026-03-13")).unwrap();
         assert_eq!(c, Countdown::Overdue(2));
     }

@@ -17,6 +17,7 @@ use tongban_core::case::{
 use tongban_core::item::{Item, Yuan};
 
 use super::case::{case_page, ActionError};
+use crate::auth::caller::Caller;
 use crate::pages::case_parts::material_name;
 use crate::pages::ctx::{Ctx, Out, PageErr, PageResult, CASE_WORKERS};
 use crate::pages::form::{invalid, Form, Posted};
@@ -523,19 +524,43 @@ async fn act_page(
     if form.get("confirm") != "yes" {
         return Ok(confirm_page(ctx, &case.case_no, a, &form, &cmd, item));
     }
-    let Some(version) = form.get("version").parse::<i64>().ok().filter(|v| *v > 0) else {
-        let p = invalid(
-            "version",
-            "缺少办件版本号，请刷新后重试",
-            "the case version is missing; reload and retry",
-        );
-        return case_page(ctx, state, caller, case, None, Some(failed(p))).await;
+    let version = match version_of(&form) {
+        Ok(v) => v,
+        Err(p) => return case_page(ctx, state, caller, case, None, Some(failed(p))).await,
     };
-    match tongban_app::cases::act(state, &caller.0, &case.case_no, version, cmd).await {
-        Ok(done) => Ok(Out::Redirect(format!(
-            "/staff/cases/{}?done={}",
-            done.case_no,
-            slug(a)
+    let done = tongban_app::cases::act(state, &caller.0, &case.case_no, version, cmd).await;
+    outcome(ctx, state, caller, case_no, slug(a), done, failed).await
+}
+
+/// The case version a form was filled in on.
+pub(super) fn version_of(form: &Form) -> Result<i64, Problem> {
+    form.get("version")
+        .parse::<i64>()
+        .ok()
+        .filter(|v| *v > 0)
+        .ok_or_else(|| {
+            invalid(
+                "version",
+                "缺少办件版本号，请刷新后重试",
+                "the case version is missing; reload and retry",
+            )
+        })
+}
+
+/// After a confirmed action: the case page saying `done`, or the case with the problem.
+pub(super) async fn outcome(
+    ctx: &Ctx,
+    state: &AppState,
+    caller: &Caller,
+    case_no: &str,
+    done: &str,
+    result: Result<Case, Error>,
+    failed: impl FnOnce(Problem) -> ActionError,
+) -> PageResult {
+    match result {
+        Ok(c) => Ok(Out::Redirect(format!(
+            "/staff/cases/{}?done={done}",
+            c.case_no
         ))),
         Err(e) => {
             let p = Problem::from(e);

@@ -13,10 +13,10 @@ use tongban_core::role::Role;
 
 use super::actions::{action_form, blocked_box, slug};
 use super::{earlier, on_spot, window_upload};
-use crate::pages::countdown;
 use crate::auth::caller::Caller;
 use crate::casework::view::CaseView;
 use crate::pages::case_parts;
+use crate::pages::countdown;
 use crate::pages::ctx::{Ctx, Out, PageResult, CASE_WORKERS};
 use crate::pages::deadline;
 use crate::pages::form::Form;
@@ -47,7 +47,9 @@ pub async fn case_page(
     let mut actions = offered(state, &caller.0, &case).await?;
     let one_step = tongban_app::cases::on_spot::offered(state, &caller.0, &case).await?;
     let earlier = tongban_app::cases::queue::earlier_cases(state, &caller.0, &case).await?;
-    let may_upload = attachments::may_attach(state, &caller.0, &case).await.is_ok();
+    let may_upload = attachments::may_attach(state, &caller.0, &case)
+        .await
+        .is_ok();
     // An action that just failed keeps its form, with the reason, even if it is no longer
     // offered.
     if let Some(e) = &error {
@@ -203,10 +205,7 @@ async fn show_page(ctx: &Ctx, state: &AppState, case_no: &str, done: Option<Stri
             )
             .to_owned(),
         ),
-        Some("uploaded") => Some(
-            ctx.t("已上传扫描件。", "The scan was uploaded.")
-                .to_owned(),
-        ),
+        Some("uploaded") => Some(ctx.t("已上传扫描件。", "The scan was uploaded.").to_owned()),
         Some(on_spot::SLUG) => Some(
             ctx.t("已受理并当场办结。", "Accepted and decided on the spot.")
                 .to_owned(),

@@ -6,10 +6,10 @@ use actix_web::{post, web, HttpResponse};
 use maud::{html, Markup};
 use tongban_core::case::{Action, Case};
 
-use super::actions::text_input;
+use super::actions::{outcome, text_input, version_of};
 use super::case::{case_page, ActionError};
 use crate::pages::ctx::{Ctx, Out, PageResult, CASE_WORKERS};
-use crate::pages::form::{invalid, Form, Posted};
+use crate::pages::form::{Form, Posted};
 use crate::pages::names;
 use crate::problem::Problem;
 use crate::state::AppState;
@@ -29,7 +29,13 @@ fn label(ctx: &Ctx) -> &'static str {
 pub fn form(ctx: &Ctx, case: &Case, values: Option<&Form>, error: Option<&Problem>) -> Markup {
     let opinion = values
         .map(|v| v.get("opinion").to_owned())
-        .unwrap_or_else(|| ctx.t("材料齐全，符合条件，准予许可", "Complete and eligible: approved").to_owned());
+        .unwrap_or_else(|| {
+            ctx.t(
+                "材料齐全，符合条件，准予许可",
+                "Complete and eligible: approved",
+            )
+            .to_owned()
+        });
     let prefilled = Form(vec![("opinion".to_owned(), opinion)]);
     html! {
         section.action-box.action-primary aria-labelledby={ "h-" (SLUG) } {
@@ -87,31 +93,23 @@ async fn page(ctx: &Ctx, state: &AppState, case_no: &str, posted: Posted) -> Pag
         problem,
         values: form.clone(),
     };
-    let Some(version) = form.get("version").parse::<i64>().ok().filter(|v| *v > 0) else {
-        let p = invalid(
-            "version",
-            "缺少办件版本号，请刷新后重试",
-            "the case version is missing; reload and retry",
-        );
-        return case_page(ctx, state, caller, case, None, Some(failed(p))).await;
+    let version = match version_of(&form) {
+        Ok(v) => v,
+        Err(p) => return case_page(ctx, state, caller, case, None, Some(failed(p))).await,
     };
     if form.get("confirm") != "yes" {
         return Ok(confirm_page(ctx, &case.case_no, &form));
     }
     let opinion = form.get("opinion").to_owned();
-    match tongban_app::cases::on_spot::accept_and_decide(state, &caller.0, &case.case_no, version, opinion)
-        .await
-    {
-        Ok(done) => Ok(Out::Redirect(format!(
-            "/staff/cases/{}?done={SLUG}",
-            done.case_no
-        ))),
-        Err(e) => {
-            let p = Problem::from(e);
-            let now = crate::routes::cases::visible_case(state, caller, case_no).await?;
-            case_page(ctx, state, caller, now, None, Some(failed(p))).await
-        }
-    }
+    let done = tongban_app::cases::on_spot::accept_and_decide(
+        state,
+        &caller.0,
+        &case.case_no,
+        version,
+        opinion,
+    )
+    .await;
+    outcome(ctx, state, caller, case_no, SLUG, done, failed).await
 }
 
 /// `POST /staff/cases/{no}/accept-and-decide`: the confirmation page, then (with

@@ -8,8 +8,8 @@ use serde::Deserialize;
 use tongban_app::cases::queue::{cases, search_text, Ask, Paging, MAX_SEARCH};
 use tongban_app::catalogue_view::CatalogueView;
 use tongban_core::case::{Case, CaseStatus};
-use tongban_core::role::Role;
 use tongban_core::item::WarningThreshold;
+use tongban_core::role::Role;
 use tongban_core::supervision::{time_alerts, AlertLevel};
 
 use crate::casework::view::CaseView;
@@ -41,19 +41,18 @@ struct Line {
 fn line(state: &AppState, catalogue: &CatalogueView, case: Case) -> Line {
     let item = catalogue.item_version(&case.item_code, case.item_version);
     let warning = item.map(|i| i.warning).unwrap_or_default();
-    let level = item
-        .and_then(|item| {
-            time_alerts(
-                &case,
-                item,
-                &state.calendar(),
-                state.hall,
-                state.clock.now(),
-            )
-            .into_iter()
-            .map(|k| k.level)
-            .max()
-        });
+    let level = item.and_then(|item| {
+        time_alerts(
+            &case,
+            item,
+            &state.calendar(),
+            state.hall,
+            state.clock.now(),
+        )
+        .into_iter()
+        .map(|k| k.level)
+        .max()
+    });
     Line {
         view: CaseView::new(case, catalogue, &state.calendar()),
         level,
