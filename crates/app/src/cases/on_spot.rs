@@ -4,7 +4,7 @@
 //! it was; then both are written in one transaction, each with its own event, audit record
 //! and notices, exactly as the two actions taken one after the other would write them.
 
-use tongban_core::case::{Action, Case, CaseError, Command, Transition};
+use tongban_core::case::{Action, Case, CaseError, Command, Named, Transition};
 use tongban_core::item::ItemKind;
 
 use super::act::{case_at, item_of, transition, Grants};
@@ -76,7 +76,7 @@ async fn both(
     // would otherwise succeed and leave a promised item half done.
     if item.kind != ItemKind::Immediate {
         return Err(CaseError::NotImmediateItem {
-            item: item.name.clone(),
+            item: Named::item(item),
         }
         .into());
     }

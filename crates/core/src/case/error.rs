@@ -31,7 +31,7 @@ pub enum CaseError {
         permission: WindowPermission,
     },
     #[error("item {item} is not an immediate item and cannot be decided on the spot")]
-    NotImmediateItem { item: String },
+    NotImmediateItem { item: Named },
     #[error(
         "the case is under item {case_item} version {case_version}, not {item} version {version}"
     )]
@@ -61,25 +61,25 @@ pub enum CaseError {
     NoMaterials,
     #[error("material `{code}` is not a material of this item")]
     UnknownMaterial { code: String },
-    #[error("material {material} is listed twice")]
+    #[error("material `{material}` is listed twice")]
     DuplicateMaterial { material: Named },
-    #[error("{material} needs at least one copy")]
+    #[error("`{material}` needs at least one copy")]
     ZeroCopies { material: Named },
     #[error(
         "required materials missing and not tolerable: {}",
-        Named::list(materials, ", ")
+        Named::codes(materials)
     )]
     MissingRequiredMaterial { materials: Vec<Named> },
     #[error(
         "materials promised at acceptance are still outstanding: {}",
-        Named::list(materials, ", ")
+        Named::codes(materials)
     )]
     PromisedMaterialsOutstanding { materials: Vec<Named> },
     #[error("stage `{code}` is not a stage of this item")]
     UnknownStage { code: String },
-    #[error("stage {stage} is not active")]
+    #[error("stage `{stage}` is not active")]
     StageNotActive { stage: Named },
-    #[error("stages not done yet: {}", Named::list(stages, ", "))]
+    #[error("stages not done yet: {}", Named::codes(stages))]
     StageNotDone { stages: Vec<Named> },
     #[error("the one extension of this case was already used")]
     ExtensionAlreadyUsed,
@@ -193,7 +193,7 @@ impl CaseError {
                 )
             }
             CaseError::NotImmediateItem { item } => {
-                format!("事项“{item}”不是即办件，不能当场决定")
+                format!("事项“{}”不是即办件，不能当场决定", item.name)
             }
             CaseError::ItemMismatch {
                 case_item,
@@ -216,21 +216,27 @@ impl CaseError {
             CaseError::EmptySupplementList => "一次性告知须列明所缺材料".to_owned(),
             CaseError::NoMaterials => "未提交任何材料".to_owned(),
             CaseError::UnknownMaterial { code } => format!("材料 {code} 不属于本事项"),
-            CaseError::DuplicateMaterial { material } => format!("材料“{material}”重复列出"),
-            CaseError::ZeroCopies { material } => format!("材料“{material}”份数至少为 1"),
+            CaseError::DuplicateMaterial { material } => {
+                format!("材料“{}”重复列出", material.name)
+            }
+            CaseError::ZeroCopies { material } => {
+                format!("材料“{}”份数至少为 1", material.name)
+            }
             CaseError::MissingRequiredMaterial { materials } => {
-                format!("缺少必要材料且不可容缺：{}", Named::list(materials, "、"))
+                format!("缺少必要材料且不可容缺：{}", Named::names(materials))
             }
             CaseError::PromisedMaterialsOutstanding { materials } => {
                 format!(
                     "容缺受理承诺补交的材料尚未补齐：{}",
-                    Named::list(materials, "、")
+                    Named::names(materials)
                 )
             }
             CaseError::UnknownStage { code } => format!("环节 {code} 不属于本事项"),
-            CaseError::StageNotActive { stage } => format!("环节“{stage}”当前不在办理中"),
+            CaseError::StageNotActive { stage } => {
+                format!("环节“{}”当前不在办理中", stage.name)
+            }
             CaseError::StageNotDone { stages } => {
-                format!("以下环节尚未办结：{}", Named::list(stages, "、"))
+                format!("以下环节尚未办结：{}", Named::names(stages))
             }
             CaseError::ExtensionAlreadyUsed => "本办件已延期一次，不得再次延期".to_owned(),
             CaseError::ExtensionTooLong { requested, max } => {
@@ -256,8 +262,9 @@ impl CaseError {
     }
 }
 
-/// A material or stage of the item, named as the item names it: people read the name, while
-/// the code stays for machines (and for an item version that no longer has the entry).
+/// A material or stage of the item. The Chinese texts name it as the item names it (people
+/// read names, not codes); the English ones give its code, since the catalogue has no English
+/// names and an English text stays in English.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Named {
     pub code: String,
@@ -283,6 +290,13 @@ impl Named {
         }
     }
 
+    pub fn item(item: &Item) -> Self {
+        Named {
+            code: item.code.clone(),
+            name: item.name.clone(),
+        }
+    }
+
     pub fn materials(item: &Item, codes: &[String]) -> Vec<Self> {
         codes.iter().map(|c| Named::material(item, c)).collect()
     }
@@ -291,17 +305,24 @@ impl Named {
         codes.iter().map(|c| Named::stage(item, c)).collect()
     }
 
-    fn list(all: &[Named], separator: &str) -> String {
+    fn names(all: &[Named]) -> String {
         all.iter()
             .map(|n| n.name.as_str())
             .collect::<Vec<_>>()
-            .join(separator)
+            .join("、")
+    }
+
+    fn codes(all: &[Named]) -> String {
+        all.iter()
+            .map(|n| n.code.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 }
 
 impl std::fmt::Display for Named {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.name)
+        f.write_str(&self.code)
     }
 }
 

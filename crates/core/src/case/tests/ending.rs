@@ -257,7 +257,12 @@ fn error_codes_are_distinct_and_messages_exist() {
             action: "deliver".into(),
             permission: WindowPermission::Deliver,
         },
-        CaseError::NotImmediateItem { item: "X".into() },
+        CaseError::NotImmediateItem {
+            item: Named {
+                code: "X".into(),
+                name: "某事项".into(),
+            },
+        },
         CaseError::SecondSupplementNotice { submission: 0 },
         CaseError::EmptySupplementList,
         CaseError::MissingRequiredMaterial {
