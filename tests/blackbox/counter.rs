@@ -320,14 +320,20 @@ fn the_clerk_uploads_a_scan_to_a_material_at_the_window() {
         &[("csrf", &csrf), ("material", "jsfz")],
         &[file(b"MZ not a document")],
     );
-    assert_eq!(refused.status, 415, "{}", refused.body);
+    let body = refused.html(415, "not a scan");
+    assert!(body.contains("上传未完成"), "{body}");
+    assert!(
+        body.contains("id=\"upload-file\""),
+        "the form again: {body}"
+    );
     // A material of another item: named as not one of this item's.
     let refused = b.post_multipart(
         &path,
         &[("csrf", &csrf), ("material", "nope")],
         &[file(scan)],
     );
-    assert_eq!(refused.status, 422, "{}", refused.body);
+    let body = refused.html(422, "not a material of the item");
+    assert!(body.contains("不是本事项的申请材料"), "{body}");
     let files = clerk
         .get(&format!("/api/v1/cases/{case_no}/attachments"))
         .ok(200, "attachments");

@@ -5,11 +5,11 @@
 use actix_multipart::Multipart;
 use actix_web::{post, web, HttpResponse};
 use maud::{html, Markup};
+use tongban_app::cases::act::item_of;
 use tongban_app::cases::attachments::{self, Attach};
-use tongban_core::case::{Action, Case};
+use tongban_core::case::Case;
 use tongban_core::item::Item;
 
-use super::case::{case_page, ActionError};
 use crate::pages::applicant::upload_form;
 use crate::pages::ctx::{Ctx, Out, PageResult, CASE_WORKERS};
 use crate::pages::form::invalid;
@@ -63,26 +63,44 @@ async fn page(ctx: &Ctx, state: &AppState, case_no: &str, body: Multipart) -> Pa
             Err(e) => refused = Some(e.error(Some("file")).into()),
         }
     }
-    // Shown at the top of the case page, as an action's failure is.
-    let failed = |problem: Problem| ActionError {
-        action: Action::Supplement,
-        problem,
-        values: form.clone(),
-    };
     if let Some(p) = refused {
-        return case_page(ctx, state, caller, case, None, Some(failed(p))).await;
+        return refused_page(ctx, state, &case, &p);
     }
     if attach.is_empty() {
         let p = invalid("file", "请选择要上传的文件", "choose a file to upload");
-        return case_page(ctx, state, caller, case, None, Some(failed(p))).await;
+        return refused_page(ctx, state, &case, &p);
     }
     match attachments::attach(state, &caller.0, &case, attach).await {
         Ok(_) => Ok(Out::Redirect(format!(
             "/staff/cases/{}?done=uploaded#attachments",
             case.case_no
         ))),
-        Err(e) => case_page(ctx, state, caller, case, None, Some(failed(e.into()))).await,
+        Err(e) => refused_page(ctx, state, &case, &Problem::from(e)),
     }
+}
+
+/// A refused upload: why, with the form again (no action of the case page is involved, so
+/// the case page's action errors are not used), and the way back to the case.
+fn refused_page(ctx: &Ctx, state: &AppState, case: &Case, p: &Problem) -> PageResult {
+    let title = match ctx.lang {
+        crate::lang::Lang::Zh => format!("上传未完成：办件 {}", case.case_no),
+        crate::lang::Lang::En => format!("Not uploaded: case {}", case.case_no),
+    };
+    let item = item_of(&state.cached(), case)?.clone();
+    let body = html! {
+        h1 { (title) }
+        div.error-summary role="alert" id="err-upload" {
+            p { strong { (ctx.text(&p.title)) } "：" (ctx.text(&p.detail)) }
+            @for e in &p.errors { p { (ctx.text(&e.message)) } }
+        }
+        (form(ctx, state, case, &item))
+        p { a href={ "/staff/cases/" (case.case_no) } { "← " (ctx.t("返回办件", "Back to the case")) } }
+    };
+    Ok(Out::Page {
+        status: p.status,
+        title,
+        body,
+    })
 }
 
 /// `POST /staff/cases/{no}/attachments` (`multipart/form-data`: `material`, `file`).
