@@ -125,6 +125,72 @@ fn an_immediate_item_is_accepted_and_decided_on_the_spot_in_one_step() {
 }
 
 #[test]
+fn the_api_accepts_and_decides_an_immediate_item_in_one_step() {
+    let server = server();
+    let logins = Logins::new(&server);
+    let clerk = logins.clerk("A02");
+    let case_no = take(&clerk, "api-one-step", "GA-GG-02", "吴一", &["sqb", "sfz"]);
+    let path = format!("/api/v1/cases/{case_no}/accept-and-decide");
+    let body = json!({"opinion": "符合条件"});
+    clerk
+        .post(&path, &body, &[])
+        .problem(428, "if_match_required", "without If-Match");
+    logins
+        .clerk("A01")
+        .post(&path, &body, &[("If-Match", "1")])
+        .problem(404, "case_not_found", "another window's clerk");
+    let done = clerk
+        .post(&path, &body, &[("If-Match", "1")])
+        .ok(200, "one step");
+    assert_eq!(
+        (&done["status"], &done["version"]),
+        (&json!("approved"), &json!(3))
+    );
+    clerk.post(&path, &body, &[("If-Match", "1")]).problem(
+        412,
+        "stale_version",
+        "the same step again",
+    );
+    let promised = take(
+        &clerk,
+        "api-promised",
+        "GA-QR-01",
+        "吴二",
+        &["hkb", "jsfz", "zp"],
+    );
+    clerk
+        .post(
+            &format!("/api/v1/cases/{promised}/accept-and-decide"),
+            &body,
+            &[("If-Match", "1")],
+        )
+        .problem(403, "not_immediate_item", "a promised item");
+    assert_eq!(clerk.case(&promised)["version"], 1, "nothing written");
+
+    // Both documented: the step, and the list's search.
+    let doc: Value = server
+        .get("/openapi.json")
+        .send()
+        .expect("openapi")
+        .json()
+        .expect("openapi json");
+    assert!(
+        doc["paths"]["/api/v1/cases/{case_no}/accept-and-decide"]["post"].is_object(),
+        "the step is documented"
+    );
+    let params = doc["paths"]["/api/v1/cases"]["get"]["parameters"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert!(
+        params
+            .iter()
+            .any(|p| p["name"] == "q" && p["in"] == "query"),
+        "q is documented: {params:?}"
+    );
+}
+
+#[test]
 fn refusals_name_the_materials_and_stages_not_their_codes() {
     let server = server();
     let logins = Logins::new(&server);

@@ -87,7 +87,7 @@ impl From<IntakeRequest> for Application {
 }
 
 /// The version named by `If-Match`: `3`, `"3"` or `W/"3"`.
-fn if_match(req: &HttpRequest) -> Result<i64, Problem> {
+pub(crate) fn if_match(req: &HttpRequest) -> Result<i64, Problem> {
     let Some(value) = req.headers().get(header::IF_MATCH) else {
         return Err(Error::new(
             Code::IfMatchRequired,
@@ -117,7 +117,7 @@ fn if_match(req: &HttpRequest) -> Result<i64, Problem> {
         })
 }
 
-fn case_response(status: StatusCode, case: Case, state: &AppState) -> HttpResponse {
+pub(crate) fn case_response(status: StatusCode, case: Case, state: &AppState) -> HttpResponse {
     let etag = format!("\"{}\"", case.version);
     let location = format!("/api/v1/cases/{}", case.case_no);
     HttpResponse::build(status)

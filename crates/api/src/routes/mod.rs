@@ -8,6 +8,7 @@ pub mod cases;
 pub mod catalogue;
 pub mod clocks;
 pub mod directory;
+pub mod on_spot;
 pub mod ops;
 pub mod outbox;
 pub mod public;
