@@ -824,3 +824,132 @@ fn progress_by_stage_withdraw_and_complain_on_their_own_pages() {
         404
     );
 }
+
+/// 邮寄送达: the applicant gives a postal address when applying; the clerk's delivery form
+/// offers it, refuses a post without the tracking number, and once sent the applicant's
+/// page and the 送达回证 show where it went and the tracking number.
+#[test]
+fn a_result_sent_by_post_goes_to_the_address_given_with_its_tracking_number() {
+    let server = server();
+    let mut a = Browser::new(&server);
+    a.register("zhao-lei", "赵磊").redirect("registration");
+    let form = a.get("/apply/GA-QR-01");
+    let body = form.html(200, "application form").to_owned();
+    assert!(body.contains("name=\"postal_address\""), "{body}");
+    let (csrf, key) = (form.field("csrf"), form.field("key"));
+    let (hkb, jpg, png) = (pdf("hkb"), jpeg(), png());
+    let done = a.post_multipart(
+        "/apply/GA-QR-01",
+        &[
+            ("csrf", &csrf),
+            ("key", &key),
+            ("kind", "person"),
+            ("name", "赵磊"),
+            ("id_number", ID_NUMBER),
+            ("phone", "13800138000"),
+            ("email", ""),
+            ("postal_address", "北京市东城区正义路 1 号 赵磊收"),
+        ],
+        &[
+            upload("file-hkb", "户口簿.pdf", "application/pdf", &hkb),
+            upload("file-jsfz", "id.jpg", "image/jpeg", &jpg),
+            upload("file-zp", "photo.png", "image/png", &png),
+        ],
+    );
+    let no = case_no_of(done.redirect("application"), "submitted");
+    let clerk = server.login("clerk-a02", Some("A02"));
+    post_action(&server, &clerk, &no, "accept", 1, serde_json::json!({}));
+    let approver = server.login("approver-gaj", None);
+    post_action(
+        &server,
+        &approver,
+        &no,
+        "complete-stage",
+        2,
+        serde_json::json!({"stage": "shqf", "opinion": "符合条件"}),
+    );
+    let head = server.login("head-gaj", None);
+    post_action(
+        &server,
+        &head,
+        &no,
+        "complete-stage",
+        3,
+        serde_json::json!({"stage": "zz", "opinion": "已制证"}),
+    );
+    post_action(
+        &server,
+        &approver,
+        &no,
+        "approve",
+        4,
+        serde_json::json!({"opinion": "准予换领"}),
+    );
+
+    let mut b = Browser::new(&server);
+    assert_eq!(b.sign_in("clerk-a02", "A02").status, 303);
+    let case = b
+        .get(&format!("/staff/cases/{no}"))
+        .html(200, "case")
+        .to_owned();
+    assert!(
+        case.contains("value=\"北京市东城区正义路 1 号 赵磊收\""),
+        "the address offered: {case}"
+    );
+    let refused = b.act(
+        &no,
+        "deliver",
+        &[
+            ("method", "post"),
+            ("address", "北京市东城区正义路 1 号 赵磊收"),
+            ("tracking_no", ""),
+        ],
+    );
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    assert!(
+        refused.body.contains("邮寄送达须填写邮寄地址和快递单号"),
+        "{}",
+        refused.body
+    );
+    let sent = b.act(
+        &no,
+        "deliver",
+        &[
+            ("method", "post"),
+            ("address", "北京市东城区正义路 1 号 赵磊收"),
+            ("tracking_no", "SF1234567890"),
+        ],
+    );
+    assert_eq!(
+        sent.redirect("delivered"),
+        format!("/staff/cases/{no}?done=deliver")
+    );
+
+    let mine = a
+        .get(&format!("/my/cases/{no}"))
+        .html(200, "applicant's case")
+        .to_owned();
+    assert!(
+        mine.contains("SF1234567890") && mine.contains("正义路"),
+        "{mine}"
+    );
+    let served = a
+        .get(&format!("/cases/{no}/documents/service"))
+        .html(200, "送达回证")
+        .to_owned();
+    assert!(
+        served.contains("SF1234567890") && served.contains("邮寄"),
+        "{served}"
+    );
+    let api: serde_json::Value = server
+        .get(&format!("/api/v1/cases/{no}"))
+        .bearer_auth(server.login("clerk-a02", Some("A02")))
+        .send()
+        .expect("case")
+        .json()
+        .expect("json");
+    assert_eq!(
+        api["delivery"]["post"]["tracking_no"], "SF1234567890",
+        "{api}"
+    );
+}

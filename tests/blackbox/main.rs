@@ -11,6 +11,7 @@ mod breaches;
 mod calendar;
 mod cases_client;
 mod catalogue;
+mod counter;
 mod crash;
 mod day;
 mod desk;

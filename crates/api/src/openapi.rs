@@ -23,6 +23,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
         routes::catalogue::Doc::openapi(),
         routes::directory::Doc::openapi(),
         routes::cases::Doc::openapi(),
+        routes::on_spot::Doc::openapi(),
         routes::attachments::Doc::openapi(),
         routes::public::Doc::openapi(),
         routes::calendar::Doc::openapi(),

@@ -19,6 +19,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(routes::catalogue::configure)
         .configure(routes::directory::configure)
         .configure(routes::cases::configure)
+        .configure(routes::on_spot::configure)
         .configure(routes::attachments::configure)
         .configure(routes::public::configure)
         .configure(routes::calendar::configure)

@@ -282,6 +282,9 @@ fn case(i: usize) -> CaseRecord {
         ),
         created_at: at,
         updated_at: at,
+        applicant_name: "张三".into(),
+        applicant_id_number: "110101199001011234".into(),
+        applicant_phone: None,
     }
 }
 

@@ -56,6 +56,11 @@ pub struct CaseRecord {
     pub created_at: i64,
     /// Last change, unix milliseconds.
     pub updated_at: i64,
+    /// The applicant's name, ID number (upper case) and phone, for the search: written at
+    /// intake only, since an application's applicant never changes.
+    pub applicant_name: String,
+    pub applicant_id_number: String,
+    pub applicant_phone: Option<String>,
 }
 
 /// A new case with everything written alongside it.
@@ -132,6 +137,11 @@ pub struct CaseFilter {
     pub in_department: Option<String>,
     /// Newest receipt first (an applicant's own cases) instead of the queue's oldest first.
     pub newest_first: bool,
+    /// The clerk's search: cases whose number, applicant ID number or phone is exactly this,
+    /// or whose applicant name contains it.
+    pub search: Option<String>,
+    /// Cases of this applicant ID number (upper case), e.g. the applicant's earlier cases.
+    pub applicant_id_number: Option<String>,
 }
 
 /// What a window's grants reach: cases taken at the window, and those of the departments
@@ -567,6 +577,21 @@ pub fn query_code_matches(stored: &str, given: &str) -> bool {
     a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
+/// A `LIKE` pattern matching any text that contains `text` literally (`%`, `_` and `\`
+/// escaped with `\`).
+fn contains_pattern(text: &str) -> String {
+    let mut p = String::with_capacity(text.len() + 2);
+    p.push('%');
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            p.push('\\');
+        }
+        p.push(c);
+    }
+    p.push('%');
+    p
+}
+
 fn filtered<'a>(filter: &'a CaseFilter) -> cases::BoxedQuery<'a, MultiBackend> {
     let mut q = cases::table.into_boxed::<MultiBackend>();
     if !filter.statuses.is_empty() {
@@ -594,6 +619,20 @@ fn filtered<'a>(filter: &'a CaseFilter) -> cases::BoxedQuery<'a, MultiBackend> {
             .filter(stage_tasks::department.eq(d))
             .select(stage_tasks::case_no);
         q = q.filter(cases::department.eq(d).or(cases::case_no.eq_any(staged)));
+    }
+    if let Some(text) = &filter.search {
+        q = q.filter(
+            cases::case_no
+                .eq(text)
+                .or(cases::applicant_id_number.eq(text.to_uppercase()))
+                .or(cases::applicant_phone.eq(text))
+                .or(cases::applicant_name
+                    .like(contains_pattern(text))
+                    .escape('\\')),
+        );
+    }
+    if let Some(id) = &filter.applicant_id_number {
+        q = q.filter(cases::applicant_id_number.eq(id));
     }
     if let Some(level) = &filter.alert_level {
         let alerted = alerts::table

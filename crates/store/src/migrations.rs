@@ -66,3 +66,30 @@ pub fn is_current(conn: &mut DbConnection) -> Result<bool, StoreError> {
     };
     Ok(!pending)
 }
+
+/// Undoes every applied migration newer than `version` (diesel's version, e.g.
+/// `20261203000200`), newest first, each by its own `down.sql`: the schema an older
+/// Tongban left (the restore of an older backup is tested on it). Returns how many.
+pub fn revert_newer_than(conn: &mut DbConnection, version: &str) -> Result<usize, StoreError> {
+    let to_err = |e: Box<dyn std::error::Error + Send + Sync>| StoreError::Migration(e.to_string());
+    let mut reverted = 0;
+    loop {
+        let newest = match conn {
+            DbConnection::Sqlite(c) => c.applied_migrations().map_err(to_err)?,
+            DbConnection::Pg(c) => c.applied_migrations().map_err(to_err)?,
+        }
+        .into_iter()
+        .map(|v| v.to_string())
+        .max();
+        match newest {
+            Some(v) if v.as_str() > version => {
+                match conn {
+                    DbConnection::Sqlite(c) => c.revert_last_migration(SQLITE).map_err(to_err)?,
+                    DbConnection::Pg(c) => c.revert_last_migration(POSTGRES).map_err(to_err)?,
+                };
+                reverted += 1;
+            }
+            _ => return Ok(reverted),
+        }
+    }
+}

@@ -152,6 +152,9 @@ diesel::table! {
         data -> Text,
         created_at -> BigInt,
         updated_at -> BigInt,
+        applicant_name -> Text,
+        applicant_id_number -> Text,
+        applicant_phone -> Nullable<Text>,
     }
 }
 

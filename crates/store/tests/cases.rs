@@ -18,6 +18,7 @@ on_both_backends!(
     due_cases_follow_next_check_at,
     events_are_ordered_per_case_and_globally,
     work_queue_filters_and_pages,
+    search_finds_by_number_id_phone_or_name_within_the_scope,
 );
 
 fn count(store: &Store, table: &str) -> i64 {
@@ -321,4 +322,83 @@ fn work_queue_filters_and_pages(db: &TestDb) {
         .unwrap();
     let numbers: Vec<_> = rows.iter().map(|c| c.case_no.as_str()).collect();
     assert_eq!(numbers, ["Q6", "Q4", "Q2"]);
+}
+
+fn numbers_of(store: &Store, filter: CaseFilter) -> Vec<String> {
+    let (rows, _) = store
+        .read_blocking(move |c| {
+            cases::list_cases(
+                c,
+                &filter,
+                Page {
+                    page: 1,
+                    per_page: 50,
+                },
+            )
+        })
+        .unwrap();
+    rows.into_iter().map(|r| r.case_no).collect()
+}
+
+fn search_finds_by_number_id_phone_or_name_within_the_scope(db: &TestDb) {
+    let store = db.open();
+    let people = [
+        (
+            "S1",
+            "王小明",
+            "11010119900101123X",
+            Some("13900000001"),
+            "market",
+        ),
+        (
+            "S2",
+            "李四",
+            "110101199202021234",
+            Some("13900000002"),
+            "market",
+        ),
+        ("S3", "王小明", "11010119900101123X", None, "tax"),
+        ("S4", "张100%", "110101199303031234", None, "market"),
+    ];
+    for (i, (no, name, id, phone, dept)) in people.into_iter().enumerate() {
+        let mut intake = intake(no, &format!("s{i}"));
+        intake.case.received_at = 1_000 + i as i64;
+        intake.case.department = dept.into();
+        intake.case.applicant_name = name.into();
+        intake.case.applicant_id_number = id.into();
+        intake.case.applicant_phone = phone.map(Into::into);
+        store.create_case_blocking(intake).unwrap();
+    }
+    let search = |text: &str, department: Option<&str>| CaseFilter {
+        search: Some(text.into()),
+        department: department.map(Into::into),
+        ..CaseFilter::default()
+    };
+    assert_eq!(
+        numbers_of(&store, search("S2", None)),
+        ["S2"],
+        "case number"
+    );
+    // An ID number matches whole, whatever the case of its check letter.
+    assert_eq!(
+        numbers_of(&store, search("11010119900101123x", None)),
+        ["S1", "S3"]
+    );
+    assert!(numbers_of(&store, search("1101011990", None)).is_empty());
+    assert_eq!(numbers_of(&store, search("13900000002", None)), ["S2"]);
+    assert_eq!(
+        numbers_of(&store, search("小明", None)),
+        ["S1", "S3"],
+        "name"
+    );
+    // Within the scope the caller reads.
+    assert_eq!(numbers_of(&store, search("王小明", Some("tax"))), ["S3"]);
+    // `%` and `_` are letters of the text, not wildcards.
+    assert_eq!(numbers_of(&store, search("100%", None)), ["S4"]);
+    assert!(numbers_of(&store, search("_", None)).is_empty());
+    let earlier = CaseFilter {
+        applicant_id_number: Some("11010119900101123X".into()),
+        ..CaseFilter::default()
+    };
+    assert_eq!(numbers_of(&store, earlier), ["S1", "S3"]);
 }

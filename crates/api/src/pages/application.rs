@@ -148,8 +148,16 @@ pub fn applicant_fields(
             (text_field("id_number", "applicant.id_number", ctx.t("身份证号码或统一社会信用代码", "ID number or unified social credit code"), "text", "off", true))
             (text_field("phone", "applicant.phone", ctx.t("联系电话", "Phone"), "tel", "tel", false))
             (text_field("email", "applicant.email", ctx.t("电子邮箱（用于接收办理通知）", "E-mail (for notices about the case)"), "email", "email", false))
+            (text_field("postal_address", "form.postal_address", ctx.t("邮寄地址（需邮寄送达结果时填写）", "Postal address (if the result is to be sent by post)"), "text", "street-address", false))
         }
     }
+}
+
+/// The application form's own fields (the case's `form`): the postal address for a result
+/// sent by post, when given.
+pub fn form_fields(form: &Form) -> Option<serde_json::Value> {
+    let address = form.get("postal_address");
+    (!address.is_empty()).then(|| serde_json::json!({ "postal_address": address }))
 }
 
 /// The applicant as the JSON body names it, from the fieldset's values.

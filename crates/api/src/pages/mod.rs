@@ -16,6 +16,7 @@ pub(crate) mod application;
 mod assets;
 pub(crate) mod case_parts;
 pub(crate) mod chart;
+mod countdown;
 mod ctx;
 mod deadline;
 pub(crate) mod documents;

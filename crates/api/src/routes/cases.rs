@@ -12,8 +12,8 @@ use tongban_app::cases::queue::{self, Ask, Paging};
 use tongban_app::cases::{self as usecases, events};
 use tongban_app::{Code, Error};
 use tongban_core::case::{
-    Action, Applicant, ApplicantKind, Case, Command, DeliveryMethod, MissingMaterial, Procedure,
-    SubmittedMaterial,
+    Action, Applicant, ApplicantKind, Case, Command, DeliveryMethod, MissingMaterial,
+    PostalDelivery, Procedure, SubmittedMaterial,
 };
 use tongban_core::item::Yuan;
 use utoipa::openapi::{schema::Schema, RefOr};
@@ -87,7 +87,7 @@ impl From<IntakeRequest> for Application {
 }
 
 /// The version named by `If-Match`: `3`, `"3"` or `W/"3"`.
-fn if_match(req: &HttpRequest) -> Result<i64, Problem> {
+pub(crate) fn if_match(req: &HttpRequest) -> Result<i64, Problem> {
     let Some(value) = req.headers().get(header::IF_MATCH) else {
         return Err(Error::new(
             Code::IfMatchRequired,
@@ -117,7 +117,7 @@ fn if_match(req: &HttpRequest) -> Result<i64, Problem> {
         })
 }
 
-fn case_response(status: StatusCode, case: Case, state: &AppState) -> HttpResponse {
+pub(crate) fn case_response(status: StatusCode, case: Case, state: &AppState) -> HttpResponse {
     let etag = format!("\"{}\"", case.version);
     let location = format!("/api/v1/cases/{}", case.case_no);
     HttpResponse::build(status)
@@ -174,13 +174,16 @@ pub struct QueueQuery {
     pub window: Option<String>,
     /// Only cases with an unresolved alert of this level: `yellow` or `red`.
     pub alert: Option<String>,
+    /// Search within the caller's scope: a case number, an applicant's ID number or phone
+    /// (whole), or part of the applicant's name; at most 64 characters.
+    pub q: Option<String>,
     pub page: Option<u32>,
     pub per_page: Option<u32>,
 }
 
 /// The work queue of the caller's scope: a clerk's window, an approver's department (with
 /// the parallel stages it takes part in), an applicant's own cases, or everything for a
-/// supervisor. Oldest receipt first.
+/// supervisor. Oldest receipt first. `q` searches within that scope.
 #[utoipa::path(
     tag = "cases",
     params(QueueQuery),
@@ -206,6 +209,7 @@ pub async fn list_cases(
         query.department.as_deref(),
         query.window.as_deref(),
         query.alert.as_deref(),
+        query.q.as_deref(),
     )?;
     let paging = Paging {
         page: page.page,
@@ -350,6 +354,24 @@ pub struct DeliverBody {
     /// The fee charged, when it differs from the item's standard (supervision checks it).
     #[schema(value_type = Option<schemas::Yuan>)]
     pub fee: Option<Yuan>,
+    /// Required for `post`: the address it goes to and the carrier's tracking number.
+    pub post: Option<PostalBody>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PostalBody {
+    pub address: String,
+    pub tracking_no: String,
+}
+
+impl Field<Option<PostalDelivery>> for Option<PostalBody> {
+    fn field(self) -> Option<PostalDelivery> {
+        self.map(|p| PostalDelivery {
+            address: p.address,
+            tracking_no: p.tracking_no,
+        })
+    }
 }
 
 /// An optional JSON body: actions without fields accept no body at all. A body the payload
@@ -529,7 +551,7 @@ fn endpoint_of(a: Action) -> Endpoint {
         Suspend(SuspendBody { procedure, note }) => "特别程序: suspend the clocks for a hearing, testing, expert review …",
         Extend(ExtendBody { working_days, reason }) => "延期: the one extension, by the head of the organ.",
         Withdraw(Reason { reason }) => "撤回: the applicant withdraws.",
-        Deliver(DeliverBody { method, fee }) => "送达: hand out the result; the case is concluded.",
+        Deliver(DeliverBody { method, fee, post }) => "送达: hand out the result; the case is concluded.",
         Terminate(Reason { reason }) => "终止: end the case (e.g. the supplement never came).",
     )
 }

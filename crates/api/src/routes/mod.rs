@@ -9,6 +9,7 @@ pub mod catalogue;
 pub mod clocks;
 pub mod desk;
 pub mod directory;
+pub mod on_spot;
 pub mod ops;
 pub mod outbox;
 pub mod public;

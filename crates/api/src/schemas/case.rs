@@ -226,6 +226,15 @@ pub struct Delivery {
     pub method: DeliveryMethod,
     pub at: DateTime<Utc>,
     pub by: String,
+    /// Sent by post: where to and the tracking number (absent otherwise).
+    pub post: Option<PostalDelivery>,
+}
+
+/// A result sent by post (邮寄送达).
+#[derive(Serialize, ToSchema)]
+pub struct PostalDelivery {
+    pub address: String,
+    pub tracking_no: String,
 }
 
 /// How a case ended.
@@ -362,6 +371,7 @@ pub enum EventKind {
     Delivered {
         method: DeliveryMethod,
         fee_charged: Yuan,
+        post: Option<PostalDelivery>,
     },
     Terminated {
         reason: String,

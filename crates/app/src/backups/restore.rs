@@ -335,11 +335,8 @@ mod tests {
     fn older_database(path: &Path) {
         let mut conn = snapshot::open_sqlite_file(path).unwrap();
         migrations::run_pending(&mut conn).unwrap();
-        conn.batch_execute(
-            "DROP TABLE backup_lease; DROP TABLE backups; DROP TABLE write_probe; \
-             DELETE FROM __diesel_schema_migrations WHERE version >= '20261203001000';",
-        )
-        .unwrap();
+        // The backups table's migration and every later one undone, each by its own down.sql.
+        migrations::revert_newer_than(&mut conn, "20261203000200").unwrap();
     }
 
     #[test]

@@ -38,7 +38,7 @@ pub fn item_of<'c>(config: &'c Config, case: &Case) -> AppResult<&'c Item> {
 }
 
 /// The window grants looked up for one request, by the kind of window action.
-type Grants = HashMap<WindowAction, AppResult<GrantRef>>;
+pub(super) type Grants = HashMap<WindowAction, AppResult<GrantRef>>;
 
 /// Why no role of the caller could take a command.
 enum Declined {
@@ -96,6 +96,44 @@ async fn decide_as(
     Err(Declined::Refused(refused))
 }
 
+/// The core's decision on `cmd` for the caller, or why not as the caller's error.
+#[allow(clippy::too_many_arguments)]
+pub(super) async fn transition(
+    app: &App,
+    config: &Config,
+    who: &Who,
+    case: &Case,
+    item: &Item,
+    cmd: &Command,
+    now: DateTime<Utc>,
+    grants: &mut Grants,
+) -> AppResult<Transition> {
+    match decide_as(app, config, who, case, item, cmd, now, grants).await {
+        Ok(t) => Ok(t),
+        Err(Declined::Rule(e)) => Err(e.into()),
+        Err(Declined::Refused(first)) => {
+            let roles = ActionSpec::of(cmd.action()).roles;
+            Err(first.unwrap_or_else(|| Error::role_not_allowed(roles)))
+        }
+    }
+}
+
+/// The case `case_no` the caller may see, if it is still at version `expected`.
+pub(super) async fn case_at(
+    app: &App,
+    config: &Config,
+    who: &Who,
+    case_no: &str,
+    expected: i64,
+) -> AppResult<Case> {
+    let case = visible_case_in(app, config, who, case_no).await?;
+    let current = i64::try_from(case.version).unwrap_or(i64::MAX);
+    if current != expected {
+        return Err(StoreError::StaleVersion { current }.into());
+    }
+    Ok(case)
+}
+
 /// Runs `cmd` on the case `case_no` at version `expected` and answers the case after it.
 pub async fn act(
     app: &App,
@@ -106,14 +144,10 @@ pub async fn act(
 ) -> AppResult<Case> {
     check_command(&cmd)?;
     let config = app.config().await?;
-    let case = visible_case_in(app, &config, who, case_no).await?;
-    let current = i64::try_from(case.version).unwrap_or(i64::MAX);
-    if current != expected {
-        return Err(StoreError::StaleVersion { current }.into());
-    }
+    let case = case_at(app, &config, who, case_no, expected).await?;
     let item = item_of(&config, &case)?;
     let now = app.clock.now();
-    let t = match decide_as(
+    let t = transition(
         app,
         &config,
         who,
@@ -123,15 +157,7 @@ pub async fn act(
         now,
         &mut Grants::new(),
     )
-    .await
-    {
-        Ok(t) => t,
-        Err(Declined::Rule(e)) => return Err(e.into()),
-        Err(Declined::Refused(first)) => {
-            let roles = ActionSpec::of(cmd.action()).roles;
-            return Err(first.unwrap_or_else(|| Error::role_not_allowed(roles)));
-        }
-    };
+    .await?;
     let calendar = config.calendar();
     let commit = Commit::new(&case, &t, item, &calendar, app.hall, now, expected);
     app.store.write(move |conn| commit.write(conn)).await?;
@@ -208,6 +234,7 @@ fn probe(a: Action, item: &Item, stage: &str) -> Command {
         Action::Deliver => Command::Deliver {
             method: DeliveryMethod::Window,
             fee: None,
+            post: None,
         },
         Action::Withdraw => Command::Withdraw { reason: text() },
         Action::Terminate => Command::Terminate { reason: text() },

@@ -15,6 +15,7 @@ pub mod evaluation;
 pub mod events;
 pub mod intake;
 pub mod notices;
+pub mod on_spot;
 pub mod public;
 pub mod queue;
 pub mod records;

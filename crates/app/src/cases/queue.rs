@@ -22,6 +22,32 @@ pub struct Ask {
     pub window: Option<String>,
     /// Only cases with an unresolved alert of this level: `yellow` or `red`.
     pub alert: Option<StoredAlertLevel>,
+    /// The clerk's search box: a case number, ID number or phone (whole), or part of the
+    /// applicant's name.
+    pub search: Option<String>,
+    /// Only the cases of this applicant ID number.
+    pub applicant_id_number: Option<String>,
+}
+
+/// The longest search text: a case number, an 18-character ID number or a name fit well.
+pub const MAX_SEARCH: usize = 64;
+
+/// The search text of a query (`q`), trimmed; empty asks for nothing.
+pub fn search_text(q: Option<&str>) -> AppResult<Option<String>> {
+    let text = q.unwrap_or("").trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    if text.chars().count() > MAX_SEARCH || text.chars().any(char::is_control) {
+        return Err(invalid_query(
+            format!("搜索内容应为办件编号、姓名、证件号码或电话，不超过 {MAX_SEARCH} 个字符。"),
+            format!(
+                "Search for a case number, name, ID number or phone, at most {MAX_SEARCH} characters."
+            ),
+        )
+        .with_field("q", Text::new("搜索内容无效", "invalid search")));
+    }
+    Ok(Some(text.to_owned()))
 }
 
 fn invalid_query(zh: String, en: String) -> Error {
@@ -31,11 +57,13 @@ fn invalid_query(zh: String, en: String) -> Error {
 impl Ask {
     /// The ask of a query string: `status` one name or several separated by commas, `alert`
     /// `yellow` or `red`, `department` and `window` codes; empty values ask for nothing.
+    /// `q`: the search text ([`search_text`]).
     pub fn parse(
         status: Option<&str>,
         department: Option<&str>,
         window: Option<&str>,
         alert: Option<&str>,
+        q: Option<&str>,
     ) -> AppResult<Ask> {
         let mut statuses = Vec::new();
         for s in status.unwrap_or("").split(',').map(str::trim) {
@@ -77,6 +105,8 @@ impl Ask {
             department: code(department),
             window: code(window),
             alert,
+            search: search_text(q)?,
+            applicant_id_number: None,
         })
     }
 }
@@ -96,6 +126,8 @@ async fn rows(app: &App, who: &Who, ask: Ask, paging: Paging) -> AppResult<(Vec<
         department: ask.department,
         window_code: ask.window,
         alert_level: ask.alert,
+        search: ask.search,
+        applicant_id_number: ask.applicant_id_number.map(|id| id.to_uppercase()),
         ..CaseFilter::default()
     };
     let filter = queue_filter(who, served.as_ref(), asked)?;
@@ -134,4 +166,23 @@ pub async fn cases(app: &App, who: &Who, ask: Ask, paging: Paging) -> AppResult<
         rows.iter().filter_map(|r| decode_case(r).ok()).collect(),
         total,
     ))
+}
+
+/// How many earlier cases of an applicant a case page lists.
+const EARLIER: u32 = 20;
+
+/// The applicant's other cases (same ID number) that the caller may read, oldest first.
+pub async fn earlier_cases(app: &App, who: &Who, case: &Case) -> AppResult<Vec<QueueLine>> {
+    let ask = Ask {
+        applicant_id_number: Some(case.applicant.id_number.clone()),
+        ..Ask::default()
+    };
+    let paging = Paging {
+        page: 1,
+        per_page: EARLIER + 1,
+    };
+    let (mut lines, _) = lines(app, who, ask, paging).await?;
+    lines.retain(|l| l.case_no != case.case_no);
+    lines.truncate(EARLIER as usize);
+    Ok(lines)
 }

@@ -40,6 +40,9 @@ pub fn case_record(case: &Case, item: &Item, calendar: &Calendar, hall: HallTime
         data: to_json(case),
         created_at: millis(case.received_at),
         updated_at: millis(case.updated_at),
+        applicant_name: case.applicant.name.clone(),
+        applicant_id_number: case.applicant.id_number.to_uppercase(),
+        applicant_phone: case.applicant.phone.clone(),
     }
 }
 

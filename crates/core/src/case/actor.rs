@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::item::{Item, ItemKind, Stage};
 use crate::role::Role;
 
-use super::error::CaseError;
+use super::error::{CaseError, Named};
 use super::model::Case;
 use super::status::{Action, CaseStatus};
 
@@ -131,7 +131,7 @@ pub(crate) fn authorize(
         (Action::Approve | Action::Deny, Role::Clerk) => {
             if item.kind != ItemKind::Immediate {
                 return Err(CaseError::NotImmediateItem {
-                    item: item.code.clone(),
+                    item: Named::item(item),
                 });
             }
             at_window(action, actor).map(|_| Authority::OnSpot)

@@ -4,7 +4,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::item::Yuan;
 
-use super::model::{Applicant, DeliveryMethod, MissingMaterial, Procedure, SubmittedMaterial};
+use super::model::{
+    Applicant, DeliveryMethod, MissingMaterial, PostalDelivery, Procedure, SubmittedMaterial,
+};
 use super::status::Action;
 
 /// A new application (`POST /cases`). The caller generates `case_no` and `query_code`, since
@@ -62,6 +64,9 @@ pub enum Command {
         /// The fee actually charged; `None` records the item's standard fee.
         #[serde(default)]
         fee: Option<Yuan>,
+        /// Required when sent by post: the address and the tracking number.
+        #[serde(default)]
+        post: Option<PostalDelivery>,
     },
     Terminate {
         reason: String,

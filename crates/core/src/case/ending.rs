@@ -5,7 +5,9 @@ use crate::item::Yuan;
 use super::error::CaseError;
 use super::event::EventKind;
 use super::machine::{required, Ctx, Outcome};
-use super::model::{Case, Conclusion, DecisionOutcome, Delivery, DeliveryMethod, Outcome as End};
+use super::model::{
+    Case, Conclusion, DecisionOutcome, Delivery, DeliveryMethod, Outcome as End, PostalDelivery,
+};
 use super::notification::Notice;
 use super::status::CaseStatus;
 use super::timing::stop_all_clocks;
@@ -15,6 +17,7 @@ pub(crate) fn deliver(
     ctx: &Ctx,
     method: DeliveryMethod,
     fee: Option<Yuan>,
+    post: Option<PostalDelivery>,
 ) -> Outcome {
     let Some(decision) = case.decision.as_ref() else {
         return Err(CaseError::ActionNotAllowedInState {
@@ -26,6 +29,20 @@ pub(crate) fn deliver(
         DecisionOutcome::Approved => End::Approved,
         DecisionOutcome::Denied => End::Denied,
     };
+    // Only a result sent by post has an address and a tracking number, and it must have both:
+    // the applicant follows the parcel by them.
+    let post = match (method, post) {
+        (DeliveryMethod::Post, Some(p))
+            if !p.address.trim().is_empty() && !p.tracking_no.trim().is_empty() =>
+        {
+            Some(PostalDelivery {
+                address: p.address.trim().to_owned(),
+                tracking_no: p.tracking_no.trim().to_owned(),
+            })
+        }
+        (DeliveryMethod::Post, _) => return Err(CaseError::PostalDetailsMissing),
+        (_, _) => None,
+    };
     // A fee different from the item's standard is recorded as charged; supervision flags it.
     let fee_charged = fee.unwrap_or(ctx.item.fee.amount);
     stop_all_clocks(case, ctx.now);
@@ -34,6 +51,7 @@ pub(crate) fn deliver(
         method,
         at: ctx.now,
         by: ctx.actor.user.clone(),
+        post: post.clone(),
     });
     case.conclusion = Some(Conclusion {
         outcome,
@@ -46,6 +64,7 @@ pub(crate) fn deliver(
         EventKind::Delivered {
             method,
             fee_charged,
+            post,
         },
         vec![Notice::Delivery {
             method,

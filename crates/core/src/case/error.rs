@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::calendar::CalendarError;
+use crate::item::Item;
 use crate::role::Role;
 
 use super::actor::WindowPermission;
@@ -30,7 +31,7 @@ pub enum CaseError {
         permission: WindowPermission,
     },
     #[error("item {item} is not an immediate item and cannot be decided on the spot")]
-    NotImmediateItem { item: String },
+    NotImmediateItem { item: Named },
     #[error(
         "the case is under item {case_item} version {case_version}, not {item} version {version}"
     )]
@@ -60,20 +61,26 @@ pub enum CaseError {
     NoMaterials,
     #[error("material `{code}` is not a material of this item")]
     UnknownMaterial { code: String },
-    #[error("material `{code}` is listed twice")]
-    DuplicateMaterial { code: String },
-    #[error("`{code}` needs at least one copy")]
-    ZeroCopies { code: String },
-    #[error("required materials missing and not tolerable: {}", codes.join(", "))]
-    MissingRequiredMaterial { codes: Vec<String> },
-    #[error("materials promised at acceptance are still outstanding: {}", codes.join(", "))]
-    PromisedMaterialsOutstanding { codes: Vec<String> },
+    #[error("material `{material}` is listed twice")]
+    DuplicateMaterial { material: Named },
+    #[error("`{material}` needs at least one copy")]
+    ZeroCopies { material: Named },
+    #[error(
+        "required materials missing and not tolerable: {}",
+        Named::codes(materials)
+    )]
+    MissingRequiredMaterial { materials: Vec<Named> },
+    #[error(
+        "materials promised at acceptance are still outstanding: {}",
+        Named::codes(materials)
+    )]
+    PromisedMaterialsOutstanding { materials: Vec<Named> },
     #[error("stage `{code}` is not a stage of this item")]
     UnknownStage { code: String },
-    #[error("stage `{code}` is not active")]
-    StageNotActive { code: String },
-    #[error("stages not done yet: {}", codes.join(", "))]
-    StageNotDone { codes: Vec<String> },
+    #[error("stage `{stage}` is not active")]
+    StageNotActive { stage: Named },
+    #[error("stages not done yet: {}", Named::codes(stages))]
+    StageNotDone { stages: Vec<Named> },
     #[error("the one extension of this case was already used")]
     ExtensionAlreadyUsed,
     #[error("an extension of {requested} working days exceeds the {max} allowed")]
@@ -88,6 +95,8 @@ pub enum CaseError {
     BlankField { field: &'static str },
     #[error("the case has no open suspension")]
     NotSuspended,
+    #[error("a result sent by post needs the postal address and the tracking number")]
+    PostalDetailsMissing,
     #[error("calendar: {0}")]
     Calendar(#[from] CalendarError),
 }
@@ -124,6 +133,7 @@ impl CaseError {
             CaseError::MissingLegalBasis => "missing_legal_basis",
             CaseError::BlankField { .. } => "blank_field",
             CaseError::NotSuspended => "not_suspended",
+            CaseError::PostalDetailsMissing => "postal_details_missing",
             CaseError::Calendar(_) => "calendar_out_of_range",
         }
     }
@@ -148,7 +158,8 @@ impl CaseError {
             | CaseError::ExtensionNotPositive
             | CaseError::MissingLegalBasis
             | CaseError::NotASpecialProcedure { .. }
-            | CaseError::BlankField { .. } => CaseErrorKind::Invalid,
+            | CaseError::BlankField { .. }
+            | CaseError::PostalDetailsMissing => CaseErrorKind::Invalid,
             CaseError::Calendar(_) => CaseErrorKind::CalendarMissing,
             CaseError::ItemMismatch { .. } => CaseErrorKind::Internal,
             _ => CaseErrorKind::Conflict,
@@ -186,7 +197,7 @@ impl CaseError {
                 )
             }
             CaseError::NotImmediateItem { item } => {
-                format!("事项 {item} 不是即办件，不能当场决定")
+                format!("事项“{}”不是即办件，不能当场决定", item.name)
             }
             CaseError::ItemMismatch {
                 case_item,
@@ -209,18 +220,27 @@ impl CaseError {
             CaseError::EmptySupplementList => "一次性告知须列明所缺材料".to_owned(),
             CaseError::NoMaterials => "未提交任何材料".to_owned(),
             CaseError::UnknownMaterial { code } => format!("材料 {code} 不属于本事项"),
-            CaseError::DuplicateMaterial { code } => format!("材料 {code} 重复列出"),
-            CaseError::ZeroCopies { code } => format!("材料 {code} 份数至少为 1"),
-            CaseError::MissingRequiredMaterial { codes } => {
-                format!("缺少必要材料且不可容缺：{}", codes.join("、"))
+            CaseError::DuplicateMaterial { material } => {
+                format!("材料“{}”重复列出", material.name)
             }
-            CaseError::PromisedMaterialsOutstanding { codes } => {
-                format!("容缺受理承诺补交的材料尚未补齐：{}", codes.join("、"))
+            CaseError::ZeroCopies { material } => {
+                format!("材料“{}”份数至少为 1", material.name)
+            }
+            CaseError::MissingRequiredMaterial { materials } => {
+                format!("缺少必要材料且不可容缺：{}", Named::names(materials))
+            }
+            CaseError::PromisedMaterialsOutstanding { materials } => {
+                format!(
+                    "容缺受理承诺补交的材料尚未补齐：{}",
+                    Named::names(materials)
+                )
             }
             CaseError::UnknownStage { code } => format!("环节 {code} 不属于本事项"),
-            CaseError::StageNotActive { code } => format!("环节 {code} 当前不在办理中"),
-            CaseError::StageNotDone { codes } => {
-                format!("以下环节尚未办结：{}", codes.join("、"))
+            CaseError::StageNotActive { stage } => {
+                format!("环节“{}”当前不在办理中", stage.name)
+            }
+            CaseError::StageNotDone { stages } => {
+                format!("以下环节尚未办结：{}", Named::names(stages))
             }
             CaseError::ExtensionAlreadyUsed => "本办件已延期一次，不得再次延期".to_owned(),
             CaseError::ExtensionTooLong { requested, max } => {
@@ -231,6 +251,7 @@ impl CaseError {
             CaseError::MissingLegalBasis => "须写明法律依据".to_owned(),
             CaseError::BlankField { field } => format!("{field} 不能为空"),
             CaseError::NotSuspended => "办件不在特别程序中".to_owned(),
+            CaseError::PostalDetailsMissing => "邮寄送达须填写邮寄地址和快递单号".to_owned(),
             CaseError::Calendar(CalendarError::OutOfRange {
                 date,
                 first_year,
@@ -243,6 +264,70 @@ impl CaseError {
             ),
             CaseError::Calendar(e) => format!("工作日历不覆盖所需日期：{e}"),
         }
+    }
+}
+
+/// A material or stage of the item. The Chinese texts name it as the item names it (people
+/// read names, not codes); the English ones give its code, since the catalogue has no English
+/// names and an English text stays in English.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Named {
+    pub code: String,
+    pub name: String,
+}
+
+impl Named {
+    pub fn material(item: &Item, code: &str) -> Self {
+        Named {
+            code: code.to_owned(),
+            name: item
+                .material(code)
+                .map_or_else(|| code.to_owned(), |m| m.name.clone()),
+        }
+    }
+
+    pub fn stage(item: &Item, code: &str) -> Self {
+        Named {
+            code: code.to_owned(),
+            name: item
+                .stage(code)
+                .map_or_else(|| code.to_owned(), |s| s.name.clone()),
+        }
+    }
+
+    pub fn item(item: &Item) -> Self {
+        Named {
+            code: item.code.clone(),
+            name: item.name.clone(),
+        }
+    }
+
+    pub fn materials(item: &Item, codes: &[String]) -> Vec<Self> {
+        codes.iter().map(|c| Named::material(item, c)).collect()
+    }
+
+    pub fn stages(item: &Item, codes: &[String]) -> Vec<Self> {
+        codes.iter().map(|c| Named::stage(item, c)).collect()
+    }
+
+    fn names(all: &[Named]) -> String {
+        all.iter()
+            .map(|n| n.name.as_str())
+            .collect::<Vec<_>>()
+            .join("、")
+    }
+
+    fn codes(all: &[Named]) -> String {
+        all.iter()
+            .map(|n| n.code.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+impl std::fmt::Display for Named {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.code)
     }
 }
 

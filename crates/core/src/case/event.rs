@@ -8,7 +8,9 @@ use crate::clock::Due;
 use crate::item::Yuan;
 
 use super::actor::Actor;
-use super::model::{Channel, DeliveryMethod, MissingMaterial, Procedure, SubmittedMaterial};
+use super::model::{
+    Channel, DeliveryMethod, MissingMaterial, PostalDelivery, Procedure, SubmittedMaterial,
+};
 use super::reproject::DueMove;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -102,6 +104,8 @@ pub enum EventKind {
     Delivered {
         method: DeliveryMethod,
         fee_charged: Yuan,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        post: Option<PostalDelivery>,
     },
     Terminated {
         reason: String,

@@ -5,7 +5,7 @@ use crate::clock::{Clocks, PeriodStart};
 use crate::role::Role;
 
 use super::command::NewCase;
-use super::error::CaseError;
+use super::error::{CaseError, Named};
 use super::event::EventKind;
 use super::machine::{legal_basis, required, Ctx, Outcome};
 use super::materials::{merge, shortfall, validate_missing, validate_submitted};
@@ -118,7 +118,7 @@ pub(crate) fn accept(case: &mut Case, ctx: &Ctx) -> Outcome {
     let deemed = acceptance.due.is_overdue(ctx.now);
     if !deemed && !missing.blocking.is_empty() {
         return Err(CaseError::MissingRequiredMaterial {
-            codes: missing.blocking,
+            materials: Named::materials(ctx.item, &missing.blocking),
         });
     }
     let started = if deemed {
@@ -167,10 +167,11 @@ fn acceptance_notice(case: &Case, ctx: &Ctx) -> Notice {
     Notice::Acceptance {
         promised_due,
         legal_due,
+        // The applicant reads the notice: the item's names, not its codes.
         promised_materials: case
             .promised_materials
             .iter()
-            .map(|p| p.code.clone())
+            .map(|p| Named::material(ctx.item, &p.code).name)
             .collect(),
         provisional: ctx.calendar.is_provisional(legal_due)
             || ctx.calendar.is_provisional(promised_due),

@@ -206,7 +206,7 @@ fn apply(case: &mut Case, cmd: Command, ctx: &Ctx) -> Outcome {
             reason,
         } => review::extend(case, ctx, working_days, reason),
         Command::Withdraw { reason } => ending::withdraw(case, ctx, reason),
-        Command::Deliver { method, fee } => ending::deliver(case, ctx, method, fee),
+        Command::Deliver { method, fee, post } => ending::deliver(case, ctx, method, fee, post),
         Command::Terminate { reason } => ending::terminate(case, ctx, reason),
     }
 }

@@ -4,7 +4,7 @@ use std::collections::HashSet;
 
 use crate::item::Item;
 
-use super::error::CaseError;
+use super::error::{CaseError, Named};
 use super::model::{Case, MissingMaterial, SubmittedMaterial};
 
 /// Every code known to the item, none twice, at least one copy each.
@@ -21,12 +21,12 @@ pub(crate) fn validate_submitted(
         }
         if !seen.insert(m.code.as_str()) {
             return Err(CaseError::DuplicateMaterial {
-                code: m.code.clone(),
+                material: Named::material(item, &m.code),
             });
         }
         if m.copies == 0 {
             return Err(CaseError::ZeroCopies {
-                code: m.code.clone(),
+                material: Named::material(item, &m.code),
             });
         }
     }
@@ -47,7 +47,7 @@ pub(crate) fn validate_missing(item: &Item, missing: &[MissingMaterial]) -> Resu
         }
         if !seen.insert(m.code.as_str()) {
             return Err(CaseError::DuplicateMaterial {
-                code: m.code.clone(),
+                material: Named::material(item, &m.code),
             });
         }
     }
@@ -78,6 +78,17 @@ pub(crate) fn shortfall(case: &Case, item: &Item) -> Shortfall {
         blocking,
         tolerable,
     }
+}
+
+/// Codes of the item's required materials the case lacks (too few copies or none), tolerable
+/// or not, in the item's order: what a one-time supplement notice would list.
+pub fn missing_required(case: &Case, item: &Item) -> Vec<String> {
+    let s = shortfall(case, item);
+    item.materials
+        .iter()
+        .filter(|m| s.blocking.contains(&m.code) || s.tolerable.contains(&m.code))
+        .map(|m| m.code.clone())
+        .collect()
 }
 
 /// Supplemented copies add to what was handed in under the same code: a replaced defective

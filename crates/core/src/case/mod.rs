@@ -33,13 +33,14 @@ mod tests;
 pub use actor::{window_permission, Actor, GrantRef, WindowPermission};
 pub use clocks::{clock_inputs, ClockInput, ClockName};
 pub use command::{Command, NewCase};
-pub use error::{CaseError, CaseErrorKind};
+pub use error::{CaseError, CaseErrorKind, Named};
 pub use event::{CaseEvent, EventKind};
 pub use machine::{action_allowed, decide, deem_accepted, open_case, Transition};
+pub use materials::missing_required;
 pub use model::{
     AcceptanceRecord, Applicant, ApplicantKind, Case, CaseStage, Channel, Conclusion, Decision,
-    DecisionOutcome, Delivery, DeliveryMethod, Extension, MissingMaterial, Outcome, Procedure,
-    PromisedMaterial, StageStatus, SubmittedMaterial, SupplementNotice, Suspension,
+    DecisionOutcome, Delivery, DeliveryMethod, Extension, MissingMaterial, Outcome, PostalDelivery,
+    Procedure, PromisedMaterial, StageStatus, SubmittedMaterial, SupplementNotice, Suspension,
 };
 pub use notification::{MissingLine, Notice, Notification, Recipient};
 pub use reproject::{reproject, reprojected, DueMove};

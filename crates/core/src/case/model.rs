@@ -364,6 +364,16 @@ pub struct Delivery {
     pub method: DeliveryMethod,
     pub at: DateTime<Utc>,
     pub by: String,
+    /// Where a result sent by post went, and its tracking number (邮寄送达).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub post: Option<PostalDelivery>,
+}
+
+/// A result sent by post: the address it went to and the carrier's tracking number.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PostalDelivery {
+    pub address: String,
+    pub tracking_no: String,
 }
 
 /// How a case ended.

@@ -59,6 +59,7 @@ pub enum Notice {
     Acceptance {
         promised_due: NaiveDate,
         legal_due: NaiveDate,
+        /// Names of the materials promised later (容缺), as the item names them.
         promised_materials: Vec<String>,
         /// The legal (and so perhaps the promised) date counts a provisional year (暂定).
         #[serde(default)]

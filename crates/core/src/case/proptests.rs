@@ -74,6 +74,7 @@ pub(super) fn command() -> impl Strategy<Value = Command> {
         3 => (method, proptest::option::of(0i64..3000)).prop_map(|(method, fee)| Command::Deliver {
             method,
             fee: fee.map(Yuan),
+            post: if method == DeliveryMethod::Post { posted() } else { None },
         }),
         1 => text().prop_map(|reason| Command::Terminate { reason }),
     ]
@@ -195,10 +196,12 @@ pub(super) fn guided(case: &Case, pick: usize) -> Command {
             Command::Deliver {
                 method: DeliveryMethod::Window,
                 fee: None,
+                post: None,
             },
             Command::Deliver {
                 method: DeliveryMethod::Post,
                 fee: Some(Yuan(1)),
+                post: posted(),
             },
         ],
         _ => vec![],
@@ -489,6 +492,7 @@ fn the_main_path_reaches_conclusion() {
         Command::Deliver {
             method: DeliveryMethod::Window,
             fee: None,
+            post: None,
         },
     ];
     for cmd in cmds {

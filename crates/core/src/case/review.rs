@@ -2,7 +2,7 @@
 //! special procedures (suspend/resume) and the one extension.
 
 use super::actor::Authority;
-use super::error::CaseError;
+use super::error::{CaseError, Named};
 use super::event::EventKind;
 use super::machine::{legal_basis, required, Ctx, Outcome};
 use super::model::{
@@ -21,7 +21,7 @@ pub(crate) fn complete_stage(case: &mut Case, ctx: &Ctx, code: &str, opinion: St
     };
     if case.stages[index].status != StageStatus::Active {
         return Err(CaseError::StageNotActive {
-            code: code.to_owned(),
+            stage: Named::stage(ctx.item, code),
         });
     }
     let step = case.stages[index].step;
@@ -57,7 +57,9 @@ pub(crate) fn approve(case: &mut Case, ctx: &Ctx, opinion: String) -> Outcome {
     let opinion = required("opinion", opinion)?;
     let outstanding = case.outstanding_promises();
     if !outstanding.is_empty() {
-        return Err(CaseError::PromisedMaterialsOutstanding { codes: outstanding });
+        return Err(CaseError::PromisedMaterialsOutstanding {
+            materials: Named::materials(ctx.item, &outstanding),
+        });
     }
     record_decision(case, ctx, DecisionOutcome::Approved, opinion, None)
 }
@@ -78,7 +80,9 @@ fn record_decision(
     let on_spot = ctx.authority == Authority::OnSpot;
     let unfinished = case.unfinished_stages();
     if !unfinished.is_empty() && !on_spot {
-        return Err(CaseError::StageNotDone { codes: unfinished });
+        return Err(CaseError::StageNotDone {
+            stages: Named::stages(ctx.item, &unfinished),
+        });
     }
     // An on-the-spot decision (即办件) is the whole workflow, done at the window.
     for stage in case

@@ -11,7 +11,7 @@ use crate::item::{
 use crate::role::Role;
 
 use super::{
-    open_case, Actor, Applicant, ApplicantKind, Case, Command, GrantRef, NewCase,
+    open_case, Actor, Applicant, ApplicantKind, Case, Command, GrantRef, NewCase, PostalDelivery,
     SubmittedMaterial, Transition,
 };
 
@@ -250,4 +250,12 @@ pub fn submitted(item: &Item, materials: &[(&str, u32)], when: &str) -> Case {
 pub fn run(case: &Case, item: &Item, cmd: Command, actor: &Actor, when: &str) -> Transition {
     super::decide(case, item, cmd, actor, at(when), &calendar(), HALL)
         .unwrap_or_else(|e| panic!("{} failed: {e}", e.code()))
+}
+
+/// A result sent by post: an address and a tracking number.
+pub fn posted() -> Option<PostalDelivery> {
+    Some(PostalDelivery {
+        address: "北京市东城区正义路 1 号".into(),
+        tracking_no: "SF1234567890".into(),
+    })
 }

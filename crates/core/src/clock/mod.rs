@@ -12,8 +12,10 @@ use serde::{Deserialize, Serialize};
 use crate::calendar::{Calendar, CalendarError, DateSpan};
 use crate::item::{DayUnit, Item, TimeLimit};
 
+pub mod countdown;
 pub mod office_hours;
 
+pub use countdown::{countdown, Countdown, Urgency};
 pub use office_hours::{OfficeHours, OfficeHoursError, Session};
 
 /// The hall's time: its fixed offset from UTC and its office hours. China has no daylight

@@ -218,6 +218,7 @@ mod tests {
         let deliver = |fee| Command::Deliver {
             method: DeliveryMethod::Window,
             fee,
+            post: None,
         };
         let ok = run(
             &c,

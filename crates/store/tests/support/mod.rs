@@ -112,6 +112,9 @@ pub fn case(case_no: &str) -> CaseRecord {
         data: format!(r#"{{"case_no":"{case_no}"}}"#),
         created_at: 1_000,
         updated_at: 1_000,
+        applicant_name: "张三".into(),
+        applicant_id_number: "110101199001011234".into(),
+        applicant_phone: Some("13800000000".into()),
     }
 }
 

@@ -12,7 +12,7 @@ use tongban_core::item::{Item, Material};
 use super::upload_form::material_field;
 use super::upload_form::{self, file_input};
 use crate::pages::application::{
-    applicant_body, applicant_field, applicant_fields, error_summary_linked, key_of,
+    applicant_body, applicant_field, applicant_fields, error_summary_linked, form_fields, key_of,
 };
 use crate::pages::ctx::{Ctx, Out, PageResult};
 use crate::pages::form::Form;
@@ -138,7 +138,7 @@ async fn submit_page(ctx: &Ctx, state: &AppState, code: &str, body: Multipart) -
                 copies: Some(m.copies.max(1)),
             })
             .collect(),
-        form: None,
+        form: form_fields(&form),
     };
     let case = match intake::intake(state, &caller.0, &key, request.into()).await {
         Ok(taken) => taken.case,

@@ -258,6 +258,13 @@ pub async fn case_page(
             dt { (ctx.t("申请人", "Applicant")) } dd { (case.applicant.name) " · " (names::applicant_kind(case.applicant.kind, l)) }
             dt { (ctx.t("申请时间", "Submitted")) } dd { (names::time(case.received_at, state.hall, l)) }
             (case_parts::dues(ctx, &view))
+            @if let Some(d) = &case.delivery {
+                dt { (ctx.t("送达", "Delivered")) } dd { (names::delivery(d.method, l)) " · " (names::time(d.at, state.hall, l)) }
+                @if let Some(p) = &d.post {
+                    dt { (ctx.t("邮寄地址", "Postal address")) } dd { (p.address) }
+                    dt { (ctx.t("快递单号", "Tracking number")) } dd #tracking-no { strong { (p.tracking_no) } }
+                }
+            }
         }
         h2 { (ctx.t("下一步", "Next step")) }
         (case_parts::next_step(ctx, &view))

@@ -8,7 +8,7 @@ mod actions;
 mod apply;
 mod cases;
 mod requests;
-mod upload_form;
+pub(crate) mod upload_form;
 
 use actix_web::web;
 

@@ -136,6 +136,10 @@ pub(super) fn service(p: &Parts) -> Written {
                 tr { th scope="row" { (l.pick("送达方式", "Method")) } td {
                     @match delivery { Some(d) => (names::delivery(d.method, l)), None => span.blank {} }
                 } }
+                @if let Some(post) = delivery.and_then(|d| d.post.as_ref()) {
+                    tr { th scope="row" { (l.pick("邮寄地址", "Postal address")) } td { (post.address) } }
+                    tr { th scope="row" { (l.pick("快递单号", "Tracking number")) } td { (post.tracking_no) } }
+                }
                 tr { th scope="row" { (l.pick("送达时间", "Served on")) } td {
                     @match delivery { Some(d) => (names::time(d.at, p.state.hall, l)), None => span.blank {} }
                 } }

@@ -11,11 +11,13 @@ use tongban_app::cases::act::{item_of, Offer};
 use tongban_app::cases::actions::{check_command, ActionSpec};
 use tongban_app::{Code, Error};
 use tongban_core::case::{
-    Action, Case, Command, DeliveryMethod, MissingMaterial, Procedure, SubmittedMaterial,
+    missing_required, Action, Case, Command, DeliveryMethod, MissingMaterial, PostalDelivery,
+    Procedure, SubmittedMaterial,
 };
 use tongban_core::item::{Item, Yuan};
 
 use super::case::{case_page, ActionError};
+use crate::auth::caller::Caller;
 use crate::pages::case_parts::material_name;
 use crate::pages::ctx::{Ctx, Out, PageErr, PageResult, CASE_WORKERS};
 use crate::pages::form::{invalid, Form, Posted};
@@ -23,6 +25,17 @@ use crate::pages::names;
 use crate::problem::{Problem, Text};
 use crate::state::AppState;
 use tongban_app::validate::{Fields, MAX_TEXT};
+
+/// Whether the action ends or refuses the application: shown as a danger (红色) action, with
+/// its words saying so too, so that it never looks like 受理.
+pub fn destructive(a: Action) -> bool {
+    matches!(a, Action::Terminate | Action::Refuse | Action::Deny)
+}
+
+/// The class of the action's box and buttons.
+fn tone(a: Action) -> Option<&'static str> {
+    destructive(a).then_some("danger")
+}
 
 /// The action's path segment: `request-supplement`, as in api.md.
 pub fn slug(a: Action) -> &'static str {
@@ -182,9 +195,24 @@ fn form_command(a: Action, form: &Form) -> Result<Command, Problem> {
                     )
                 })?),
             };
-            Command::Deliver { method, fee }
+            // The core refuses a postal delivery without both, named as one rule.
+            let post = (method == DeliveryMethod::Post).then(|| PostalDelivery {
+                address: form.get("address").to_owned(),
+                tracking_no: form.get("tracking_no").to_owned(),
+            });
+            Command::Deliver { method, fee, post }
         }
     })
+}
+
+/// The postal address the applicant gave with the application (`postal_address` in the
+/// application form), offered for a result sent by post.
+fn postal_address(case: &Case) -> String {
+    case.form
+        .as_ref()
+        .and_then(|f| f["postal_address"].as_str())
+        .unwrap_or_default()
+        .to_owned()
 }
 
 /// The message of a field, next to it.
@@ -197,7 +225,7 @@ fn field_error(ctx: &Ctx, error: Option<&Problem>, field: &str) -> Markup {
     }
 }
 
-fn text_input(
+pub(super) fn text_input(
     ctx: &Ctx,
     id: &str,
     name: &str,
@@ -238,9 +266,17 @@ pub fn action_form(
     let id = |f: &str| format!("{s}-{f}");
     let l = ctx.lang;
     let checked = |name: &str, code: &str| values.is_some_and(|v| v.has(name, code));
+    let lacking = if a == Action::RequestSupplement {
+        missing_required(case, item)
+    } else {
+        Vec::new()
+    };
     html! {
-        section.action-box aria-labelledby={ "h-" (s) } {
+        section.action-box.action-danger[destructive(a)] aria-labelledby={ "h-" (s) } {
             h3 id={ "h-" (s) } { (names::action(a, l)) }
+            @if destructive(a) {
+                p.danger-note { (ctx.t("此操作将结束或拒绝本申请，不可撤销。", "This ends or refuses the application and cannot be undone.")) }
+            }
             @if let Some(p) = error {
                 div.error-summary role="alert" id={ "err-" (s) } {
                     p { strong { (ctx.text(&p.title)) } "：" (ctx.text(&p.detail)) }
@@ -305,8 +341,9 @@ pub fn action_form(
                             (field_error(ctx, error, "missing"))
                             @for m in &item.materials {
                                 label.choice for=(id(&format!("m-{}", m.code))) {
+                                    // Pre-ticked: what the case lacks, until the clerk changes it.
                                     input id=(id(&format!("m-{}", m.code))) type="checkbox" name="missing"
-                                        value=(m.code) checked[checked("missing", &m.code)];
+                                        value=(m.code) checked[values.map_or(lacking.contains(&m.code), |v| v.has("missing", &m.code))];
                                     span { (m.name) }
                                 }
                                 label for=(id(&format!("n-{}", m.code))) {
@@ -354,12 +391,21 @@ pub fn action_form(
                         (field_error(ctx, error, "fee"))
                         input id=(id("fee")) type="text" inputmode="decimal" name="fee"
                             value=(values.map(|v| v.get("fee")).unwrap_or("")) maxlength="20";
+                        fieldset.postal {
+                            legend { (ctx.t("邮寄送达（选择“邮寄”时必填）", "Sent by post (required for “By post”)")) }
+                            label for=(id("address")) { (ctx.t("邮寄地址", "Postal address")) }
+                            input id=(id("address")) type="text" name="address" maxlength="300" autocomplete="street-address"
+                                value=(values.map_or_else(|| postal_address(case), |v| v.get("address").to_owned()));
+                            label for=(id("tracking_no")) { (ctx.t("快递单号", "Tracking number")) }
+                            input id=(id("tracking_no")) type="text" name="tracking_no" maxlength="60"
+                                value=(values.map(|v| v.get("tracking_no")).unwrap_or(""));
+                        }
                     }
                     _ => {
                         p.hint { (ctx.t("确认后受理，开始计算办理时限。", "On confirmation the case is accepted and the decision clock starts.")) }
                     }
                 }
-                div.actions-row { button id={ (s) "-submit" } type="submit" { (names::action(a, l)) "…" } }
+                div.actions-row { button id={ (s) "-submit" } type="submit" class=[tone(a)] { (names::action(a, l)) "…" } }
             }
         }
     }
@@ -424,9 +470,13 @@ fn summary(ctx: &Ctx, a: Action, cmd: &Command, item: &Item) -> Markup {
                         li { (material_name(Some(item), &m.code)) " × " (m.copies) }
                     } } }
                 }
-                Command::Deliver { method, fee } => {
+                Command::Deliver { method, fee, post } => {
                     dt { (ctx.t("送达方式", "Delivery method")) } dd { (names::delivery(*method, l)) }
                     dt { (ctx.t("实收费用", "Fee charged")) } dd { (fee.unwrap_or(item.fee.amount)) " " (ctx.t("元", "yuan")) }
+                    @if let Some(p) = post {
+                        dt { (ctx.t("邮寄地址", "Postal address")) } dd { (p.address) }
+                        dt { (ctx.t("快递单号", "Tracking number")) } dd { (p.tracking_no) }
+                    }
                 }
                 _ => {}
             }
@@ -460,7 +510,7 @@ fn confirm_page(
             }
             input type="hidden" name="confirm" value="yes";
             div.actions-row {
-                button #confirm type="submit" { (names::confirm(names::action(a, l), l)) }
+                button #confirm type="submit" class=[tone(a)] { (names::confirm(names::action(a, l), l)) }
                 a.button.secondary href={ "/staff/cases/" (case_no) } { (ctx.t("返回修改", "Go back")) }
             }
         }
@@ -502,19 +552,43 @@ async fn act_page(
     if form.get("confirm") != "yes" {
         return Ok(confirm_page(ctx, &case.case_no, a, &form, &cmd, item));
     }
-    let Some(version) = form.get("version").parse::<i64>().ok().filter(|v| *v > 0) else {
-        let p = invalid(
-            "version",
-            "缺少办件版本号，请刷新后重试",
-            "the case version is missing; reload and retry",
-        );
-        return case_page(ctx, state, caller, case, None, Some(failed(p))).await;
+    let version = match version_of(&form) {
+        Ok(v) => v,
+        Err(p) => return case_page(ctx, state, caller, case, None, Some(failed(p))).await,
     };
-    match tongban_app::cases::act(state, &caller.0, &case.case_no, version, cmd).await {
-        Ok(done) => Ok(Out::Redirect(format!(
-            "/staff/cases/{}?done={}",
-            done.case_no,
-            slug(a)
+    let done = tongban_app::cases::act(state, &caller.0, &case.case_no, version, cmd).await;
+    outcome(ctx, state, caller, case_no, slug(a), done, failed).await
+}
+
+/// The case version a form was filled in on.
+pub(super) fn version_of(form: &Form) -> Result<i64, Problem> {
+    form.get("version")
+        .parse::<i64>()
+        .ok()
+        .filter(|v| *v > 0)
+        .ok_or_else(|| {
+            invalid(
+                "version",
+                "缺少办件版本号，请刷新后重试",
+                "the case version is missing; reload and retry",
+            )
+        })
+}
+
+/// After a confirmed action: the case page saying `done`, or the case with the problem.
+pub(super) async fn outcome(
+    ctx: &Ctx,
+    state: &AppState,
+    caller: &Caller,
+    case_no: &str,
+    done: &str,
+    result: Result<Case, Error>,
+    failed: impl FnOnce(Problem) -> ActionError,
+) -> PageResult {
+    match result {
+        Ok(c) => Ok(Out::Redirect(format!(
+            "/staff/cases/{}?done={done}",
+            c.case_no
         ))),
         Err(e) => {
             let p = Problem::from(e);

@@ -11,9 +11,11 @@ use tongban_app::cases::{attachments, events};
 use tongban_core::case::{Action, Case, StageStatus};
 
 use super::actions::{action_form, blocked_box, slug};
+use super::{earlier, on_spot, window_upload};
 use crate::auth::caller::Caller;
 use crate::casework::view::CaseView;
 use crate::pages::case_parts;
+use crate::pages::countdown;
 use crate::pages::ctx::{Ctx, Out, PageResult, CASE_WORKERS};
 use crate::pages::deadline;
 use crate::pages::form::Form;
@@ -42,6 +44,11 @@ pub async fn case_page(
     let timeline = events::of_case(state, &case.case_no).await?;
     let files = attachments::of_case(state, &case.case_no).await?;
     let mut actions = offered(state, &caller.0, &case).await?;
+    let one_step = tongban_app::cases::on_spot::offered(state, &caller.0, &case).await?;
+    let earlier = tongban_app::cases::queue::earlier_cases(state, &caller.0, &case).await?;
+    let may_upload = attachments::may_attach(state, &caller.0, &case)
+        .await
+        .is_ok();
     // An action that just failed keeps its form, with the reason, even if it is no longer
     // offered.
     if let Some(e) = &error {
@@ -102,11 +109,13 @@ pub async fn case_page(
                 @else { " · " (ctx.t("网上申请", "online")) }
             }
             (case_parts::dues(ctx, &view))
+            dt { (ctx.t("剩余工作日", "Working days left")) } dd #countdown { (countdown::badge(state, l, &view, item.warning)) }
             dt { (ctx.t("版本", "Version")) } dd { (case.version) }
         }
         (crate::pages::documents::links(ctx, case, Some(&item)))
         (case_parts::missing(ctx, case, Some(&item)))
         (case_parts::attachments(ctx, state, &files, Some(&item)))
+        @if may_upload { (window_upload::form(ctx, state, case, &item)) }
         h2 #checklist { (ctx.t("材料清单", "Material checklist")) }
         table.stack aria-labelledby="checklist" {
             thead { tr {
@@ -139,6 +148,7 @@ pub async fn case_page(
         @if actions.is_empty() {
             p { (ctx.t("当前状态下您没有可办理的操作。", "You have no action to take on the case in its current state.")) }
         }
+        @if one_step { (on_spot::form(ctx, case, None, None)) }
         @for offer in &actions {
             @if let Some(why) = &offer.blocked {
                 (blocked_box(ctx, offer.spec.action, why))
@@ -147,6 +157,7 @@ pub async fn case_page(
                 (action_form(ctx, case, &item, offer, failed.map(|e| &e.values), failed.map(|e| &e.problem)))
             }
         }
+        (earlier::section(ctx, state, &earlier))
         h2 { (ctx.t("办理过程", "Timeline")) }
         (case_parts::timeline(ctx, state, &timeline, Some(&item), true))
     };
@@ -173,6 +184,11 @@ async fn show_page(ctx: &Ctx, state: &AppState, case_no: &str, done: Option<Stri
                 "Application received. Print the receipt for the applicant.",
             )
             .to_owned(),
+        ),
+        Some("uploaded") => Some(ctx.t("已上传扫描件。", "The scan was uploaded.").to_owned()),
+        Some(on_spot::SLUG) => Some(
+            ctx.t("已受理并当场办结。", "Accepted and decided on the spot.")
+                .to_owned(),
         ),
         Some(d) => ActionSpec::by_slug(d).map(|s| s.action).map(|a| {
             format!(

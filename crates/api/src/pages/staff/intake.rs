@@ -10,8 +10,8 @@ use tongban_app::cases::intake::{self, granted_items};
 use tongban_core::item::Item;
 
 use crate::pages::application::{
-    applicant_body, applicant_field, applicant_fields, error_summary_linked, field_error, key_of,
-    requirement_tag,
+    applicant_body, applicant_field, applicant_fields, error_summary_linked, field_error,
+    form_fields, key_of, requirement_tag,
 };
 use crate::pages::ctx::{Ctx, Out, PageResult};
 use crate::pages::form::{Form, Posted};
@@ -143,7 +143,7 @@ fn request(form: &Form) -> Result<IntakeRequest, Problem> {
         item_code: form.get("item").to_owned(),
         applicant: applicant_body(form),
         materials,
-        form: None,
+        form: form_fields(form),
     })
 }
 

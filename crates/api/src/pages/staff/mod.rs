@@ -4,11 +4,14 @@
 
 mod actions;
 mod case;
+mod earlier;
 mod intake;
 mod login;
+mod on_spot;
 mod print;
 pub(crate) mod queue;
 mod urging;
+mod window_upload;
 
 use actix_web::web;
 
@@ -27,6 +30,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(urging::show)
         .service(urging::reply)
         .service(actions::act)
+        .service(on_spot::accept_and_decide)
+        .service(window_upload::upload)
         .service(print::receipt_doc)
         .service(print::notice_doc)
         .service(print::acceptance_doc)

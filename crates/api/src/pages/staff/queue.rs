@@ -5,14 +5,16 @@ use actix_web::{get, web, HttpResponse};
 use chrono::NaiveDate;
 use maud::{html, Markup};
 use serde::Deserialize;
-use tongban_app::cases::queue::{cases, Ask, Paging};
+use tongban_app::cases::queue::{cases, search_text, Ask, Paging, MAX_SEARCH};
 use tongban_app::catalogue_view::CatalogueView;
 use tongban_core::case::{Case, CaseStatus};
+use tongban_core::item::WarningThreshold;
 use tongban_core::role::Role;
 use tongban_core::supervision::{time_alerts, AlertLevel};
 
 use crate::casework::view::CaseView;
 use crate::pages::case_parts;
+use crate::pages::countdown;
 use crate::pages::ctx::{Ctx, Out, PageResult, CASE_WORKERS};
 use crate::pages::names;
 use crate::pages::pager::pager;
@@ -23,6 +25,8 @@ const PER_PAGE: u32 = 50;
 #[derive(Deserialize)]
 pub struct QueueQuery {
     status: Option<String>,
+    /// The search box: case number, applicant name, ID number or phone.
+    q: Option<String>,
     page: Option<i64>,
 }
 
@@ -31,26 +35,28 @@ pub struct QueueQuery {
 struct Line {
     view: CaseView,
     level: Option<AlertLevel>,
+    warning: WarningThreshold,
 }
 
 fn line(state: &AppState, catalogue: &CatalogueView, case: Case) -> Line {
-    let level = catalogue
-        .item_version(&case.item_code, case.item_version)
-        .and_then(|item| {
-            time_alerts(
-                &case,
-                item,
-                &state.calendar(),
-                state.hall,
-                state.clock.now(),
-            )
-            .into_iter()
-            .map(|k| k.level)
-            .max()
-        });
+    let item = catalogue.item_version(&case.item_code, case.item_version);
+    let warning = item.map(|i| i.warning).unwrap_or_default();
+    let level = item.and_then(|item| {
+        time_alerts(
+            &case,
+            item,
+            &state.calendar(),
+            state.hall,
+            state.clock.now(),
+        )
+        .into_iter()
+        .map(|k| k.level)
+        .max()
+    });
     Line {
         view: CaseView::new(case, catalogue, &state.calendar()),
         level,
+        warning,
     }
 }
 
@@ -91,8 +97,10 @@ async fn queue_page(ctx: &Ctx, state: &AppState, query: QueueQuery) -> PageResul
         s => s.parse::<CaseStatus>().into_iter().collect(),
     };
     let page = u32::try_from(query.page.unwrap_or(1).clamp(1, 10_000)).unwrap_or(1);
+    let search = search_text(query.q.as_deref())?;
     let ask = Ask {
         statuses,
+        search: search.clone(),
         ..Ask::default()
     };
     let paging = Paging {
@@ -119,7 +127,12 @@ async fn queue_page(ctx: &Ctx, state: &AppState, query: QueueQuery) -> PageResul
         }
     };
     let pages = total.div_ceil(u64::from(PER_PAGE));
-    let link = |p: u64| format!("/staff/queue?status={wanted}&page={p}");
+    let q = search.unwrap_or_default();
+    let link = |p: u64| {
+        let query = serde_urlencoded::to_string([("status", wanted.as_str()), ("q", q.as_str())])
+            .unwrap_or_default();
+        format!("/staff/queue?{query}&page={p}")
+    };
     let empty = rows.is_empty();
     let lines: Vec<Line> = rows
         .into_iter()
@@ -144,6 +157,10 @@ async fn queue_page(ctx: &Ctx, state: &AppState, query: QueueQuery) -> PageResul
                     }
                 }
             }
+            div {
+                label for="q" { (ctx.t("搜索", "Search")) span.hint { (ctx.t("办件编号、姓名、证件号码或电话", "case number, name, ID number or phone")) } }
+                input #q type="search" name="q" value=(q) maxlength=(MAX_SEARCH);
+            }
             button #filter type="submit" { (ctx.t("筛选", "Filter")) }
             @if at_window {
                 a.button.secondary href="/staff/intake" { (ctx.t("窗口收件", "New intake")) }
@@ -156,7 +173,11 @@ async fn queue_page(ctx: &Ctx, state: &AppState, query: QueueQuery) -> PageResul
             }
         }
         @if empty {
-            p { (ctx.t("队列中没有办件。", "There are no cases in the queue.")) }
+            @if q.is_empty() {
+                p { (ctx.t("队列中没有办件。", "There are no cases in the queue.")) }
+            } @else {
+                p { (ctx.t("没有找到符合条件的办件。", "No case matches the search.")) }
+            }
         } @else {
             table.stack {
                 caption { (ctx.t("按收件时间排序，最早的在前", "Oldest receipt first")) }
@@ -168,6 +189,7 @@ async fn queue_page(ctx: &Ctx, state: &AppState, query: QueueQuery) -> PageResul
                         th scope="col" { (ctx.t("状态", "Status")) }
                         th scope="col" { (ctx.t("收件时间", "Received")) }
                         th scope="col" { (ctx.t("期限", "Deadline")) }
+                        th scope="col" { (ctx.t("剩余工作日", "Working days left")) }
                         th scope="col" { (ctx.t("预警", "Alert")) }
                     }
                 }
@@ -190,6 +212,9 @@ async fn queue_page(ctx: &Ctx, state: &AppState, query: QueueQuery) -> PageResul
                                     span.hint { (ctx.t(zh, en)) }
                                 } @else { "—" }
                             }
+                            td data-label=(ctx.t("剩余工作日", "Working days left")) {
+                                (countdown::badge(state, l, v, line.warning))
+                            }
                             td data-label=(ctx.t("预警", "Alert")) { (alert_badge(ctx, level)) }
                         }
                     }
@@ -202,7 +227,7 @@ async fn queue_page(ctx: &Ctx, state: &AppState, query: QueueQuery) -> PageResul
     Ok(Out::ok(title, body))
 }
 
-/// `GET /staff/queue?status=open|all|<status>&page=`: the window's queue for a clerk, the
+/// `GET /staff/queue?status=open|all|<status>&q=&page=`: the window's queue for a clerk, the
 /// department's for an approver or head.
 #[get("/staff/queue")]
 pub async fn queue(
@@ -212,6 +237,7 @@ pub async fn queue(
 ) -> HttpResponse {
     let query = query.map(|q| q.into_inner()).unwrap_or(QueueQuery {
         status: None,
+        q: None,
         page: None,
     });
     let result = queue_page(&ctx, &state, query).await;

@@ -85,6 +85,7 @@ fn deliver_concludes_and_records_the_fee() {
         Command::Deliver {
             method: DeliveryMethod::Window,
             fee: None,
+            post: None,
         },
         &clerk(),
         "2025-11-03T01:20:00Z",
@@ -103,18 +104,60 @@ fn deliver_concludes_and_records_the_fee() {
         Command::Deliver {
             method: DeliveryMethod::Post,
             fee: Some(Yuan(2000)),
+            post: posted(),
         },
         &approver("market"),
         "2025-11-03T01:20:00Z",
     );
     assert_eq!(t2.case.fee_charged, Some(Yuan(2000)));
+    let sent = t2.case.delivery.as_ref().and_then(|d| d.post.as_ref());
+    assert_eq!(sent.map(|p| p.tracking_no.as_str()), Some("SF1234567890"));
+    assert!(matches!(
+        &t2.event.kind,
+        EventKind::Delivered { post: Some(p), .. } if p.address.contains("正义路")
+    ));
+    // By post without an address or a tracking number: refused, the parcel could not be followed.
+    for post in [
+        None,
+        Some(PostalDelivery {
+            address: "北京市东城区正义路 1 号".into(),
+            tracking_no: " ".into(),
+        }),
+    ] {
+        let refused = err(
+            &case,
+            &it,
+            Command::Deliver {
+                method: DeliveryMethod::Post,
+                fee: None,
+                post,
+            },
+            &clerk(),
+            "2025-11-03T01:20:00Z",
+        );
+        assert_eq!(refused.code(), "postal_details_missing");
+    }
+    // Collected at the window: no postal details are kept, whatever was sent.
+    let window = run(
+        &case,
+        &it,
+        Command::Deliver {
+            method: DeliveryMethod::Window,
+            fee: None,
+            post: posted(),
+        },
+        &clerk(),
+        "2025-11-03T01:20:00Z",
+    );
+    assert_eq!(window.case.delivery.and_then(|d| d.post), None);
     assert_eq!(
         err(
             &case,
             &it,
             Command::Deliver {
                 method: DeliveryMethod::Window,
-                fee: None
+                fee: None,
+                post: None,
             },
             &applicant(),
             "2025-11-03T01:20:00Z"
@@ -257,14 +300,25 @@ fn error_codes_are_distinct_and_messages_exist() {
             action: "deliver".into(),
             permission: WindowPermission::Deliver,
         },
-        CaseError::NotImmediateItem { item: "X".into() },
+        CaseError::NotImmediateItem {
+            item: Named {
+                code: "X".into(),
+                name: "某事项".into(),
+            },
+        },
         CaseError::SecondSupplementNotice { submission: 0 },
         CaseError::EmptySupplementList,
         CaseError::MissingRequiredMaterial {
-            codes: vec!["id".into()],
+            materials: vec![Named {
+                code: "id".into(),
+                name: "身份证".into(),
+            }],
         },
         CaseError::StageNotDone {
-            codes: vec!["a".into()],
+            stages: vec![Named {
+                code: "a".into(),
+                name: "审核".into(),
+            }],
         },
         CaseError::ExtensionAlreadyUsed,
         CaseError::MissingLegalBasis,
@@ -299,7 +353,8 @@ fn case_and_commands_round_trip_through_json() {
         cmd,
         Command::Deliver {
             method: DeliveryMethod::Post,
-            fee: Some(Yuan(1250))
+            fee: Some(Yuan(1250)),
+            post: None,
         }
     );
     let cmd: Command =

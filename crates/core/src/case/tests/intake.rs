@@ -148,9 +148,11 @@ fn accept_refuses_when_a_non_tolerable_material_is_missing_or_short() {
     assert_eq!(
         e,
         CaseError::MissingRequiredMaterial {
-            codes: vec!["form".into()]
+            materials: Named::materials(&it, &["form".into()])
         }
     );
+    // People read the item's name for the material, not its code.
+    assert_eq!(e.message_zh(), "缺少必要材料且不可容缺：材料 form");
     // The form needs two copies.
     let case = submitted(
         &it,
@@ -168,17 +170,31 @@ fn accept_refuses_when_a_non_tolerable_material_is_missing_or_short() {
 }
 
 #[test]
+fn missing_required_lists_short_and_absent_materials_tolerable_or_not() {
+    let it = item();
+    let case = submitted(&it, &[("id", 1), ("form", 1)], "2025-11-03T01:00:00Z");
+    // The form needs two copies; the lease may follow (容缺) but is still missing.
+    assert_eq!(missing_required(&case, &it), ["form", "lease"]);
+    let case = submitted(&it, COMPLETE, "2025-11-03T01:00:00Z");
+    assert!(missing_required(&case, &it).is_empty());
+}
+
+#[test]
 fn tolerated_missing_acceptance_records_the_promise_until_it_is_kept() {
     let it = item();
     let case = submitted(&it, &[("id", 1), ("form", 2)], "2025-11-03T01:00:00Z");
-    let case = run(
+    let accepted = run(
         &case,
         &it,
         Command::Accept,
         &clerk(),
         "2025-11-04T02:00:00Z",
-    )
-    .case;
+    );
+    assert!(matches!(
+        &accepted.notifications[0].notice,
+        Notice::Acceptance { promised_materials, .. } if promised_materials == &["材料 lease"]
+    ));
+    let case = accepted.case;
     assert_eq!(case.outstanding_promises(), vec!["lease".to_owned()]);
     // Walk the stages, then try to approve with the promise still open.
     let mut c = complete(&case, "handle", &approver("market"), "2025-11-05T02:00:00Z");
@@ -196,6 +212,7 @@ fn tolerated_missing_acceptance_records_the_promise_until_it_is_kept() {
         "2025-11-06T02:00:00Z",
     );
     assert_eq!(e.code(), "promised_materials_outstanding");
+    assert_eq!(e.message_zh(), "容缺受理承诺补交的材料尚未补齐：材料 lease");
     let supplement = Command::Supplement {
         materials: vec![SubmittedMaterial {
             code: "lease".into(),

@@ -94,8 +94,15 @@ fn approve_needs_every_stage_done() {
     assert_eq!(
         e,
         CaseError::StageNotDone {
-            codes: vec!["handle".into(), "fire".into(), "env".into(), "sign".into()]
+            stages: Named::stages(
+                &it,
+                &["handle".into(), "fire".into(), "env".into(), "sign".into()]
+            )
         }
+    );
+    assert_eq!(
+        e.message_zh(),
+        "以下环节尚未办结：环节 handle、环节 fire、环节 env、环节 sign"
     );
     let t = run(
         &reviewed(),
