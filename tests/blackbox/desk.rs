@@ -302,6 +302,19 @@ fn urging_order_reaches_the_head_who_replies_and_a_missed_reply_is_listed() {
         grouped["items"][0]["urging"]["state"], "overdue",
         "{grouped}"
     );
+    // The missed reply escalates: the sweep raises a red on the case, once however often
+    // it runs.
+    assert!(!has_alert(&hall, &no, "urging_unanswered"), "not before a sweep");
+    hall.sweep();
+    hall.sweep();
+    let escalated: Vec<_> = hall.alert_page(&no)["items"]
+        .as_array()
+        .expect("alerts")
+        .iter()
+        .filter(|a| a["rule"] == "urging_unanswered")
+        .map(|a| a["level"].clone())
+        .collect();
+    assert_eq!(escalated, vec![json!("red")], "one red: {escalated:?}");
 
     // The head replies on the page (signed in again: sessions are dated by the test clock);
     // the supervisor sees the reply on the alert.
@@ -414,4 +427,11 @@ fn bad_rating_alert_shows_score_and_comment_and_records_rectification() {
             409,
         );
     }
+}
+
+/// Whether case `no` has an alert of `rule` (any level).
+fn has_alert(hall: &Hall<'_>, no: &str, rule: &str) -> bool {
+    hall.alert_page(no)["items"]
+        .as_array()
+        .is_some_and(|a| a.iter().any(|x| x["rule"] == rule))
 }

@@ -460,7 +460,7 @@ fn one_time_supplement_notice_is_printable_and_shown_to_the_applicant() {
 
     let notice = b.get(&format!("/staff/cases/{case_no}/notice"));
     let body = notice.html(200, "notice");
-    assert!(body.contains("补正材料一次性告知书"));
+    assert!(body.contains("补正材料通知书") && body.contains("一次性告知"));
     assert!(body.contains("原居民身份证（请带原证件）"), "{body}");
     assert!(body.contains("符合标准的人像照片"));
 

@@ -71,7 +71,7 @@ fn the_back_office_completes_the_stages_and_approves() {
         ("环节办结", "approver-gaj"),
         ("环节办结", "head-gaj"),
         ("延期", "head-gaj"),
-        ("准予许可", "approver-gaj"),
+        ("予以确认", "approver-gaj"),
     ] {
         assert!(
             timeline.iter().any(|e| e.contains(event) && e.contains(by)),

@@ -333,6 +333,50 @@ impl Session {
         self.rt.block_on(e.css_value(prop)).expect("css value")
     }
 
+    /// The serious and critical accessibility violations axe-core (WCAG 2 A and AA rules)
+    /// finds on the page, one line each: rule, help and the first elements it names.
+    pub fn accessibility_violations(&self) -> Vec<String> {
+        // Vendored (tests/browser/vendor, MPL-2.0): no download in the test run.
+        const AXE: &str = include_str!("vendor/axe.min.js");
+        const RUN: &str = "const done = arguments[0]; \
+            axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21aa']}}) \
+            .then(r => done(r.violations \
+                .filter(v => v.impact === 'serious' || v.impact === 'critical') \
+                .map(v => v.id + ' (' + v.impact + '): ' + v.help + ' @ ' \
+                    + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | ')))) \
+            .catch(e => done(['axe failed: ' + e]));";
+        let client = self.client();
+        let found = self.rt.block_on(async {
+            client
+                .execute(&format!("{AXE}\nreturn true;"), vec![])
+                .await?;
+            client.execute_async(RUN, vec![]).await
+        });
+        let found = found.unwrap_or_else(|e| panic!("axe on {}: {e}", self.path()));
+        found
+            .as_array()
+            .map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect())
+            .unwrap_or_default()
+    }
+
+    /// The page's height in CSS pixels when laid out in a phone's width (390 px), the
+    /// window restored after.
+    pub fn height_on_a_phone(&self) -> f64 {
+        let client = self.client();
+        let height = self.rt.block_on(async {
+            client.set_window_size(390, 844).await?;
+            let h = client
+                .execute("return document.documentElement.scrollHeight", vec![])
+                .await;
+            client.set_window_size(WIDTH, HEIGHT).await?;
+            h
+        });
+        height
+            .unwrap_or_else(|e| panic!("height on {}: {e}", self.path()))
+            .as_f64()
+            .unwrap_or(0.0)
+    }
+
     /// Saves the whole page as `NN-step.png` (the window grows to the page's height).
     pub fn shot(&mut self, step: &str) {
         self.taken += 1;

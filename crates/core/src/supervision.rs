@@ -75,10 +75,12 @@ pub enum AlertRule {
     BadEvaluationUnanswered,
     /// A complaint (效能投诉) about a case or window.
     Complaint,
+    /// A 督办单 whose reply deadline passed unanswered: the urge escalates to a red.
+    UrgingUnanswered,
 }
 
 impl AlertRule {
-    pub const ALL: [AlertRule; 13] = [
+    pub const ALL: [AlertRule; 14] = [
         AlertRule::PromisedDeadline,
         AlertRule::LegalDeadline,
         AlertRule::StageDeadline,
@@ -92,6 +94,7 @@ impl AlertRule {
         AlertRule::SkippedStage,
         AlertRule::BadEvaluationUnanswered,
         AlertRule::Complaint,
+        AlertRule::UrgingUnanswered,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -109,6 +112,7 @@ impl AlertRule {
             AlertRule::SkippedStage => "skipped_stage",
             AlertRule::BadEvaluationUnanswered => "bad_evaluation_unanswered",
             AlertRule::Complaint => "complaint",
+            AlertRule::UrgingUnanswered => "urging_unanswered",
         }
     }
 
@@ -127,6 +131,7 @@ impl AlertRule {
             AlertRule::SkippedStage => "跳过办理环节",
             AlertRule::BadEvaluationUnanswered => "差评未整改",
             AlertRule::Complaint => "效能投诉",
+            AlertRule::UrgingUnanswered => "督办逾期未回复",
         }
     }
 }

@@ -129,3 +129,20 @@ pub fn reply(
     .execute(conn)?;
     Ok(n > 0)
 }
+
+/// Orders of a case whose reply is overdue at `now_ms` and still unanswered, oldest due
+/// first, at most `limit`: the sweep escalates each case once.
+pub fn overdue_unanswered(
+    conn: &mut DbConnection,
+    now_ms: i64,
+    limit: i64,
+) -> Result<Vec<UrgingOrderRecord>, StoreError> {
+    Ok(urging_orders::table
+        .filter(urging_orders::reply.is_null())
+        .filter(urging_orders::reply_due.lt(now_ms))
+        .filter(urging_orders::case_no.is_not_null())
+        .order(urging_orders::reply_due.asc())
+        .limit(limit)
+        .select(UrgingOrderRecord::as_select())
+        .load(conn)?)
+}

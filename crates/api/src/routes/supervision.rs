@@ -19,6 +19,7 @@ use crate::oversight::stats::{GroupBy, StatsReport, StatsRow};
 use crate::oversight::step_body::{step_of, StepRequest};
 use crate::oversight::views::{AlertDetail, AlertView, StepView};
 use crate::paging::{Page, PageQuery, Paged};
+use crate::lang::Lang;
 use crate::problem::{Problem, Text};
 use crate::state::AppState;
 
@@ -290,7 +291,7 @@ pub async fn supervision_stats(
     };
     let report = stats::statistics(&state.app, &query).await?;
     if csv {
-        csv_answer(&report)
+        csv_answer(&report, Lang::of(&req))
     } else {
         Ok(HttpResponse::Ok().json(StatsReport::from(&report)))
     }
@@ -298,8 +299,8 @@ pub async fn supervision_stats(
 
 /// The statistics as a CSV download named after the grouping and the period (the route and
 /// the supervision pages).
-pub(crate) fn csv_answer(report: &stats::StatsReport) -> Result<HttpResponse, Problem> {
-    let (text, name) = report.csv()?;
+pub(crate) fn csv_answer(report: &stats::StatsReport, lang: Lang) -> Result<HttpResponse, Problem> {
+    let (text, name) = report.csv(lang.pick("合计", "Total"))?;
     Ok(HttpResponse::Ok()
         .content_type("text/csv; charset=utf-8")
         .insert_header((

@@ -102,10 +102,14 @@ pub struct StatsReport {
 }
 
 impl StatsReport {
-    /// The report as CSV text (a header row, one row per group, the total last) and the
-    /// file name to offer it under.
-    pub fn csv(&self) -> AppResult<(String, String)> {
-        let text = super::export::to_csv(self.group_by, &self.rows, &self.total).map_err(|e| {
+    /// The report as CSV text (a header row of stable column names, one row per group, the
+    /// total last, named in the reader's language) and the file name to offer it under.
+    pub fn csv(&self, total_name: &str) -> AppResult<(String, String)> {
+        let total = StatsRow {
+            name: total_name.to_owned(),
+            ..self.total.clone()
+        };
+        let text = super::export::to_csv(self.group_by, &self.rows, &total).map_err(|e| {
             tracing::error!(error = %e, "statistics CSV");
             Error::internal()
         })?;

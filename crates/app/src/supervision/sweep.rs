@@ -227,6 +227,7 @@ pub fn sweep(
         }
     }
     report.raised += unanswered_bad_ratings(store, now)?;
+    report.raised += unanswered_urgings(store, now)?;
     Ok(report)
 }
 
@@ -244,8 +245,19 @@ fn unanswered_bad_ratings(store: &Store, now: DateTime<Utc>) -> Result<usize, St
         }
         Ok(found)
     })?;
-    let key = AlertKey::case(AlertRule::BadEvaluationUnanswered, AlertLevel::Red);
-    let rows: Vec<_> = overdue
+    raise_on(store, &overdue, AlertRule::BadEvaluationUnanswered, now)
+}
+
+/// Raises a red of `rule` on each of these stored cases (once per case: raised again, an
+/// alert is the same row).
+fn raise_on(
+    store: &Store,
+    cases: &[CaseRecord],
+    rule: AlertRule,
+    now: DateTime<Utc>,
+) -> Result<usize, StoreError> {
+    let key = AlertKey::case(rule, AlertLevel::Red);
+    let rows: Vec<_> = cases
         .iter()
         .filter_map(|r| match serde_json::from_str::<Case>(&r.data) {
             Ok(case) => Some(case),
@@ -260,6 +272,23 @@ fn unanswered_bad_ratings(store: &Store, now: DateTime<Utc>) -> Result<usize, St
         return Ok(0);
     }
     store.write_blocking(move |c| alerts::raise_many(c, &rows))
+}
+
+/// A 督办单 not answered by its reply deadline escalates: a red alert on its case, once,
+/// whichever process sweeps first (the alert's key is unique per case and rule).
+fn unanswered_urgings(store: &Store, now: DateTime<Utc>) -> Result<usize, StoreError> {
+    let now_ms = millis(now);
+    let cases = store.read_blocking(|c| {
+        let orders = tongban_store::urging_orders::overdue_unanswered(c, now_ms, BATCH)?;
+        let mut found = Vec::with_capacity(orders.len());
+        for no in orders.iter().filter_map(|o| o.case_no.as_deref()) {
+            if let Some(case) = cases::get_case(c, no)? {
+                found.push(case);
+            }
+        }
+        Ok(found)
+    })?;
+    raise_on(store, &cases, AlertRule::UrgingUnanswered, now)
 }
 
 /// Runs one sweep now on the application's clock, with the configuration as the database

@@ -109,9 +109,12 @@ fn table(ctx: &Ctx, report: &StatsReport) -> Markup {
         ]
     };
     let group = group_name(ctx, report.group_by);
+    // Fourteen columns do not stack well on a phone (a card of fourteen lines per group):
+    // the table scrolls sideways instead, its first column kept in view.
     html! {
-        table.stack #stats-table {
-            caption { (ctx.t("统计表", "Statistics")) " · " (group) }
+        div.table-scroll role="region" aria-labelledby="stats-caption" tabindex="0" {
+        table.wide #stats-table {
+            caption #stats-caption { (ctx.t("统计表", "Statistics")) " · " (group) }
             thead { tr {
                 th scope="col" { (group) }
                 @for h in heads { th scope="col" { (h) } }
@@ -128,6 +131,7 @@ fn table(ctx: &Ctx, report: &StatsReport) -> Markup {
                 }
             }
         }
+        }
     }
 }
 
@@ -142,7 +146,7 @@ fn figure(
     collapsed: bool,
 ) -> Markup {
     let data = html! {
-        table.stack id={ (chart.id) "-data" } {
+        table.pairs id={ (chart.id) "-data" } {
             caption { (chart.title) }
             thead { tr { th scope="col" { (label) } th scope="col" { (value) } } }
             tbody {
@@ -338,7 +342,7 @@ async fn csv_download(
     let table = stats::statistics(&state.app, &q.api())
         .await
         .map_err(Problem::from)?;
-    let mut res = csv_answer(&table)?;
+    let mut res = csv_answer(&table, ctx.lang)?;
     res.headers_mut().insert(
         header::CACHE_CONTROL,
         header::HeaderValue::from_static("no-store"),

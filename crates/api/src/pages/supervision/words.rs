@@ -24,6 +24,7 @@ pub fn rule(rule: &str, l: Lang) -> String {
         AlertRule::SuspensionWithoutNotice => "Special procedure without notice",
         AlertRule::SkippedStage => "Stage skipped",
         AlertRule::BadEvaluationUnanswered => "Bad rating not followed up",
+        AlertRule::UrgingUnanswered => "Urging order not answered in time",
         AlertRule::Complaint => "Complaint",
     };
     l.pick(r.name_zh(), en).to_owned()
