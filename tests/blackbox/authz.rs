@@ -632,7 +632,9 @@ fn revoked_grant(logins: &Logins, admin: &Api, licence: &Item) {
         .send()
         .map(|r| assert_eq!(r.status(), 403, "a clerk may not revoke"))
         .unwrap();
-    let r = Api::send(admin.request(reqwest::Method::DELETE, &path));
+    let r = Api::send(admin.request(reqwest::Method::DELETE, &path).json(
+        &serde_json::json!({"document_no": "县政务办〔2026〕撤字1号", "reason": "窗口职能调整"}),
+    ));
     assert_eq!(r.status, 204, "revoke: {}", r.body);
     a01.act(&no, "accept", 1, &json!({}))
         .problem(403, "grant_revoked", "accept after revocation");
