@@ -14,6 +14,7 @@ mod backend;
 #[path = "../blackbox/harness.rs"]
 mod harness;
 
+mod admin;
 mod applicant;
 mod back_office;
 mod calendar;
