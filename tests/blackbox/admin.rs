@@ -248,21 +248,43 @@ fn directory(server: &Server) {
 
     // Revoking keeps the grant, marked revoked; twice is a conflict.
     let path = format!("/api/v1/windows/X01/grants/{id}");
-    let res = bearer(server.delete(&path), &supervisor).send().unwrap();
+    let revocation = json!({"document_no": "县政务办〔2026〕撤字3号", "reason": "窗口撤并"});
+    let res = bearer(server.delete(&path), &supervisor)
+        .json(&revocation)
+        .send()
+        .unwrap();
     problem(res, 403, "role_not_allowed");
     let res = bearer(
         server.delete(&format!("/api/v1/windows/A01/grants/{id}")),
         &admin,
     )
+    .json(&revocation)
     .send()
     .unwrap();
     problem(res, 404, "unknown_grant");
     let res = bearer(server.delete("/api/v1/windows/X01/grants/999999"), &admin)
+        .json(&revocation)
         .send()
         .unwrap();
     problem(res, 404, "unknown_grant");
-    ok(bearer(server.delete(&path), &admin).send().unwrap(), 204);
-    let res = bearer(server.delete(&path), &admin).send().unwrap();
+    // A revocation names its document and reason.
+    let res = bearer(server.delete(&path), &admin)
+        .json(&json!({"document_no": " ", "reason": ""}))
+        .send()
+        .unwrap();
+    let body = problem(res, 422, "validation_failed");
+    assert_eq!(fields(&body), ["document_no", "reason"], "{body}");
+    ok(
+        bearer(server.delete(&path), &admin)
+            .json(&revocation)
+            .send()
+            .unwrap(),
+        204,
+    );
+    let res = bearer(server.delete(&path), &admin)
+        .json(&revocation)
+        .send()
+        .unwrap();
     problem(res, 409, "grant_already_revoked");
     let grants = ok(
         bearer(server.get("/api/v1/windows/X01/grants"), &admin)
@@ -275,6 +297,8 @@ fn directory(server: &Server) {
     assert_eq!(g["state"], "revoked", "{g}");
     assert_eq!(g["revoked_by"], "admin");
     assert!(g["revoked_at"].is_string(), "{g}");
+    assert_eq!(g["revoke_document_no"], "县政务办〔2026〕撤字3号", "{g}");
+    assert_eq!(g["revoke_reason"], "窗口撤并", "{g}");
 
     // Users and window staff.
     let user = json!({"username": "clerk-x01", "password": "secret-pass-1", "roles": ["clerk"],

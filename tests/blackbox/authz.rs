@@ -629,10 +629,13 @@ fn revoked_grant(logins: &Logins, admin: &Api, licence: &Item) {
         .expect("A01's scjgj grant");
     let path = format!("/api/v1/windows/A01/grants/{id}");
     a01.request(reqwest::Method::DELETE, &path)
+        .json(&serde_json::json!({"document_no": "县政务办〔2026〕撤字1号", "reason": "窗口职能调整"}))
         .send()
         .map(|r| assert_eq!(r.status(), 403, "a clerk may not revoke"))
         .unwrap();
-    let r = Api::send(admin.request(reqwest::Method::DELETE, &path));
+    let r = Api::send(admin.request(reqwest::Method::DELETE, &path).json(
+        &serde_json::json!({"document_no": "县政务办〔2026〕撤字1号", "reason": "窗口职能调整"}),
+    ));
     assert_eq!(r.status, 204, "revoke: {}", r.body);
     a01.act(&no, "accept", 1, &json!({}))
         .problem(403, "grant_revoked", "accept after revocation");
@@ -652,9 +655,8 @@ fn revoked_grant(logins: &Logins, admin: &Api, licence: &Item) {
             &json!({"reason": "窗口授权撤销，转部门办理"}),
         )
         .ok(200, "the department still acts");
-    Api::send(admin.request(reqwest::Method::DELETE, &path)).problem(
-        409,
-        "grant_already_revoked",
-        "revoke twice",
-    );
+    Api::send(admin.request(reqwest::Method::DELETE, &path).json(
+        &serde_json::json!({"document_no": "县政务办〔2026〕撤字1号", "reason": "窗口职能调整"}),
+    ))
+    .problem(409, "grant_already_revoked", "revoke twice");
 }

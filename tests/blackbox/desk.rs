@@ -304,7 +304,10 @@ fn urging_order_reaches_the_head_who_replies_and_a_missed_reply_is_listed() {
     );
     // The missed reply escalates: the sweep raises a red on the case, once however often
     // it runs.
-    assert!(!has_alert(&hall, &no, "urging_unanswered"), "not before a sweep");
+    assert!(
+        !has_alert(&hall, &no, "urging_unanswered"),
+        "not before a sweep"
+    );
     hall.sweep();
     hall.sweep();
     let escalated: Vec<_> = hall.alert_page(&no)["items"]

@@ -9,10 +9,10 @@ use std::time::{Duration, Instant};
 
 use crate::harness::Server;
 
-struct Sink {
+pub(crate) struct Sink {
     child: Child,
-    port: u16,
-    dir: tempfile::TempDir,
+    pub(crate) port: u16,
+    pub(crate) dir: tempfile::TempDir,
 }
 
 impl Drop for Sink {
@@ -22,7 +22,7 @@ impl Drop for Sink {
     }
 }
 
-fn start_sink() -> Option<Sink> {
+pub(crate) fn start_sink() -> Option<Sink> {
     let script = concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/../../tests/support/smtp_sink.py"
@@ -69,7 +69,7 @@ fn messages(dir: &Path) -> Vec<serde_json::Value> {
         .collect()
 }
 
-fn wait_for(dir: &Path, n: usize) -> Vec<serde_json::Value> {
+pub(crate) fn wait_for(dir: &Path, n: usize) -> Vec<serde_json::Value> {
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
         let got = messages(dir);

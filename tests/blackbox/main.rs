@@ -1,6 +1,7 @@
 //! Black-box tests of the built `tongban` binary over HTTP.
 
 mod admin;
+mod admin_pages;
 mod alerts;
 mod applicant_pages;
 mod authz;

@@ -375,7 +375,7 @@ fn flow(pair: &Pair, a: &At, b: &At, supervise: Option<&Supervise>, run: &str) {
         &admin_a,
         Method::DELETE,
         &format!("/api/v1/windows/{window}/grants/{grant_id}"),
-        None,
+        Some(&json!({"document_no": "县政务办〔2026〕撤字2号", "reason": "窗口职能调整"})),
         204,
     );
     let (status, refused) = accept(b, &clerk_b, &pending_no);

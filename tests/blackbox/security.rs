@@ -354,6 +354,7 @@ fn read_scope(server: &Server) {
     let res = server
         .delete(&format!("/api/v1/windows/Z01/grants/{id}"))
         .bearer_auth(&admin)
+        .json(&serde_json::json!({"document_no": "县政务办〔2026〕撤字1号", "reason": "窗口职能调整"}))
         .send()
         .expect("revoke");
     assert_eq!(res.status(), 204);

@@ -15,6 +15,7 @@ mod backend;
 mod harness;
 
 mod accessibility;
+mod admin;
 mod applicant;
 mod back_office;
 mod calendar;

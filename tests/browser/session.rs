@@ -355,8 +355,23 @@ impl Session {
         let found = found.unwrap_or_else(|e| panic!("axe on {}: {e}", self.path()));
         found
             .as_array()
-            .map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect())
+            .map(|a| {
+                a.iter()
+                    .filter_map(|v| v.as_str().map(str::to_owned))
+                    .collect()
+            })
             .unwrap_or_default()
+    }
+
+    /// Adds markup at the end of the page's body, as the page had it (to prove a check can
+    /// fail).
+    pub fn append_html(&self, html: &str) {
+        self.rt
+            .block_on(self.client().execute(
+                "document.body.insertAdjacentHTML('beforeend', arguments[0]); return true",
+                vec![json!(html)],
+            ))
+            .unwrap_or_else(|e| panic!("append to {}: {e}", self.path()));
     }
 
     /// The page's height in CSS pixels when laid out in a phone's width (390 px), the

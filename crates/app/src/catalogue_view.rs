@@ -47,6 +47,11 @@ impl CatalogueView {
             .and_then(|v| v.iter().find(|i| i.version == version))
     }
 
+    /// Every version of an item, oldest first (none for an unknown code).
+    pub fn versions(&self, code: &str) -> &[Item] {
+        self.items.get(code).map_or(&[], Vec::as_slice)
+    }
+
     /// Current versions of all items, by code.
     pub fn items(&self) -> impl Iterator<Item = &Item> {
         self.items.values().filter_map(|v| v.last())

@@ -145,6 +145,7 @@ codes! {
     UsernameTaken => "username_taken", Conflict;
     UserNotFound => "user_not_found", NotFound;
     AlreadyAssigned => "already_assigned", Conflict;
+    NotAtWindow => "not_at_window", NotFound;
     // Catalogue and hall
     ItemNotFound => "item_not_found", NotFound;
     UnknownItem => "unknown_item", Unprocessable;

@@ -6,6 +6,7 @@
 pub mod departments;
 pub mod grants;
 pub mod staff;
+pub mod window_list;
 pub mod windows;
 
 use chrono::{DateTime, Utc};

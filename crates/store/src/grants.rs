@@ -63,6 +63,19 @@ pub struct GrantRecord {
     pub revoked_at: Option<i64>,
     /// Who revoked it.
     pub revoked_by: Option<String>,
+    /// The revocation's document number (文号).
+    pub revoke_document_no: Option<String>,
+    /// Why it was revoked.
+    pub revoke_reason: Option<String>,
+}
+
+/// A revocation: when, by whom, under which document and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Revocation<'a> {
+    pub at: i64,
+    pub by: &'a str,
+    pub document_no: &'a str,
+    pub reason: &'a str,
 }
 
 /// Stores a grant and returns it with its id.
@@ -76,15 +89,17 @@ pub fn insert(conn: &mut DbConnection, grant: &NewGrant) -> Result<GrantRecord, 
 }
 
 /// Revokes a grant; false when it was unknown or already revoked.
-pub fn revoke(conn: &mut DbConnection, id: i64, at: i64, by: &str) -> Result<bool, StoreError> {
+pub fn revoke(conn: &mut DbConnection, id: i64, r: &Revocation<'_>) -> Result<bool, StoreError> {
     let n = diesel::update(
         grants::table
             .filter(grants::id.eq(id))
             .filter(grants::revoked_at.is_null()),
     )
     .set((
-        grants::revoked_at.eq(Some(at)),
-        grants::revoked_by.eq(Some(by)),
+        grants::revoked_at.eq(Some(r.at)),
+        grants::revoked_by.eq(Some(r.by)),
+        grants::revoke_document_no.eq(Some(r.document_no)),
+        grants::revoke_reason.eq(Some(r.reason)),
     ))
     .execute(conn)?;
     if n > 0 {

@@ -100,17 +100,6 @@ pub fn claim(
     Ok(n > 0)
 }
 
-/// Messages that failed at least once and are not sent (for the administrator).
-pub fn failing(conn: &mut DbConnection, limit: i64) -> Result<Vec<OutboxRecord>, StoreError> {
-    Ok(outbox::table
-        .filter(outbox::sent_at.is_null())
-        .filter(outbox::attempts.gt(0))
-        .order(outbox::id.desc())
-        .limit(limit)
-        .select(OutboxRecord::as_select())
-        .load(conn)?)
-}
-
 /// Marks a message sent.
 pub fn mark_sent(conn: &mut DbConnection, id: i64, at: i64) -> Result<(), StoreError> {
     diesel::update(outbox::table.filter(outbox::id.eq(id)))
@@ -136,9 +125,35 @@ pub fn mark_failed(
     Ok(())
 }
 
-/// All messages, newest first (for operators and tests).
-pub fn list(conn: &mut DbConnection, limit: i64) -> Result<Vec<OutboxRecord>, StoreError> {
-    Ok(outbox::table
+/// Which messages an administrator lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutboxFilter {
+    All,
+    /// Not sent, never tried yet.
+    Waiting,
+    /// Failed at least once and not sent.
+    Failing,
+    Sent,
+}
+
+/// Messages of `filter`, newest first (for the administrator).
+pub fn list(
+    conn: &mut DbConnection,
+    filter: OutboxFilter,
+    limit: i64,
+) -> Result<Vec<OutboxRecord>, StoreError> {
+    let mut query = outbox::table.into_boxed::<crate::conn::MultiBackend>();
+    query = match filter {
+        OutboxFilter::All => query,
+        OutboxFilter::Waiting => query
+            .filter(outbox::sent_at.is_null())
+            .filter(outbox::attempts.eq(0)),
+        OutboxFilter::Failing => query
+            .filter(outbox::sent_at.is_null())
+            .filter(outbox::attempts.gt(0)),
+        OutboxFilter::Sent => query.filter(outbox::sent_at.is_not_null()),
+    };
+    Ok(query
         .order(outbox::id.desc())
         .limit(limit)
         .select(OutboxRecord::as_select())

@@ -58,6 +58,8 @@ diesel::table! {
         created_at -> BigInt,
         revoked_at -> Nullable<BigInt>,
         revoked_by -> Nullable<Text>,
+        revoke_document_no -> Nullable<Text>,
+        revoke_reason -> Nullable<Text>,
     }
 }
 

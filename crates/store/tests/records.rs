@@ -244,10 +244,28 @@ fn administration_records(db: &TestDb) {
     );
     let id = grant.id;
     assert!(store
-        .write_blocking(move |c| grants::revoke(c, id, 600, "admin"))
+        .write_blocking(move |c| grants::revoke(
+            c,
+            id,
+            &grants::Revocation {
+                at: 600,
+                by: "admin",
+                document_no: "县政务办〔2026〕9号",
+                reason: "窗口调整",
+            },
+        ))
         .unwrap());
     assert!(!store
-        .write_blocking(move |c| grants::revoke(c, id, 601, "admin"))
+        .write_blocking(move |c| grants::revoke(
+            c,
+            id,
+            &grants::Revocation {
+                at: 601,
+                by: "admin",
+                document_no: "县政务办〔2026〕9号",
+                reason: "窗口调整",
+            },
+        ))
         .unwrap());
     assert_eq!(
         store
@@ -256,13 +274,17 @@ fn administration_records(db: &TestDb) {
             .len(),
         0
     );
+    let kept = store
+        .read_blocking(|c| grants::for_window(c, "W01"))
+        .unwrap();
+    assert_eq!(kept.len(), 1);
+    // The first revocation's document and reason stay; the refused second one wrote nothing.
+    assert_eq!(kept[0].revoked_at, Some(600));
     assert_eq!(
-        store
-            .read_blocking(|c| grants::for_window(c, "W01"))
-            .unwrap()
-            .len(),
-        1
+        kept[0].revoke_document_no.as_deref(),
+        Some("县政务办〔2026〕9号")
     );
+    assert_eq!(kept[0].revoke_reason.as_deref(), Some("窗口调整"));
 
     store
         .read_blocking(|c| {

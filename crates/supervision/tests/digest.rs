@@ -58,7 +58,7 @@ fn once_a_day(url: &str) {
         1
     );
     let queued = store
-        .read_blocking(|c| outbox::list(c, 10))
+        .read_blocking(|c| outbox::list(c, outbox::OutboxFilter::All, 10))
         .expect("outbox");
     assert_eq!(queued.len(), 2);
     assert!(queued.iter().all(|m| m.recipient == "sup1@example.cn"));

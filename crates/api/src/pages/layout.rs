@@ -48,6 +48,9 @@ pub fn page(ctx: &Ctx, title: &str, body: Markup) -> Markup {
                                     @if ctx.signed_in_as(&[Role::Admin]) {
                                         li { a href="/admin/calendar" { (ctx.t("工作日历", "Calendar")) } }
                                         li { a href="/admin/users" { (ctx.t("用户管理", "Users")) } }
+                                        li { a href="/admin/windows" { (ctx.t("窗口与授权", "Windows and grants")) } }
+                                        li { a href="/admin/items" { (ctx.t("事项管理", "Items")) } }
+                                        li { a href="/admin/outbox" { (ctx.t("发件箱", "Outbox")) } }
                                     }
                                     li { a href="/account/password" { (ctx.t("修改密码", "Password")) } }
                                     li {

@@ -4,6 +4,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use tongban_core::case::{Action, ApplicantKind, CaseStatus, DeliveryMethod, Procedure};
 use tongban_core::clock::HallTime;
+use tongban_core::grant::WindowAction;
 use tongban_core::item::{DayUnit, ItemCategory, ItemKind, MaterialForm, TimeLimit};
 use tongban_core::role::Role;
 
@@ -135,6 +136,18 @@ pub fn material_form(f: MaterialForm, lang: Lang) -> &'static str {
         MaterialForm::Copy => lang.pick("复印件", "Copy"),
         MaterialForm::OriginalAndCopy => lang.pick("原件和复印件", "Original and copy"),
         MaterialForm::Electronic => lang.pick("电子材料", "Electronic"),
+    }
+}
+
+/// What a grant lets a window do, as the grant documents word it.
+pub fn window_action(a: WindowAction, lang: Lang) -> &'static str {
+    match a {
+        WindowAction::Consult => lang.pick("咨询", "Consult"),
+        WindowAction::Accept => lang.pick("受理", "Accept"),
+        WindowAction::DecideOnSpot => {
+            lang.pick("即办件当场决定", "Decide immediate items on the spot")
+        }
+        WindowAction::Deliver => lang.pick("送达", "Deliver"),
     }
 }
 

@@ -135,6 +135,10 @@ pub struct GrantView {
     pub created_at: DateTime<Utc>,
     pub revoked_at: Option<DateTime<Utc>>,
     pub revoked_by: Option<String>,
+    /// The revocation's document number (文号).
+    pub revoke_document_no: Option<String>,
+    /// Why the grant was revoked.
+    pub revoke_reason: Option<String>,
     pub state: GrantStatus,
 }
 
@@ -159,6 +163,8 @@ impl From<grants::ListedGrant> for GrantView {
             created_at: listed.created_at,
             revoked_at: grant.revoked_at,
             revoked_by: listed.revoked_by,
+            revoke_document_no: listed.revoke_document_no,
+            revoke_reason: listed.revoke_reason,
             state: match listed.standing {
                 grants::Standing::InForce => GrantStatus::InForce,
                 grants::Standing::NotYetValid => GrantStatus::NotYetValid,
@@ -253,20 +259,32 @@ pub async fn create_grant(
     Ok(HttpResponse::Created().json(GrantView::from(created)))
 }
 
-/// Revokes a grant (admin): it stops authorising at once but is kept, with who revoked it
-/// and when, because case events refer to it. Revoking a revoked grant is `409`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RevokeGrantBody {
+    /// The revocation's document number (文号).
+    pub document_no: String,
+    /// Why the grant is revoked.
+    pub reason: String,
+}
+
+/// Revokes a grant (admin) under a document (its number and the reason): it stops
+/// authorising at once but is kept, with who revoked it, when, under which document and
+/// why, because case events refer to it. Revoking a revoked grant is `409`.
 #[utoipa::path(
     tag = "directory",
     params(
         ("code" = String, Path, description = "Window code"),
         ("id" = i64, Path, description = "Grant id")
     ),
+    request_body = RevokeGrantBody,
     responses(
         (status = 204, description = "Revoked"),
         (status = 401, description = "Not signed in"),
         (status = 403, description = "Not an administrator"),
         (status = 404, description = "No such window, or no such grant at it"),
-        (status = 409, description = "Already revoked")
+        (status = 409, description = "Already revoked"),
+        (status = 422, description = "No document number or reason")
     )
 )]
 #[delete("/api/v1/windows/{code}/grants/{id}")]
@@ -274,10 +292,29 @@ pub async fn revoke_grant(
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<(String, i64)>,
+    body: Option<web::Json<RevokeGrantBody>>,
 ) -> Result<HttpResponse, Problem> {
     caller.require_any(&[Role::Admin])?;
     let (code, id) = path.into_inner();
-    grants::revoke_grant(&state, caller.username(), &code, id).await?;
+    // A DELETE sent without a body (as clients of the first contract do) is told, field by
+    // field, that the document number and the reason are missing: a 422, not a 415.
+    let revoke = body.map_or_else(
+        || grants::Revoke {
+            document_no: String::new(),
+            reason: String::new(),
+        },
+        |b| {
+            let RevokeGrantBody {
+                document_no,
+                reason,
+            } = b.into_inner();
+            grants::Revoke {
+                document_no,
+                reason,
+            }
+        },
+    );
+    grants::revoke_grant(&state, caller.username(), &code, id, revoke).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -324,6 +361,32 @@ pub async fn assign_staff(
     }))
 }
 
+/// Takes a clerk off a window (admin): their sign-ins there end at the next request.
+#[utoipa::path(
+    tag = "directory",
+    params(
+        ("code" = String, Path, description = "Window code"),
+        ("username" = String, Path, description = "The clerk")
+    ),
+    responses(
+        (status = 204, description = "Removed"),
+        (status = 401, description = "Not signed in"),
+        (status = 403, description = "Not an administrator"),
+        (status = 404, description = "No such window, or the user is not at it")
+    )
+)]
+#[delete("/api/v1/windows/{code}/staff/{username}")]
+pub async fn remove_staff(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, Problem> {
+    caller.require_any(&[Role::Admin])?;
+    let (code, username) = path.into_inner();
+    staff::remove_staff(&state, caller.username(), &code, &username).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
 /// Mounts this module's routes.
 pub fn configure(cfg: &mut actix_web::web::ServiceConfig) {
     cfg.service(create_department);
@@ -332,6 +395,7 @@ pub fn configure(cfg: &mut actix_web::web::ServiceConfig) {
     cfg.service(create_grant);
     cfg.service(revoke_grant);
     cfg.service(assign_staff);
+    cfg.service(remove_staff);
 }
 
 #[derive(utoipa::OpenApi)]
@@ -341,6 +405,7 @@ pub fn configure(cfg: &mut actix_web::web::ServiceConfig) {
     list_grants,
     create_grant,
     revoke_grant,
-    assign_staff
+    assign_staff,
+    remove_staff
 ))]
 pub struct Doc;

@@ -15,7 +15,8 @@ use crate::state::AppState;
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 pub struct OutboxQuery {
-    /// `failing` (failed at least once, not sent) or `all` (default), newest first.
+    /// `waiting` (never tried yet), `failing` (failed at least once, not sent), `sent` or
+    /// `all` (default), newest first.
     pub state: Option<String>,
     /// At most this many (1–500, default 100).
     pub limit: Option<i64>,

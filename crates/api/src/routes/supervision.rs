@@ -13,13 +13,13 @@ use tongban_core::supervision::AlertAction;
 use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::caller::Caller;
+use crate::lang::Lang;
 use crate::oversight::feed::{FeedEvent, FeedItem, FeedKind, FeedPage};
 use crate::oversight::negotiate::wants_csv;
 use crate::oversight::stats::{GroupBy, StatsReport, StatsRow};
 use crate::oversight::step_body::{step_of, StepRequest};
 use crate::oversight::views::{AlertDetail, AlertView, StepView};
 use crate::paging::{Page, PageQuery, Paged};
-use crate::lang::Lang;
 use crate::problem::{Problem, Text};
 use crate::state::AppState;
 

@@ -329,7 +329,6 @@ fn same<T: PartialEq + ToString + ?Sized>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use diesel::connection::SimpleConnection;
 
     /// A database as an older Tongban left it: every migration before the backups table's.
     fn older_database(path: &Path) {

@@ -20,10 +20,9 @@ pub struct Published {
     pub is_new: bool,
 }
 
-/// Checks `item` (its code must be `code`, the path's; its `version` is ignored), stores it
-/// as the next version with the `item.put` audit record by `actor`, and reads the
-/// configuration again so that this process serves the new version at once.
-pub async fn publish(app: &App, actor: &str, code: &str, item: Item) -> AppResult<Published> {
+/// Checks `item` as `publish` would (its code must be `code`, the path's; its `version` is
+/// ignored) and answers it as it would be stored, storing nothing: the preview of a version.
+pub async fn checked(app: &App, code: &str, item: Item) -> AppResult<Item> {
     let mut fields = Fields::default();
     code_field(&mut fields, "code", &item.code);
     if item.code != code {
@@ -36,8 +35,14 @@ pub async fn publish(app: &App, actor: &str, code: &str, item: Item) -> AppResul
     fields.finish()?;
     let entry = entry_of(&item)?;
     let config = app.config().await?;
-    let mut item =
-        check::check_item(&config.catalogue.departments, &entry).map_err(check::entry_error)?;
+    check::check_item(&config.catalogue.departments, &entry).map_err(check::entry_error)
+}
+
+/// Checks `item` (see [`checked`]), stores it as the next version with the `item.put` audit
+/// record by `actor`, and reads the configuration again so that this process serves the new
+/// version at once.
+pub async fn publish(app: &App, actor: &str, code: &str, item: Item) -> AppResult<Published> {
+    let mut item = checked(app, code, item).await?;
     let now = app.clock.now();
     let actor = actor.to_owned();
     let stored = app

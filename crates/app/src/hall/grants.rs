@@ -30,10 +30,13 @@ pub struct ListedGrant {
     pub grant: Grant,
     pub created_at: DateTime<Utc>,
     pub revoked_by: Option<String>,
+    /// The revocation's document number (文号); none for one revoked before it was asked.
+    pub revoke_document_no: Option<String>,
+    pub revoke_reason: Option<String>,
     pub standing: Standing,
 }
 
-fn listed(app: &App, r: &GrantRecord) -> AppResult<ListedGrant> {
+pub(super) fn listed(app: &App, r: &GrantRecord) -> AppResult<ListedGrant> {
     let grant = records::grant_from_record(r, app.hall).map_err(Error::corrupt)?;
     let standing = match grant.state(app.clock.now(), app.hall) {
         // A revocation stamped later than the (test) clock is still a revocation.
@@ -47,6 +50,8 @@ fn listed(app: &App, r: &GrantRecord) -> AppResult<ListedGrant> {
         grant,
         created_at: from_millis(r.created_at),
         revoked_by: r.revoked_by.clone(),
+        revoke_document_no: r.revoke_document_no.clone(),
+        revoke_reason: r.revoke_reason.clone(),
         standing,
     })
 }
@@ -126,13 +131,34 @@ enum Revoked {
     Unknown,
 }
 
-/// Revokes grant `id` of window `code`: it stops authorising at once but is kept, with who
-/// revoked it and when. Revoking a revoked grant is `grant_already_revoked`.
-pub async fn revoke_grant(app: &App, actor: &str, code: &str, id: i64) -> AppResult<()> {
+/// A revocation as the administrator makes it: like the grant, under a document.
+#[derive(Debug, Clone)]
+pub struct Revoke {
+    /// The revocation's document number (文号).
+    pub document_no: String,
+    pub reason: String,
+}
+
+/// Revokes grant `id` of window `code` under `revoke`'s document: it stops authorising at
+/// once but is kept, with who revoked it, when, under which document and why (also in the
+/// `grant.revoke` audit record). Revoking a revoked grant is `grant_already_revoked`.
+pub async fn revoke_grant(
+    app: &App,
+    actor: &str,
+    code: &str,
+    id: i64,
+    revoke: Revoke,
+) -> AppResult<()> {
+    let mut fields = Fields::default();
+    fields.text("document_no", &revoke.document_no, 1, 200);
+    fields.text("reason", &revoke.reason, 1, 500);
+    fields.finish()?;
     super::window_now(app, code).await?;
     let now = app.clock.now();
     let actor = actor.to_owned();
     let window = code.to_owned();
+    let document_no = revoke.document_no.trim().to_owned();
+    let reason = revoke.reason.trim().to_owned();
     let outcome = app
         .store
         .write(move |conn| {
@@ -140,7 +166,13 @@ pub async fn revoke_grant(app: &App, actor: &str, code: &str, id: i64) -> AppRes
                 Some(g) if g.window_code == window => {}
                 _ => return Ok(Revoked::Unknown),
             }
-            if !grants::revoke(conn, id, millis(now), &actor)? {
+            let revocation = grants::Revocation {
+                at: millis(now),
+                by: &actor,
+                document_no: &document_no,
+                reason: &reason,
+            };
+            if !grants::revoke(conn, id, &revocation)? {
                 return Ok(Revoked::Already);
             }
             tongban_store::audit::append(
@@ -150,7 +182,11 @@ pub async fn revoke_grant(app: &App, actor: &str, code: &str, id: i64) -> AppRes
                     &actor,
                     "grant.revoke",
                     &id.to_string(),
-                    to_json(&serde_json::json!({ "window": window })),
+                    to_json(&serde_json::json!({
+                        "window": window,
+                        "document_no": document_no,
+                        "reason": reason,
+                    })),
                 ),
             )?;
             Ok(Revoked::Done)

@@ -1,11 +1,11 @@
 //! Assigning a clerk to a window (`POST /api/v1/windows/{code}/staff`): they may then sign
-//! in at it.
+//! in at it; and taking them off it, which ends their sign-ins there at the next request.
 
 use tongban_core::role::Role;
 use tongban_store::{users as user_store, windows};
 
 use crate::audit;
-use crate::error::{AppResult, Code, Error};
+use crate::error::{AppResult, Code, Error, Text};
 use crate::records::{millis, to_json};
 use crate::users::roles_of;
 use crate::validate::Fields;
@@ -92,4 +92,43 @@ pub async fn assign_staff(
             format!("{username} does not hold the clerk role"),
         )),
     }
+}
+
+/// Takes `username` off window `code`, with the `window.remove_staff` audit record; one not
+/// at the window is `not_at_window`.
+pub async fn remove_staff(app: &App, actor: &str, code: &str, username: &str) -> AppResult<()> {
+    super::window_now(app, code).await?;
+    let now = app.clock.now();
+    let actor = actor.to_owned();
+    let (window, user) = (code.to_owned(), username.to_owned());
+    let removed = app
+        .store
+        .write(move |conn| {
+            if !windows::remove_staff(conn, &window, &user)? {
+                return Ok(false);
+            }
+            tongban_store::audit::append(
+                conn,
+                &audit::record(
+                    now,
+                    &actor,
+                    "window.remove_staff",
+                    &window,
+                    to_json(&serde_json::json!({ "username": user })),
+                ),
+            )?;
+            Ok(true)
+        })
+        .await?;
+    if !removed {
+        return Err(Error::not_found(
+            Code::NotAtWindow,
+            Text::new(
+                format!("{username} 不在窗口 {code}。"),
+                format!("{username} is not assigned to window {code}."),
+            ),
+        ));
+    }
+    app.config().await?;
+    Ok(())
 }

@@ -2,7 +2,8 @@
 //! last error, so that a broken mail server or a bad address does not go unnoticed.
 
 use chrono::{DateTime, Utc};
-use tongban_store::{outbox, OutboxRecord};
+use tongban_store::outbox::{self, OutboxFilter};
+use tongban_store::OutboxRecord;
 
 use crate::error::{AppResult, Code, Error, Text};
 use crate::records::from_millis;
@@ -11,7 +12,8 @@ use crate::App;
 /// Which messages to list, newest first.
 #[derive(Debug, Clone, Default)]
 pub struct OutboxQuery {
-    /// `failing` (failed at least once, not sent) or `all` (default).
+    /// `waiting` (never tried yet), `failing` (failed at least once, not sent), `sent`, or
+    /// `all` (default).
     pub state: Option<String>,
     /// At most this many (1–500, default 100).
     pub limit: Option<i64>,
@@ -58,28 +60,24 @@ pub async fn list(app: &App, query: &OutboxQuery) -> AppResult<Vec<OutboxMessage
             Text::new("limit 须在 1 到 500 之间。", "`limit` must be 1 to 500."),
         ));
     }
-    let failing = match query.state.as_deref() {
-        None | Some("all") => false,
-        Some("failing") => true,
+    let filter = match query.state.as_deref() {
+        None | Some("all") => OutboxFilter::All,
+        Some("waiting") => OutboxFilter::Waiting,
+        Some("failing") => OutboxFilter::Failing,
+        Some("sent") => OutboxFilter::Sent,
         Some(_) => {
             return Err(Error::bad_request(
                 Code::InvalidQuery,
                 Text::new(
-                    "state 只能是 failing 或 all。",
-                    "`state` is `failing` or `all`.",
+                    "state 只能是 all、waiting、failing 或 sent。",
+                    "`state` is `all`, `waiting`, `failing` or `sent`.",
                 ),
             ))
         }
     };
     let rows = app
         .store
-        .read(move |c| {
-            if failing {
-                outbox::failing(c, limit)
-            } else {
-                outbox::list(c, limit)
-            }
-        })
+        .read(move |c| outbox::list(c, filter, limit))
         .await?;
     Ok(rows.into_iter().map(OutboxMessage::from).collect())
 }

@@ -260,8 +260,6 @@ fn year_form(ctx: &Ctx, entered: &Entered, problem: Option<&Problem>) -> Markup 
             }))
             div.actions-row {
                 button.secondary #preview-impact type="submit" name="do" value="preview" { (ctx.t("预览影响", "Preview the impact")) }
-                " "
-                button #load-year type="submit" name="do" value="load" { (ctx.t("载入", "Load")) }
             }
         }
     }
@@ -329,7 +327,10 @@ fn years_part(ctx: &Ctx, y: &Years) -> Markup {
     }
 }
 
-fn impact_part(ctx: &Ctx, year: i32, lines: &[(String, DueMove)]) -> Markup {
+/// The preview, and the button that loads the year: only here, after the preview, and
+/// carrying the previewed entries, so that what is loaded is what was previewed even when
+/// the form above is edited afterwards.
+fn impact_part(ctx: &Ctx, entered: &Entered, year: i32, lines: &[(String, DueMove)]) -> Markup {
     let l = ctx.lang;
     let cases = {
         let mut c: Vec<&str> = lines.iter().map(|(no, _)| no.as_str()).collect();
@@ -368,6 +369,14 @@ fn impact_part(ctx: &Ctx, year: i32, lines: &[(String, DueMove)]) -> Markup {
                         }
                     }
                 }
+            }
+            form #load-form method="post" action="/admin/calendar" {
+                (ctx.csrf_field())
+                input type="hidden" name="year" value=(entered.year);
+                input type="hidden" name="holidays" value=(entered.holidays);
+                input type="hidden" name="workdays" value=(entered.workdays);
+                input type="hidden" name="source" value=(entered.source);
+                button #load-year type="submit" name="do" value="load" { (ctx.t("载入", "Load")) }
             }
         }
     }
@@ -421,7 +430,7 @@ async fn page(
         h2 #year-form-h { (ctx.t("载入或更正年度", "Load or correct a year")) }
         p.hint {
             (ctx.t(
-                "国务院办公厅公布节假日安排后，在此载入该年度；先“预览影响”查看将变动的办件期限，确认后“载入”。载入后在办办件的期限按新日历重新计算并告知申请人。",
+                "国务院办公厅公布节假日安排后，在此载入该年度；先“预览影响”查看将变动的办件期限，核对后在预览下方“载入”。载入后在办办件的期限按新日历重新计算并告知申请人。",
                 "Once the State Council publishes a year's holidays, load it here: “Preview the impact” lists every date that would move; “Load” then recomputes the open cases and tells their applicants."
             ))
         }
@@ -436,7 +445,7 @@ async fn page(
                 }
             }
         }
-        @if let Outcome::Preview { year, lines } = &outcome { (impact_part(ctx, *year, lines)) }
+        @if let Outcome::Preview { year, lines } = &outcome { (impact_part(ctx, entered, *year, lines)) }
         (year_form(ctx, entered, problem))
     };
     Ok(Out::Page {
