@@ -3,10 +3,9 @@
 //! heads read and answer them.
 
 use actix_web::{get, post, web};
-use serde::Deserialize;
 use tongban_app::supervision::{alerts, desk, rectify, urging};
 use tongban_core::role::Role;
-use utoipa::{IntoParams, OpenApi};
+use utoipa::OpenApi;
 
 use crate::auth::caller::Caller;
 use crate::oversight::desk::{
@@ -15,29 +14,16 @@ use crate::oversight::desk::{
 };
 use crate::paging::{Page, PageQuery, Paged};
 use crate::problem::Problem;
+use crate::routes::supervision::AlertQuery;
 use crate::state::AppState;
 
 const OVERSEERS: &[Role] = &[Role::Supervisor, Role::Admin];
-
-#[derive(Debug, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-pub struct CasesQuery {
-    /// `yellow` or `red`.
-    pub level: Option<String>,
-    /// `open`, `acknowledged`, `urged`, `resolved` or `escalated`.
-    pub status: Option<String>,
-    pub department: Option<String>,
-    pub rule: Option<String>,
-    pub case_no: Option<String>,
-    pub page: Option<u32>,
-    pub per_page: Option<u32>,
-}
 
 /// The alerts grouped by case, the case with the newest matching alert first: one entry
 /// per case with its highest open level; a yellow whose red was raised is not listed.
 #[utoipa::path(
     tag = "supervision",
-    params(CasesQuery),
+    params(AlertQuery),
     responses(
         (status = 200, body = Paged<CaseAlertsView>),
         (status = 400, description = "Unknown level, status or rule, or a bad page"),
@@ -49,7 +35,7 @@ pub struct CasesQuery {
 pub async fn alert_cases(
     state: web::Data<AppState>,
     caller: Caller,
-    query: web::Query<CasesQuery>,
+    query: web::Query<AlertQuery>,
 ) -> Result<web::Json<Paged<CaseAlertsView>>, Problem> {
     caller.require_any(OVERSEERS)?;
     let page = Page::try_from(PageQuery {
