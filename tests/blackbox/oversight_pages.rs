@@ -449,7 +449,7 @@ fn back_office_completes_stages_decides_suspends_and_extends() {
     );
     assert_eq!(case_json(&hall, &first)["status"], "approved");
     let body = approver.get(&format!("/staff/cases/{first}")).body;
-    assert!(body.contains("<strong>准予许可</strong>"), "{body}");
+    assert!(body.contains("<strong>予以确认</strong>"), "{body}");
 
     // A special procedure and back; then a denial, which needs its legal basis.
     let done = approver.act(

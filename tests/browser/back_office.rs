@@ -65,7 +65,11 @@ fn the_back_office_completes_the_stages_and_approves() {
     open_from_queue(&mut b, "approver-gaj", no);
     b.fill("审批意见", "准予换领");
     propose_and_confirm(&mut b, "准予许可", &["准予换领"], "approve");
-    assert_eq!(b.described("状态"), "准予许可");
+    assert_eq!(
+        b.described("状态"),
+        "予以确认",
+        "a 行政确认 is confirmed, not licensed"
+    );
     let timeline: Vec<String> = b.all(".timeline li").iter().map(|e| b.text_of(e)).collect();
     for (event, by) in [
         ("环节办结", "approver-gaj"),
@@ -81,6 +85,6 @@ fn the_back_office_completes_the_stages_and_approves() {
     sign_out(&mut b);
 
     look_up_status(&mut b, &receipt);
-    assert_eq!(b.described("当前状态"), "准予许可");
+    assert_eq!(b.described("当前状态"), "予以确认");
     b.shot("status-approved");
 }

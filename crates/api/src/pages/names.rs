@@ -27,6 +27,24 @@ pub fn status(s: CaseStatus, lang: Lang) -> &'static str {
     lang.pick(s.name_zh(), en)
 }
 
+/// A case's status as its item's category words a decision: a 行政确认 approved reads
+/// 予以确认, a public service 办结, a licence 准予许可.
+pub fn status_of(
+    s: CaseStatus,
+    item: Option<&tongban_core::item::Item>,
+    lang: Lang,
+) -> &'static str {
+    use tongban_core::case::DecisionOutcome;
+    let outcome = match s {
+        CaseStatus::Approved => DecisionOutcome::Approved,
+        CaseStatus::Denied => DecisionOutcome::Denied,
+        _ => return status(s, lang),
+    };
+    let category = item.map_or(ItemCategory::License, |i| i.category);
+    let (zh, en) = tongban_core::document::decision_label(category, outcome);
+    lang.pick(zh, en)
+}
+
 pub fn role(r: Role, lang: Lang) -> &'static str {
     let (zh, en) = r.names();
     lang.pick(zh, en)

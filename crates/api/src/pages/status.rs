@@ -107,7 +107,7 @@ async fn query_page(ctx: &Ctx, state: &AppState, posted: Posted) -> PageResult {
             dt { (ctx.t("办理事项", "Item")) } dd { (view.item_name) }
             dt { (ctx.t("申请人", "Applicant")) } dd { (applicant.name) }
             dt { (ctx.t("证件号码", "ID number")) } dd { (applicant.id_number) }
-            dt { (ctx.t("当前状态", "Status")) } dd { strong { (names::status(case.status, l)) } }
+            dt { (ctx.t("当前状态", "Status")) } dd { strong { (names::status_of(case.status, item.as_ref(), l)) } }
             dt { (ctx.t("收件时间", "Received")) } dd { (names::time(case.received_at, state.hall, l)) }
             (case_parts::dues(ctx, &view))
         }

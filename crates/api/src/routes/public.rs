@@ -106,7 +106,7 @@ fn public_case(state: &AppState, found: Found, lang: Lang) -> PublicCase {
         item_code: case.item_code.clone(),
         item_name: view.item_name.clone(),
         status: case.status.as_str().to_owned(),
-        status_name: names::status(case.status, lang).to_owned(),
+        status_name: names::status_of(case.status, item, lang).to_owned(),
         applicant: MaskedApplicant {
             kind: a.kind,
             name: a.name,

@@ -253,7 +253,7 @@ pub async fn case_page(
         @if let Some(d) = done { div.success role="status" { p { (d) } } }
         dl.facts {
             dt { (ctx.t("事项", "Item")) } dd { a href={ "/guide/" (item.code) } { (item.name) } " (" (item.code) ")" }
-            dt { (ctx.t("状态", "Status")) } dd #case-status { strong { (names::status(case.status, l)) } }
+            dt { (ctx.t("状态", "Status")) } dd #case-status { strong { (names::status_of(case.status, Some(&item), l)) } }
             dt { (ctx.t("查询码", "Query code")) } dd { code { (case.query_code) } }
             dt { (ctx.t("申请人", "Applicant")) } dd { (case.applicant.name) " · " (names::applicant_kind(case.applicant.kind, l)) }
             dt { (ctx.t("申请时间", "Submitted")) } dd { (names::time(case.received_at, state.hall, l)) }

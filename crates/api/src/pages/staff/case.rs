@@ -98,7 +98,7 @@ pub async fn case_page(
         }
         dl.facts {
             dt { (ctx.t("事项", "Item")) } dd { a href={ "/guide/" (item.code) } { (item.name) } " (" (item.code) ")" }
-            dt { (ctx.t("状态", "Status")) } dd { strong { (names::status(case.status, l)) } }
+            dt { (ctx.t("状态", "Status")) } dd { strong { (names::status_of(case.status, Some(&item), l)) } }
             dt { (ctx.t("申请人", "Applicant")) } dd { (a.name) " · " (names::applicant_kind(a.kind, l)) }
             dt { (ctx.t("证件号码", "ID number")) } dd { (a.id_number) }
             @if let Some(p) = &a.phone { dt { (ctx.t("电话", "Phone")) } dd { (p) } }

@@ -31,7 +31,7 @@ pub fn form(ctx: &Ctx, case: &Case, values: Option<&Form>, error: Option<&Proble
         .map(|v| v.get("opinion").to_owned())
         .unwrap_or_else(|| {
             ctx.t(
-                "材料齐全，符合条件，准予许可",
+                "材料齐全，符合条件，予以办理",
                 "Complete and eligible: approved",
             )
             .to_owned()
@@ -40,7 +40,7 @@ pub fn form(ctx: &Ctx, case: &Case, values: Option<&Form>, error: Option<&Proble
     html! {
         section.action-box.action-primary aria-labelledby={ "h-" (SLUG) } {
             h3 id={ "h-" (SLUG) } { (label(ctx)) }
-            p.hint { (ctx.t("即办件：受理后即当场作出准予许可的决定，一步完成。", "Immediate item: accepted and approved at once, in one step.")) }
+            p.hint { (ctx.t("即办件：受理后即当场作出决定，一步完成。", "Immediate item: accepted and decided at once, in one step.")) }
             @if let Some(p) = error {
                 div.error-summary role="alert" id={ "err-" (SLUG) } {
                     p { strong { (ctx.text(&p.title)) } "：" (ctx.text(&p.detail)) }
@@ -63,7 +63,7 @@ fn confirm_page(ctx: &Ctx, case_no: &str, form: &Form) -> Out {
     };
     let body = html! {
         h1 { (title) }
-        p.notice role="status" { (ctx.t("确认后即受理并作出准予许可的决定，记入办件过程。", "Once confirmed the case is accepted and approved, and both are recorded on the case.")) }
+        p.notice role="status" { (ctx.t("确认后即受理并当场作出决定，记入办件过程。", "Once confirmed the case is accepted and decided, and both are recorded on the case.")) }
         dl.facts {
             dt { (ctx.t("操作", "Action")) } dd { strong { (label(ctx)) } }
             dt { (ctx.t("审批意见", "Opinion")) } dd { (form.get("opinion")) }

@@ -54,7 +54,7 @@ pub(super) async fn case_section(
             }
             dl.facts {
                 dt { (ctx.t("事项", "Item")) } dd { (view.item_name) " (" (case.item_code) ")" }
-                dt { (ctx.t("状态", "Status")) } dd { strong { (names::status(case.status, l)) } }
+                dt { (ctx.t("状态", "Status")) } dd { strong { (names::status_of(case.status, item.as_ref(), l)) } }
                 dt { (ctx.t("申请人", "Applicant")) } dd { (case.applicant.name) }
                 dt { (ctx.t("收件", "Received")) } dd {
                     (names::time(case.received_at, state.hall, l))
