@@ -64,7 +64,7 @@ fn the_back_office_completes_the_stages_and_approves() {
     // The approver decides.
     open_from_queue(&mut b, "approver-gaj", no);
     b.fill("审批意见", "准予换领");
-    propose_and_confirm(&mut b, "准予许可", &["准予换领"], "approve");
+    propose_and_confirm(&mut b, "予以确认", &["准予换领"], "approve");
     assert_eq!(
         b.described("状态"),
         "予以确认",

@@ -61,6 +61,19 @@ pub fn confirm(action: &str, lang: Lang) -> String {
     }
 }
 
+/// An action as the case's item words it: in Chinese a decision by the item's category
+/// (予以确认 for a 行政确认, 办结 for a public service); every other action, and English,
+/// as [`action`] names it.
+pub fn action_of(a: Action, item: &tongban_core::item::Item, lang: Lang) -> &'static str {
+    use tongban_core::case::DecisionOutcome;
+    let outcome = match (a, lang) {
+        (Action::Approve, Lang::Zh) => DecisionOutcome::Approved,
+        (Action::Deny, Lang::Zh) => DecisionOutcome::Denied,
+        _ => return action(a, lang),
+    };
+    tongban_core::document::decision_label(item.category, outcome).0
+}
+
 pub fn action(a: Action, lang: Lang) -> &'static str {
     let en = match a {
         Action::Accept => "Accept",

@@ -273,7 +273,7 @@ pub fn action_form(
     };
     html! {
         section.action-box.action-danger[destructive(a)] aria-labelledby={ "h-" (s) } {
-            h3 id={ "h-" (s) } { (names::action(a, l)) }
+            h3 id={ "h-" (s) } { (names::action_of(a, item, l)) }
             @if destructive(a) {
                 p.danger-note { (ctx.t("此操作将结束或拒绝本申请，不可撤销。", "This ends or refuses the application and cannot be undone.")) }
             }
@@ -405,18 +405,18 @@ pub fn action_form(
                         p.hint { (ctx.t("确认后受理，开始计算办理时限。", "On confirmation the case is accepted and the decision clock starts.")) }
                     }
                 }
-                div.actions-row { button id={ (s) "-submit" } type="submit" class=[tone(a)] { (names::action(a, l)) "…" } }
+                div.actions-row { button id={ (s) "-submit" } type="submit" class=[tone(a)] { (names::action_of(a, item, l)) "…" } }
             }
         }
     }
 }
 
 /// An action that cannot succeed now, with the reason.
-pub fn blocked_box(ctx: &Ctx, a: Action, why: &Error) -> Markup {
+pub fn blocked_box(ctx: &Ctx, a: Action, item: &Item, why: &Error) -> Markup {
     let s = slug(a);
     html! {
         section.action-box aria-labelledby={ "h-" (s) } {
-            h3 id={ "h-" (s) } { (names::action(a, ctx.lang)) }
+            h3 id={ "h-" (s) } { (names::action_of(a, item, ctx.lang)) }
             p.notice { (ctx.t("暂不能办理：", "Not possible now: ")) (ctx.text(&why.detail)) }
         }
     }
@@ -434,7 +434,7 @@ fn summary(ctx: &Ctx, a: Action, cmd: &Command, item: &Item) -> Markup {
     let l = ctx.lang;
     html! {
         dl.facts {
-            dt { (ctx.t("操作", "Action")) } dd { strong { (names::action(a, l)) } }
+            dt { (ctx.t("操作", "Action")) } dd { strong { (names::action_of(a, item, l)) } }
             @match cmd {
                 Command::Refuse { reason, legal_basis } | Command::Deny { reason, legal_basis } => {
                     dt { (ctx.t("理由", "Reason")) } dd { (reason) }
@@ -494,8 +494,10 @@ fn confirm_page(
 ) -> Out {
     let l = ctx.lang;
     let title = match l {
-        crate::lang::Lang::Zh => format!("确认{}：办件 {case_no}", names::action(a, l)),
-        crate::lang::Lang::En => format!("Confirm: {} case {case_no}", names::action(a, l)),
+        crate::lang::Lang::Zh => format!("确认{}：办件 {case_no}", names::action_of(a, item, l)),
+        crate::lang::Lang::En => {
+            format!("Confirm: {} case {case_no}", names::action_of(a, item, l))
+        }
     };
     let body = html! {
         h1 { (title) }
@@ -510,7 +512,7 @@ fn confirm_page(
             }
             input type="hidden" name="confirm" value="yes";
             div.actions-row {
-                button #confirm type="submit" class=[tone(a)] { (names::confirm(names::action(a, l), l)) }
+                button #confirm type="submit" class=[tone(a)] { (names::confirm(names::action_of(a, item, l), l)) }
                 a.button.secondary href={ "/staff/cases/" (case_no) } { (ctx.t("返回修改", "Go back")) }
             }
         }

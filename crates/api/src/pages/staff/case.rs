@@ -91,7 +91,7 @@ pub async fn case_page(
         @if let Some(e) = &error {
             div.error-summary role="alert" {
                 p {
-                    (names::action(e.action, l)) (ctx.t("未完成：", " was not done: "))
+                    (names::action_of(e.action, &item, l)) (ctx.t("未完成：", " was not done: "))
                     a href={ "#h-" (slug(e.action)) } { (ctx.text(&e.problem.detail)) }
                 }
             }
@@ -151,7 +151,7 @@ pub async fn case_page(
         @if one_step { (on_spot::form(ctx, case, None, None)) }
         @for offer in &actions {
             @if let Some(why) = &offer.blocked {
-                (blocked_box(ctx, offer.spec.action, why))
+                (blocked_box(ctx, offer.spec.action, &item, why))
             } @else {
                 @let failed = error.as_ref().filter(|e| e.action == offer.spec.action);
                 (action_form(ctx, case, &item, offer, failed.map(|e| &e.values), failed.map(|e| &e.problem)))
@@ -180,7 +180,7 @@ async fn show_page(ctx: &Ctx, state: &AppState, case_no: &str, done: Option<Stri
     let done = match done.as_deref() {
         Some("intake") => Some(
             ctx.t(
-                "收件成功。请打印收件回执交给申请人。",
+                "收件成功。请打印收件凭证交给申请人。",
                 "Application received. Print the receipt for the applicant.",
             )
             .to_owned(),
@@ -191,11 +191,12 @@ async fn show_page(ctx: &Ctx, state: &AppState, case_no: &str, done: Option<Stri
                 .to_owned(),
         ),
         Some(d) => ActionSpec::by_slug(d).map(|s| s.action).map(|a| {
-            format!(
-                "{}{}",
-                ctx.t("已完成：", "Done: "),
-                names::action(a, ctx.lang)
-            )
+            let config = state.cached();
+            let name = item_of(&config, &case).map_or_else(
+                |_| names::action(a, ctx.lang),
+                |item| names::action_of(a, item, ctx.lang),
+            );
+            format!("{}{name}", ctx.t("已完成：", "Done: "))
         }),
         None => None,
     };
