@@ -369,3 +369,58 @@ fn every_document_is_numbered_and_prints_on_one_a4_page() {
         documents_on(&backend);
     }
 }
+
+/// Two `serve` processes on one database print the same cases' receipts at the same time:
+/// each case has one number whichever process printed it, and no two cases share one.
+#[test]
+fn two_processes_draw_one_series_of_numbers() {
+    for backend in crate::backend::all("two_processes_draw_one_series_of_numbers") {
+        let (db, _shared) = backend.shared_args();
+        let mut args = db.clone();
+        args.extend(["--demo", "--test-clock", "--sweep-every", "0"].map(String::from));
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let a = crate::harness::Server::start(&args);
+        let b = crate::harness::Server::start(&args);
+        let (ha, hb) = (Hall { server: &a }, Hall { server: &b });
+        ha.set_clock(0);
+        hb.set_clock(0);
+        let cases: Vec<String> = (0..6).map(|n| ha.intake(&format!("two-{n}"))).collect();
+        let (ta, tb) = (
+            ha.token("clerk-a02", Some("A02")),
+            hb.token("clerk-a02", Some("A02")),
+        );
+        let printed: Vec<(String, String)> = std::thread::scope(|s| {
+            let threads: Vec<_> = cases
+                .iter()
+                .map(|no| {
+                    let path = format!("/cases/{no}/documents/receipt");
+                    let (ha, hb, ta, tb) = (&ha, &hb, &ta, &tb);
+                    s.spawn(move || {
+                        let ((status_a, html_a), (status_b, html_b)) = std::thread::scope(|both| {
+                            let from_b = both.spawn(|| page(hb, tb, &path, "zh-CN"));
+                            let from_a = page(ha, ta, &path, "zh-CN");
+                            (from_a, from_b.join().expect("print on b"))
+                        });
+                        assert_eq!((status_a, status_b), (200, 200), "{path}");
+                        (number_of(&html_a), number_of(&html_b))
+                    })
+                })
+                .collect();
+            threads
+                .into_iter()
+                .map(|t| t.join().expect("print"))
+                .collect()
+        });
+        for (on_a, on_b) in &printed {
+            assert_eq!(on_a, on_b, "one number per document on {}", backend.name());
+        }
+        let mut numbers: Vec<&String> = printed.iter().map(|(n, _)| n).collect();
+        numbers.sort();
+        numbers.dedup();
+        assert_eq!(
+            numbers.len(),
+            cases.len(),
+            "no two cases share a number: {numbers:?}"
+        );
+    }
+}

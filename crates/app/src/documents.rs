@@ -57,22 +57,6 @@ fn no_such_document(case_no: &str, doc: DocumentRef) -> Error {
     )
 }
 
-/// Every username a document of the case may print: who received, accepted, noticed,
-/// suspended, extended, decided and delivered.
-fn staff_named(case: &Case) -> Vec<String> {
-    let mut names: Vec<String> = Vec::new();
-    names.extend(case.acceptance_recorded.iter().map(|r| r.by.clone()));
-    names.extend(case.supplement_notices.iter().map(|n| n.by.clone()));
-    names.extend(case.suspensions.iter().map(|s| s.by.clone()));
-    names.extend(case.extension.iter().map(|e| e.by.clone()));
-    names.extend(case.decision.iter().map(|d| d.by.clone()));
-    names.extend(case.delivery.iter().map(|d| d.by.clone()));
-    names.extend(case.stages.iter().filter_map(|s| s.by.clone()));
-    names.sort();
-    names.dedup();
-    names
-}
-
 /// The document `doc` of the case, numbered (on its first print, by `who`).
 pub async fn issue(app: &App, who: &Who, case_no: &str, doc: DocumentRef) -> AppResult<Sheet> {
     let case = visible_case(app, who, case_no).await?;
@@ -96,40 +80,30 @@ pub async fn issue(app: &App, who: &Who, case_no: &str, doc: DocumentRef) -> App
     };
     let series_organ = organ.clone();
     let kind = doc.kind;
-    let record = app
+    // Printed before: read, without queueing on the writer (every print of a document
+    // after its first is a read).
+    let (no, slug, ordinal) = (new.case_no.clone(), new.kind.clone(), new.ordinal);
+    let stored = app
         .store
-        .write(move |conn| {
-            let (record, drawn) = db::issue(conn, &new, |seq| {
+        .read(move |conn| db::get(conn, &no, &slug, ordinal))
+        .await?;
+    let record = match stored {
+        Some(record) => record,
+        None => {
+            draw(app, new, move |seq| {
                 number_text(
                     &series_organ,
                     kind,
                     year,
                     u32::try_from(seq).unwrap_or(u32::MAX),
                 )
-            })?;
-            if drawn {
-                tongban_store::audit::append(
-                    conn,
-                    &NewAudit {
-                        at: record.issued_at,
-                        actor: record.issued_by.clone(),
-                        action: "document.issue".into(),
-                        subject: record.case_no.clone(),
-                        detail: records::to_json(&serde_json::json!({
-                            "kind": record.kind,
-                            "ordinal": record.ordinal,
-                            "number": record.number,
-                        })),
-                    },
-                )?;
-            }
-            Ok(record)
-        })
-        .await?;
-    let mut usernames = staff_named(&case);
-    usernames.push(record.issued_by.clone());
+            })
+            .await?
+        }
+    };
     let case_no = case.case_no.clone();
     let at_window = case.channel == Channel::Window;
+    let issued_by = record.issued_by.clone();
     let (names, issued, received_by, acted) = app
         .store
         .read(move |conn| {
@@ -142,13 +116,14 @@ pub async fn issue(app: &App, who: &Who, case_no: &str, doc: DocumentRef) -> App
                 .iter()
                 .map(|e| (e.kind.clone(), e.actor.clone()))
                 .collect();
-            usernames.extend(received_by.iter().chain(acted.values()).cloned());
-            let mut names = BTreeMap::new();
-            for u in usernames {
-                if let Some(user) = tongban_store::users::get(conn, &u)? {
-                    names.insert(u, user.name);
-                }
-            }
+            // Everyone a document may name took a step of the case, or printed it first.
+            let mut usernames: Vec<String> = events.iter().map(|e| e.actor.clone()).collect();
+            usernames.push(issued_by);
+            usernames.sort();
+            usernames.dedup();
+            let names: BTreeMap<String, String> = tongban_store::users::names_of(conn, &usernames)?
+                .into_iter()
+                .collect();
             let issued = db::of_case(conn, &case_no)?
                 .into_iter()
                 .filter_map(|r| {
@@ -172,4 +147,36 @@ pub async fn issue(app: &App, who: &Who, case_no: &str, doc: DocumentRef) -> App
         names,
         issued,
     })
+}
+
+/// Draws the document's number on the writer, and audits the draw; another process may have
+/// drawn it since it was read, and then its record is the answer.
+async fn draw(
+    app: &App,
+    new: NewDocument,
+    number: impl Fn(i64) -> String + Send + 'static,
+) -> AppResult<db::DocumentRecord> {
+    Ok(app
+        .store
+        .write(move |conn| {
+            let (record, drawn) = db::issue(conn, &new, &number)?;
+            if drawn {
+                tongban_store::audit::append(
+                    conn,
+                    &NewAudit {
+                        at: record.issued_at,
+                        actor: record.issued_by.clone(),
+                        action: "document.issue".into(),
+                        subject: record.case_no.clone(),
+                        detail: records::to_json(&serde_json::json!({
+                            "kind": record.kind,
+                            "ordinal": record.ordinal,
+                            "number": record.number,
+                        })),
+                    },
+                )?;
+            }
+            Ok(record)
+        })
+        .await?)
 }

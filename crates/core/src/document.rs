@@ -120,9 +120,13 @@ impl DocumentRef {
         Some(DocumentRef::new(kind, n))
     }
 
+    /// Which of the case's notices or procedures a repeating kind is, from 0.
+    pub fn index(self) -> Option<usize> {
+        usize::try_from(self.ordinal).ok()?.checked_sub(1)
+    }
+
     /// The instant the document speaks of (its date): the event it records.
     pub fn dated(self, case: &Case) -> Option<DateTime<Utc>> {
-        let nth = |n: u32| usize::try_from(n).ok()?.checked_sub(1);
         match self.kind {
             DocumentKind::Receipt => Some(case.received_at),
             DocumentKind::Acceptance => case.clocks.decision.map(|_| {
@@ -130,15 +134,12 @@ impl DocumentRef {
                     .as_ref()
                     .map_or(case.received_at, |r| r.at)
             }),
-            DocumentKind::Supplement => case
-                .supplement_notices
-                .get(nth(self.ordinal)?)
-                .map(|n| n.at),
+            DocumentKind::Supplement => case.supplement_notices.get(self.index()?).map(|n| n.at),
             DocumentKind::Refusal => refusal(case).map(|c| c.at),
             DocumentKind::Decision => case.decision.as_ref().map(|d| d.at),
             DocumentKind::Suspension => case
                 .suspensions
-                .get(nth(self.ordinal)?)
+                .get(self.index()?)
                 .map(|s| s.resumed_at.unwrap_or(s.suspended_at)),
             DocumentKind::Extension => case.extension.as_ref().map(|e| e.at),
             DocumentKind::Service => served(case),

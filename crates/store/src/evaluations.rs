@@ -78,8 +78,16 @@ pub fn follow_ups_overdue(
     conn: &mut DbConnection,
     now: i64,
     limit: i64,
+    unless_alerted: &str,
 ) -> Result<Vec<EvaluationRecord>, StoreError> {
+    use crate::schema::alerts;
+    // A case already alerted under `unless_alerted` is not read again: otherwise the oldest
+    // `limit` would be read on every sweep, for ever, and newer ones never reached.
+    let alerted = alerts::table
+        .filter(alerts::case_no.eq(evaluations::case_no.nullable()))
+        .filter(alerts::rule.eq(unless_alerted));
     Ok(evaluations::table
+        .filter(diesel::dsl::not(diesel::dsl::exists(alerted)))
         .filter(evaluations::followed_up_at.is_null())
         .filter(evaluations::follow_up_due.is_not_null())
         .filter(evaluations::follow_up_due.le(now))

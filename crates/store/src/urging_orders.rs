@@ -131,13 +131,20 @@ pub fn reply(
 }
 
 /// Orders of a case whose reply is overdue at `now_ms` and still unanswered, oldest due
-/// first, at most `limit`: the sweep escalates each case once.
+/// first, at most `limit`, of cases not yet alerted under `unless_alerted`: the sweep
+/// escalates each case once, and never rereads those it escalated.
 pub fn overdue_unanswered(
     conn: &mut DbConnection,
     now_ms: i64,
     limit: i64,
+    unless_alerted: &str,
 ) -> Result<Vec<UrgingOrderRecord>, StoreError> {
+    use crate::schema::alerts;
+    let alerted = alerts::table
+        .filter(alerts::case_no.eq(urging_orders::case_no))
+        .filter(alerts::rule.eq(unless_alerted));
     Ok(urging_orders::table
+        .filter(diesel::dsl::not(diesel::dsl::exists(alerted)))
         .filter(urging_orders::reply.is_null())
         .filter(urging_orders::reply_due.lt(now_ms))
         .filter(urging_orders::case_no.is_not_null())

@@ -88,6 +88,17 @@ pub fn get(conn: &mut DbConnection, username: &str) -> Result<Option<UserRecord>
         .optional()?)
 }
 
+/// The display names of those of `usernames` that have an account: (username, name).
+pub fn names_of(
+    conn: &mut DbConnection,
+    usernames: &[String],
+) -> Result<Vec<(String, String)>, StoreError> {
+    Ok(users::table
+        .filter(users::username.eq_any(usernames))
+        .select((users::username, users::name))
+        .load(conn)?)
+}
+
 /// All users by name.
 pub fn list(conn: &mut DbConnection) -> Result<Vec<UserRecord>, StoreError> {
     Ok(users::table

@@ -328,9 +328,15 @@ fn administration_records(db: &TestDb) {
                 evaluations::insert(c, &e),
                 Err(StoreError::Duplicate(_))
             ));
-            assert_eq!(evaluations::follow_ups_overdue(c, 20, 10)?.len(), 1);
+            assert_eq!(
+                evaluations::follow_ups_overdue(c, 20, 10, "bad_evaluation_unanswered")?.len(),
+                1
+            );
             assert!(evaluations::follow_up(c, "C1", 15, "已回访", "head-gaj")?);
-            assert_eq!(evaluations::follow_ups_overdue(c, 20, 10)?.len(), 0);
+            assert_eq!(
+                evaluations::follow_ups_overdue(c, 20, 10, "bad_evaluation_unanswered")?.len(),
+                0
+            );
             let complaint = complaints::insert(
                 c,
                 &NewComplaint {

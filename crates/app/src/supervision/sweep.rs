@@ -236,7 +236,8 @@ pub fn sweep(
 fn unanswered_bad_ratings(store: &Store, now: DateTime<Utc>) -> Result<usize, StoreError> {
     let now_ms = millis(now);
     let overdue = store.read_blocking(|c| {
-        let ratings = evaluations::follow_ups_overdue(c, now_ms, BATCH)?;
+        let rule = AlertRule::BadEvaluationUnanswered.as_str();
+        let ratings = evaluations::follow_ups_overdue(c, now_ms, BATCH, rule)?;
         let mut found = Vec::with_capacity(ratings.len());
         for r in ratings {
             if let Some(case) = cases::get_case(c, &r.case_no)? {
@@ -279,7 +280,8 @@ fn raise_on(
 fn unanswered_urgings(store: &Store, now: DateTime<Utc>) -> Result<usize, StoreError> {
     let now_ms = millis(now);
     let cases = store.read_blocking(|c| {
-        let orders = tongban_store::urging_orders::overdue_unanswered(c, now_ms, BATCH)?;
+        let rule = AlertRule::UrgingUnanswered.as_str();
+        let orders = tongban_store::urging_orders::overdue_unanswered(c, now_ms, BATCH, rule)?;
         let mut found = Vec::with_capacity(orders.len());
         for no in orders.iter().filter_map(|o| o.case_no.as_deref()) {
             if let Some(case) = cases::get_case(c, no)? {

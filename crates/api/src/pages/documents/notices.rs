@@ -103,9 +103,10 @@ pub(super) fn acceptance(p: &Parts) -> Written {
 
 pub(super) fn supplement(p: &Parts) -> Written {
     let (l, case) = (p.l, &p.sheet.case);
-    let notice = usize::try_from(p.sheet.doc.ordinal)
-        .ok()
-        .and_then(|n| n.checked_sub(1))
+    let notice = p
+        .sheet
+        .doc
+        .index()
         .and_then(|i| case.supplement_notices.get(i));
     let by = notice.map(|n| p.state.hall.local_date(n.at)).and_then(|d| {
         p.state
@@ -175,10 +176,7 @@ fn resumed_part(p: &Parts, s: &Suspension) -> Markup {
 
 pub(super) fn suspension(p: &Parts) -> Written {
     let (l, case) = (p.l, &p.sheet.case);
-    let s = usize::try_from(p.sheet.doc.ordinal)
-        .ok()
-        .and_then(|n| n.checked_sub(1))
-        .and_then(|i| case.suspensions.get(i));
+    let s = p.sheet.doc.index().and_then(|i| case.suspensions.get(i));
     let body = html! {
         @if let Some(s) = s {
             p {
