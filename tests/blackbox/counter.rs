@@ -81,6 +81,8 @@ fn an_immediate_item_is_accepted_and_decided_on_the_spot_in_one_step() {
     );
     let case = clerk.case(&case_no);
     assert_eq!(case["status"], "approved", "{case}");
+    // A public service is done (办结), not licensed: the API words it as the pages do.
+    assert_eq!(case["status_name"], "办结", "{case}");
     let kinds: Vec<String> = clerk
         .events(&case_no)
         .iter()

@@ -9,6 +9,8 @@ use tongban_core::calendar::Calendar;
 use tongban_core::case::{Applicant, Case};
 use utoipa::ToSchema;
 
+use crate::lang::Lang;
+use crate::pages::names;
 use crate::schemas;
 
 /// A whole case.
@@ -18,7 +20,7 @@ pub struct CaseView {
     #[schema(value_type = schemas::Case)]
     pub case: Case,
     pub item_name: String,
-    /// The status in Chinese, for display.
+    /// The status in Chinese, for display; a decision in the item's category's words.
     pub status_name: &'static str,
     /// Last day to accept or send the one-time supplement notice, while awaiting acceptance.
     pub acceptance_due: Option<NaiveDate>,
@@ -38,10 +40,11 @@ pub struct CaseView {
 
 impl CaseView {
     pub fn new(case: Case, catalogue: &CatalogueView, calendar: &Calendar) -> Self {
-        let item_name = catalogue
-            .item_version(&case.item_code, case.item_version)
-            .map(|i| i.name.clone())
-            .unwrap_or_default();
+        let item = catalogue.item_version(&case.item_code, case.item_version);
+        let item_name = item.map(|i| i.name.clone()).unwrap_or_default();
+        // A decision reads as the item's category words it (予以确认 for a 行政确认, 办结 for a
+        // public service), as on the pages and the public status.
+        let status_name = names::status_of(case.status, item, Lang::Zh);
         let clocks = &case.clocks;
         let last_official_day = calendar.last_official_day();
         let mut shown: Vec<NaiveDate> = Vec::new();
@@ -59,7 +62,7 @@ impl CaseView {
             provisional: shown.iter().any(|d| *d > last_official_day),
             last_official_day,
             item_name,
-            status_name: case.status.name_zh(),
+            status_name,
             acceptance_due: case
                 .status
                 .awaits_acceptance()
