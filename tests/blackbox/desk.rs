@@ -359,26 +359,8 @@ fn urging_order_reaches_the_head_who_replies_and_a_missed_reply_is_listed() {
 fn bad_rating_alert_shows_score_and_comment_and_records_rectification() {
     let server = server();
     let hall = Hall { server: &server };
-    let no = late_case(&hall, "desk-rated");
-    hall.review_and_approve(&no);
-    hall.act(
-        "clerk-a02",
-        Some("A02"),
-        &no,
-        "deliver",
-        json!({"method": "window"}),
-    );
-    let code = hall.case(&hall.token("supervisor", None), &no)["query_code"]
-        .as_str()
-        .expect("query code")
-        .to_owned();
     let comment = "窗口态度差，排队两小时";
-    let res = server
-        .post(&format!("/api/v1/public/cases/{no}/evaluation"))
-        .json(&json!({"query_code": code, "score": 1, "comment": comment}))
-        .send()
-        .expect("rating");
-    assert_eq!(res.status(), 201);
+    let no = rated_badly(&hall, "desk-rated", comment);
     hall.set_clock(10);
     hall.sweep();
     let bad = alert_id(&hall, &no, "bad_evaluation_unanswered", "red");
@@ -430,6 +412,102 @@ fn bad_rating_alert_shows_score_and_comment_and_records_rectification() {
             409,
         );
     }
+}
+
+/// A GA-QR-01 case (公安局) decided, delivered and rated 1 with `comment`.
+fn rated_badly(hall: &Hall, key: &str, comment: &str) -> String {
+    let no = late_case(hall, key);
+    hall.review_and_approve(&no);
+    hall.act(
+        "clerk-a02",
+        Some("A02"),
+        &no,
+        "deliver",
+        json!({"method": "window"}),
+    );
+    let code = hall.case(&hall.token("supervisor", None), &no)["query_code"]
+        .as_str()
+        .expect("query code")
+        .to_owned();
+    let res = hall
+        .server
+        .post(&format!("/api/v1/public/cases/{no}/evaluation"))
+        .json(&json!({"query_code": code, "score": 1, "comment": comment}))
+        .send()
+        .expect("rating");
+    assert_eq!(res.status(), 201);
+    no
+}
+
+#[test]
+fn a_bad_rating_lands_in_the_department_heads_queue_who_records_the_rectification() {
+    let server = server();
+    let hall = Hall { server: &server };
+    let comment = "材料要求说明不清，跑了三次";
+    let no = rated_badly(&hall, "head-rated", comment);
+    let rating = format!("/staff/ratings/{no}");
+
+    // Another department's head neither sees it nor opens it.
+    let mut other = sign_in(&server, "head-mzj");
+    let queue = other
+        .get("/staff/queue")
+        .html(200, "other head's queue")
+        .to_owned();
+    assert!(!queue.contains(&rating), "{queue}");
+    other.get(&rating).html(404, "another department's rating");
+
+    let mut b = sign_in(&server, "head-gaj");
+    let queue = b.get("/staff/queue").html(200, "head's queue").to_owned();
+    assert!(
+        queue.contains("差评待整改") && queue.contains(&format!("href=\"{rating}\"")),
+        "{queue}"
+    );
+    let page = b.get(&rating).html(200, "rating page").to_owned();
+    assert!(page.contains("1 / 5") && page.contains(comment), "{page}");
+
+    // Nothing written is refused by name, and nothing is recorded.
+    let empty = submit(
+        &mut b,
+        &rating,
+        &format!("{rating}/rectification"),
+        &[("text", " ")],
+    );
+    let body = empty.html(422, "empty rectification").to_owned();
+    assert!(
+        body.contains("id=\"rectification-text\""),
+        "the form again: {body}"
+    );
+
+    let text = "已对窗口人员开展一次性告知培训，材料清单增加示例";
+    let done = submit(
+        &mut b,
+        &rating,
+        &format!("{rating}/rectification"),
+        &[("text", text)],
+    );
+    assert_eq!(
+        done.redirect("rectification"),
+        format!("{rating}?done=rectification")
+    );
+    let page = b
+        .get(&format!("{rating}?done=rectification"))
+        .html(200, "recorded")
+        .to_owned();
+    assert!(page.contains(text) && page.contains("head-gaj"), "{page}");
+    assert!(
+        !page.contains("id=\"rectification-text\""),
+        "recorded once: {page}"
+    );
+    let queue = b
+        .get("/staff/queue")
+        .html(200, "head's queue after")
+        .to_owned();
+    assert!(!queue.contains(&rating), "no longer awaited: {queue}");
+
+    // Rectified in time: the sweep past the follow-up deadline raises nothing.
+    hall.set_clock(10);
+    hall.sweep();
+    assert!(!has_alert(&hall, &no, "bad_evaluation_unanswered"));
 }
 
 /// Whether case `no` has an alert of `rule` (any level).

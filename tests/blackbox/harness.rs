@@ -183,6 +183,35 @@ impl Server {
             .expect("action");
         assert_eq!(res.status(), 200, "{action}: {:?}", res.text());
     }
+
+    /// Takes an accepted GA-QR-01 case (居民身份证换领) from `version` through its two stages,
+    /// the approval and the delivery at window A02, as the demo's staff of 县公安局.
+    pub fn conclude_id_card_case(&self, no: &str, version: u64) {
+        let clerk = self.login("clerk-a02", Some("A02"));
+        let approver = self.login("approver-gaj", None);
+        let head = self.login("head-gaj", None);
+        let steps: [(&str, &str, serde_json::Value); 4] = [
+            (
+                &approver,
+                "complete-stage",
+                serde_json::json!({"stage": "shqf", "opinion": "符合条件"}),
+            ),
+            (
+                &head,
+                "complete-stage",
+                serde_json::json!({"stage": "zz", "opinion": "已制证"}),
+            ),
+            (
+                &approver,
+                "approve",
+                serde_json::json!({"opinion": "准予换领"}),
+            ),
+            (&clerk, "deliver", serde_json::json!({"method": "window"})),
+        ];
+        for (i, (token, action, body)) in steps.into_iter().enumerate() {
+            self.case_action(token, no, action, version + i as u64, body);
+        }
+    }
 }
 
 impl Server {

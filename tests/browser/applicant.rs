@@ -129,26 +129,8 @@ fn applicant_applies_online_supplements_and_rates() {
     b.shot("supplemented");
 
     // Through to conclusion: accept, the two stages, approval, delivery.
-    let approver = server.login("approver-gaj", None);
-    let head = server.login("head-gaj", None);
-    let steps: [(&str, &str, serde_json::Value); 5] = [
-        (&clerk, "accept", json!({})),
-        (
-            &approver,
-            "complete-stage",
-            json!({"stage": "shqf", "opinion": "符合条件"}),
-        ),
-        (
-            &head,
-            "complete-stage",
-            json!({"stage": "zz", "opinion": "已制证"}),
-        ),
-        (&approver, "approve", json!({"opinion": "准予换领"})),
-        (&clerk, "deliver", json!({"method": "window"})),
-    ];
-    for (i, (token, action, body)) in steps.into_iter().enumerate() {
-        server.case_action(token, &no, action, 3 + i as u64, body);
-    }
+    server.case_action(&clerk, &no, "accept", 3, json!({}));
+    server.conclude_id_card_case(&no, 4);
 
     // Rated 5 with a comment, once.
     b.goto(&format!("/my/cases/{no}"));

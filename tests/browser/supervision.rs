@@ -215,3 +215,47 @@ fn the_desk_groups_urges_and_shows_the_heads_reply() {
     );
     b.shot("desk-reply-seen");
 }
+
+/// A bad rating (差评) lands in the department head's queue; the head reads its score and
+/// comment and records the department's rectification (整改), once.
+#[test]
+fn the_head_rectifies_a_bad_rating_from_the_queue() {
+    let Some((server, mut b)) = start("the_head_rectifies_a_bad_rating_from_the_queue") else {
+        return;
+    };
+    let receipt = accepted_at_a02(&mut b, "周九", ID_NUMBER);
+    let no = receipt.case_no.as_str();
+    server.conclude_id_card_case(no, 2);
+    let comment = "取证要跑两趟";
+    let res = server
+        .post(&format!("/api/v1/public/cases/{no}/evaluation"))
+        .json(
+            &serde_json::json!({"query_code": receipt.query_code, "score": 2, "comment": comment}),
+        )
+        .send()
+        .expect("rating");
+    assert_eq!(res.status(), 201, "rated");
+
+    sign_in_without_window(&mut b, "head-gaj", "/staff/queue");
+    let ratings = b.all("#ratings-queue tbody tr");
+    assert_eq!(ratings.len(), 1, "one bad rating in the head's queue");
+    b.shot("head-ratings-queue");
+    b.follow_in(&ratings[0]);
+    let page = b.text();
+    assert!(page.contains("2 / 5") && page.contains(comment), "{page}");
+    let text = "制证改为当场打印，当日可取";
+    b.fill("责任部门的整改情况", text);
+    b.press("登记整改");
+    let page = b.text();
+    assert!(
+        page.contains("整改情况已登记") && page.contains(text),
+        "{page}"
+    );
+    assert!(b.all("#rectification-text").is_empty(), "recorded once");
+    b.shot("head-rectified");
+    b.goto("/staff/queue");
+    assert!(
+        b.all("#ratings-queue").is_empty(),
+        "nothing left to rectify"
+    );
+}

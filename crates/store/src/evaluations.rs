@@ -73,6 +73,27 @@ pub fn follow_up(
     Ok(n > 0)
 }
 
+/// The bad ratings of `department`'s cases still awaiting their follow-up (整改), the one
+/// due first first: what the department's heads have to answer.
+pub fn awaiting_follow_up(
+    conn: &mut DbConnection,
+    department: &str,
+    limit: i64,
+) -> Result<Vec<EvaluationRecord>, StoreError> {
+    use crate::schema::cases;
+    let of_department = cases::table
+        .filter(cases::department.eq(department))
+        .select(cases::case_no);
+    Ok(evaluations::table
+        .filter(evaluations::case_no.eq_any(of_department))
+        .filter(evaluations::followed_up_at.is_null())
+        .filter(evaluations::follow_up_due.is_not_null())
+        .order(evaluations::follow_up_due.asc())
+        .limit(limit)
+        .select(EvaluationRecord::as_select())
+        .load(conn)?)
+}
+
 /// Bad ratings whose follow-up is overdue at `now`.
 pub fn follow_ups_overdue(
     conn: &mut DbConnection,

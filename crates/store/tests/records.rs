@@ -332,7 +332,12 @@ fn administration_records(db: &TestDb) {
                 evaluations::follow_ups_overdue(c, 20, 10, "bad_evaluation_unanswered")?.len(),
                 1
             );
+            let awaiting = evaluations::awaiting_follow_up(c, "market", 10)?;
+            assert_eq!(awaiting.len(), 1);
+            assert_eq!(awaiting[0].case_no, "C1");
+            assert!(evaluations::awaiting_follow_up(c, "other", 10)?.is_empty());
             assert!(evaluations::follow_up(c, "C1", 15, "已回访", "head-gaj")?);
+            assert!(evaluations::awaiting_follow_up(c, "market", 10)?.is_empty());
             assert_eq!(
                 evaluations::follow_ups_overdue(c, 20, 10, "bad_evaluation_unanswered")?.len(),
                 0

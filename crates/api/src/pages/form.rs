@@ -9,6 +9,12 @@ use crate::problem::{Problem, Text};
 
 pub type Posted = Result<web::Form<Vec<(String, String)>>, actix_web::Error>;
 
+/// The `?done=<step>` a page is redirected to after a step, to say it was taken.
+#[derive(Debug, serde::Deserialize)]
+pub struct Done {
+    pub done: Option<String>,
+}
+
 #[derive(Debug, Default, Clone)]
 pub struct Form(pub Vec<(String, String)>);
 

@@ -15,7 +15,7 @@ use super::grant_form;
 use crate::lang::Lang;
 use crate::pages::application::error_summary_linked;
 use crate::pages::ctx::{Ctx, Out, PageResult};
-use crate::pages::form::{Form, Posted};
+use crate::pages::form::{Done, Form, Posted};
 use crate::pages::{lang, names};
 use crate::problem::Problem;
 use crate::state::AppState;
@@ -299,11 +299,6 @@ fn done_text<'a>(ctx: &'a Ctx, done: &'a str) -> &'a str {
         "remove_staff" => ctx.t("已移出窗口人员", "the clerk is removed"),
         other => other,
     }
-}
-
-#[derive(serde::Deserialize)]
-pub struct Done {
-    done: Option<String>,
 }
 
 /// `GET /admin/windows/{code}`.

@@ -5,7 +5,6 @@
 
 use actix_web::{get, http::StatusCode, web, HttpResponse};
 use maud::{html, Markup};
-use serde::Deserialize;
 use tongban_app::cases::act::item_of;
 use tongban_app::cases::evaluation::{self, Evaluation};
 use tongban_app::cases::queue::{self, Ask, Paging};
@@ -20,7 +19,7 @@ use crate::pages::application::{error_summary, error_summary_linked, field_error
 use crate::pages::case_parts;
 use crate::pages::ctx::{Ctx, Out, PageResult};
 use crate::pages::deadline;
-use crate::pages::form::Form;
+use crate::pages::form::{Done, Form};
 use crate::pages::names;
 use crate::pages::staff::queue::next_due;
 use crate::problem::Problem;
@@ -296,11 +295,6 @@ pub async fn case_page(
         title,
         body,
     })
-}
-
-#[derive(Deserialize)]
-pub struct Done {
-    done: Option<String>,
 }
 
 async fn show_page(ctx: &Ctx, state: &AppState, case_no: &str, done: Option<&str>) -> PageResult {

@@ -4,7 +4,6 @@
 
 use actix_web::{get, http::StatusCode, web, HttpResponse};
 use maud::html;
-use serde::Deserialize;
 use tongban_app::cases::act::{item_of, offered, Offer};
 use tongban_app::cases::actions::ActionSpec;
 use tongban_app::cases::{attachments, events};
@@ -18,7 +17,7 @@ use crate::pages::case_parts;
 use crate::pages::countdown;
 use crate::pages::ctx::{Ctx, Out, PageResult, CASE_WORKERS};
 use crate::pages::deadline;
-use crate::pages::form::Form;
+use crate::pages::form::{Done, Form};
 use crate::pages::names;
 use crate::problem::Problem;
 use crate::routes::cases::visible_case;
@@ -167,11 +166,6 @@ pub async fn case_page(
         title,
         body,
     })
-}
-
-#[derive(Deserialize)]
-pub struct Done {
-    done: Option<String>,
 }
 
 async fn show_page(ctx: &Ctx, state: &AppState, case_no: &str, done: Option<String>) -> PageResult {

@@ -10,6 +10,7 @@ mod login;
 mod on_spot;
 mod print;
 pub(crate) mod queue;
+mod ratings;
 mod urging;
 mod window_upload;
 
@@ -29,6 +30,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(case::show)
         .service(urging::show)
         .service(urging::reply)
+        .service(ratings::show)
+        .service(ratings::rectification)
         .service(actions::act)
         .service(on_spot::accept_and_decide)
         .service(window_upload::upload)

@@ -143,9 +143,11 @@ async fn queue_page(ctx: &Ctx, state: &AppState, query: QueueQuery) -> PageResul
         .iter()
         .any(|line| next_due(&line.view).is_some_and(|(d, _, _)| line.view.is_provisional(d)));
     let urging = super::urging::queue_section(ctx, state).await?;
+    let ratings = super::ratings::queue_section(ctx, state).await?;
     let body = html! {
         h1 { (title) }
         (urging)
+        (ratings)
         form.search method="get" action="/staff/queue" {
             div {
                 label for="status" { (ctx.t("办件状态", "Status")) }

@@ -11,7 +11,7 @@ use tongban_core::supervision::desk::Reply;
 
 use crate::lang::Lang;
 use crate::pages::ctx::{Ctx, Out, PageErr, PageResult};
-use crate::pages::form::{Form, Posted};
+use crate::pages::form::{Done, Form, Posted};
 use crate::pages::names;
 use crate::problem::{Problem, Text};
 use crate::state::AppState;
@@ -154,11 +154,6 @@ async fn order_page(
         title,
         body,
     })
-}
-
-#[derive(serde::Deserialize)]
-pub struct Done {
-    done: Option<String>,
 }
 
 /// `GET /staff/urging/{id}`.

@@ -6,7 +6,6 @@
 
 use actix_web::{get, http::StatusCode, post, web, HttpResponse};
 use maud::{html, Markup};
-use serde::Deserialize;
 use tongban_core::case::CaseStatus;
 
 use super::case::case_section;
@@ -14,7 +13,7 @@ use super::words;
 use crate::auth::caller::Caller;
 use crate::lang::Lang;
 use crate::pages::ctx::{Ctx, Out, PageErr, PageResult, OVERSEERS};
-use crate::pages::form::{Form, Posted};
+use crate::pages::form::{Done, Form, Posted};
 use crate::pages::names;
 use crate::pages::staff::alert_badge;
 use crate::problem::{Problem, Text};
@@ -183,7 +182,7 @@ fn orders(ctx: &Ctx, state: &AppState, orders: &[UrgingOrder]) -> Markup {
 }
 
 /// A rating's score, comment and rectification (整改).
-pub(super) fn rating_facts(ctx: &Ctx, state: &AppState, r: &Evaluation) -> Markup {
+pub(crate) fn rating_facts(ctx: &Ctx, state: &AppState, r: &Evaluation) -> Markup {
     let l = ctx.lang;
     html! {
         h2 #rating { (ctx.t("评价与整改", "Rating and rectification")) }
@@ -207,7 +206,12 @@ pub(super) fn rating_facts(ctx: &Ctx, state: &AppState, r: &Evaluation) -> Marku
     }
 }
 
-fn rectification_form(ctx: &Ctx, id: i64, failed: Option<(&Problem, &str)>) -> Markup {
+/// The form that records a rating's 整改, posted to `action`.
+pub(crate) fn rectification_form(
+    ctx: &Ctx,
+    action: &str,
+    failed: Option<(&Problem, &str)>,
+) -> Markup {
     html! {
         section.action-box aria-labelledby="h-rectification" {
             h3 #h-rectification { (ctx.t("登记整改情况", "Record the rectification")) }
@@ -216,7 +220,7 @@ fn rectification_form(ctx: &Ctx, id: i64, failed: Option<(&Problem, &str)>) -> M
                     p { strong { (ctx.text(&p.title)) } "：" (ctx.text(&p.detail)) }
                 }
             }
-            form method="post" action={ "/staff/supervision/alerts/" (id) "/rectification" } {
+            form method="post" action=(action) {
                 (ctx.csrf_field())
                 label for="rectification-text" {
                     (ctx.t("责任部门的整改情况", "What the department did"))
@@ -386,7 +390,7 @@ async fn alert_page(
         @if let Some(r) = &rating {
             (rating_facts(ctx, state, r))
             @if r.followed_up_at.is_none() {
-                (rectification_form(ctx, id, rectify_failed.as_ref().map(|(p, t)| (p, t.as_str()))))
+                (rectification_form(ctx, &format!("/staff/supervision/alerts/{id}/rectification"), rectify_failed.as_ref().map(|(p, t)| (p, t.as_str()))))
             }
         }
         @if let Some(c) = case { (c) }
@@ -401,11 +405,6 @@ async fn alert_page(
         title,
         body,
     })
-}
-
-#[derive(Deserialize)]
-pub struct Done {
-    done: Option<String>,
 }
 
 /// `GET /staff/supervision/alerts/{id}`.

@@ -2,7 +2,7 @@
 //! statistics with charts drawn on the server and a CSV download. Supervisors and
 //! administrators only, like the supervision routes whose code they call.
 
-mod alert;
+pub(crate) mod alert;
 mod alerts;
 mod case;
 mod dashboard;
