@@ -456,6 +456,18 @@ fn a_bad_rating_lands_in_the_department_heads_queue_who_records_the_rectificatio
     assert!(!queue.contains(&rating), "{queue}");
     other.get(&rating).html(404, "another department's rating");
 
+    // Over the API too: the head's department's list, and no one else's.
+    let listed = get_json(&hall, "head-gaj", "/api/v1/bad-ratings", 200);
+    assert_eq!(listed.as_array().map(Vec::len), Some(1), "{listed}");
+    assert_eq!(listed[0]["case_no"], no.as_str());
+    assert_eq!(listed[0]["comment"], comment);
+    let others = get_json(&hall, "head-mzj", "/api/v1/bad-ratings", 200);
+    assert_eq!(others, json!([]));
+    get_json(&hall, "supervisor", "/api/v1/bad-ratings", 403);
+    let api_path = format!("/api/v1/cases/{no}/evaluation/rectification");
+    post_json(&hall, "head-mzj", &api_path, json!({"text": "x"}), 404);
+    post_json(&hall, "approver-gaj", &api_path, json!({"text": "x"}), 403);
+
     let mut b = sign_in(&server, "head-gaj");
     let queue = b.get("/staff/queue").html(200, "head's queue").to_owned();
     assert!(
@@ -503,6 +515,9 @@ fn a_bad_rating_lands_in_the_department_heads_queue_who_records_the_rectificatio
         .html(200, "head's queue after")
         .to_owned();
     assert!(!queue.contains(&rating), "no longer awaited: {queue}");
+    let listed = get_json(&hall, "head-gaj", "/api/v1/bad-ratings", 200);
+    assert_eq!(listed, json!([]));
+    post_json(&hall, "head-gaj", &api_path, json!({"text": "again"}), 409);
 
     // Rectified in time: the sweep past the follow-up deadline raises nothing.
     hall.set_clock(10);

@@ -1,6 +1,6 @@
 //! The supervisor's desk (电子监察工作台) over JSON: the alerts grouped by case, the
-//! dashboard, a bad rating's rectification (整改), and urging orders (督办单) as department
-//! heads read and answer them.
+//! dashboard, a bad rating's rectification (整改), and what department heads read and
+//! answer: their bad ratings to rectify and urging orders (督办单).
 
 use actix_web::{get, post, web};
 use tongban_app::supervision::{alerts, desk, rectify, urging};
@@ -112,6 +112,53 @@ pub async fn rectification(
     Ok(web::Json(RatingView::from(&rating)))
 }
 
+/// 差评待整改: the bad ratings of the head's department still awaiting its rectification,
+/// the one due first first.
+#[utoipa::path(
+    tag = "supervision",
+    responses(
+        (status = 200, body = Vec<RatingView>),
+        (status = 401, description = "Not signed in"),
+        (status = 403, description = "Not a department head")
+    )
+)]
+#[get("/api/v1/bad-ratings")]
+pub async fn bad_ratings(
+    state: web::Data<AppState>,
+    caller: Caller,
+) -> Result<web::Json<Vec<RatingView>>, Problem> {
+    caller.require_any(&[Role::Head])?;
+    let ratings = rectify::awaiting(&state.app, &caller.0).await?;
+    Ok(web::Json(ratings.iter().map(RatingView::from).collect()))
+}
+
+/// 整改 by the department: a head of the case's department records what it did about the
+/// case's bad rating (once), with who and when; recorded in time, no alert is raised.
+#[utoipa::path(
+    tag = "supervision",
+    params(("case_no" = String, Path, description = "Case number")),
+    request_body = RectificationRequest,
+    responses(
+        (status = 200, body = RatingView),
+        (status = 401, description = "Not signed in"),
+        (status = 403, description = "Not a department head"),
+        (status = 404, description = "No bad rating of a case of the caller's department"),
+        (status = 409, description = "`rectification_recorded`"),
+        (status = 422, description = "Text missing or too long")
+    )
+)]
+#[post("/api/v1/cases/{case_no}/evaluation/rectification")]
+pub async fn rectify_rating(
+    state: web::Data<AppState>,
+    caller: Caller,
+    case_no: web::Path<String>,
+    body: web::Json<RectificationRequest>,
+) -> Result<web::Json<RatingView>, Problem> {
+    caller.require_any(&[Role::Head])?;
+    let rating = rectify::record_by_head(&state.app, &caller.0, &case_no, &body.text).await?;
+    Ok(web::Json(RatingView::from(&rating)))
+}
+
 /// Urging orders awaiting a reply: a head's department's, or every one for the
 /// supervision office; soonest reply first.
 #[utoipa::path(
@@ -184,6 +231,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(alert_cases)
         .service(dashboard)
         .service(rectification)
+        .service(bad_ratings)
+        .service(rectify_rating)
         .service(urging_orders)
         .service(urging_order)
         .service(reply_urging_order);
@@ -195,6 +244,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         alert_cases,
         dashboard,
         rectification,
+        bad_ratings,
+        rectify_rating,
         urging_orders,
         urging_order,
         reply_urging_order
