@@ -476,6 +476,11 @@ fn a_bad_rating_lands_in_the_department_heads_queue_who_records_the_rectificatio
     );
     let page = b.get(&rating).html(200, "rating page").to_owned();
     assert!(page.contains("1 / 5") && page.contains(comment), "{page}");
+    // Rated on Monday 2026-03-02: three working days, so the last day is Thursday.
+    assert!(
+        page.contains("2026年03月05日"),
+        "the last day to rectify: {page}"
+    );
 
     // Nothing written is refused by name, and nothing is recorded.
     let empty = submit(

@@ -11,8 +11,7 @@ use tongban_core::role::Role;
 use crate::lang::Lang;
 use crate::pages::ctx::{Ctx, Out, PageErr, PageResult};
 use crate::pages::form::{Done, Form, Posted};
-use crate::pages::names;
-use crate::pages::supervision::alert::{rating_facts, rectification_form};
+use crate::pages::supervision::alert::{rating_facts, rectification_due, rectification_form};
 use crate::problem::Problem;
 use crate::state::AppState;
 
@@ -52,7 +51,7 @@ pub(crate) async fn queue_section(ctx: &Ctx, state: &AppState) -> Result<Markup,
                                 td data-label=(ctx.t("办件", "Case")) { a href={ "/staff/ratings/" (r.case_no) } { (r.case_no) } }
                                 td data-label=(ctx.t("评分", "Score")) { (r.score) " / 5" }
                                 td data-label=(ctx.t("整改期限", "Rectification due")) {
-                                    @if let Some(due) = r.follow_up_due { (names::time(due, state.hall, l)) }
+                                    @if let Some(due) = r.follow_up_due { (rectification_due(state, due, l)) }
                                 }
                                 td data-label=(ctx.t("状态", "State")) {
                                     strong { (if late { ctx.t("逾期未整改", "Overdue") } else { ctx.t("待整改", "To rectify") }) }
@@ -84,7 +83,7 @@ async fn rating_page(
         p.no-print { a href="/staff/queue" { "← " (ctx.t("返回待办件", "Back to the queue")) } }
         h1 { (title) }
         @if done {
-            div.success role="status" #done { p { (ctx.t("整改情况已登记，监察人员可在预警页查看。", "The rectification is recorded; the supervision office sees it on the alert.")) } }
+            div.success role="status" #done { p { (ctx.t("整改情况已登记，记入评价和审计日志。", "The rectification is recorded on the rating and in the audit log.")) } }
         }
         p { a href={ "/staff/cases/" (case_no) } { (ctx.t("查看办件", "Open the case")) } }
         (rating_facts(ctx, state, &rating))
