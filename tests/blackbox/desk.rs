@@ -417,14 +417,7 @@ fn bad_rating_alert_shows_score_and_comment_and_records_rectification() {
 /// A GA-QR-01 case (公安局) decided, delivered and rated 1 with `comment`.
 fn rated_badly(hall: &Hall, key: &str, comment: &str) -> String {
     let no = late_case(hall, key);
-    hall.review_and_approve(&no);
-    hall.act(
-        "clerk-a02",
-        Some("A02"),
-        &no,
-        "deliver",
-        json!({"method": "window"}),
-    );
+    hall.server.conclude_id_card_case(&no, 2);
     let code = hall.case(&hall.token("supervisor", None), &no)["query_code"]
         .as_str()
         .expect("query code")

@@ -5,7 +5,8 @@ use diesel::prelude::*;
 use crate::conn::DbConnection;
 use crate::departments::duplicate;
 use crate::error::StoreError;
-use crate::schema::evaluations;
+use crate::schema::{cases, evaluations};
+use diesel::dsl;
 
 /// An applicant's rating.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
@@ -73,6 +74,29 @@ pub fn follow_up(
     Ok(n > 0)
 }
 
+/// The case numbers of `department`'s cases, as a subquery.
+fn of_department(
+    department: &str,
+) -> dsl::Select<dsl::Filter<cases::table, dsl::Eq<cases::department, &str>>, cases::case_no> {
+    cases::table
+        .filter(cases::department.eq(department))
+        .select(cases::case_no)
+}
+
+/// The evaluation of a case of `department`: none for another department's case.
+pub fn get_in_department(
+    conn: &mut DbConnection,
+    case_no: &str,
+    department: &str,
+) -> Result<Option<EvaluationRecord>, StoreError> {
+    Ok(evaluations::table
+        .filter(evaluations::case_no.eq(case_no))
+        .filter(evaluations::case_no.eq_any(of_department(department)))
+        .select(EvaluationRecord::as_select())
+        .first(conn)
+        .optional()?)
+}
+
 /// The bad ratings of `department`'s cases still awaiting their follow-up (整改), the one
 /// due first first: what the department's heads have to answer.
 pub fn awaiting_follow_up(
@@ -80,12 +104,8 @@ pub fn awaiting_follow_up(
     department: &str,
     limit: i64,
 ) -> Result<Vec<EvaluationRecord>, StoreError> {
-    use crate::schema::cases;
-    let of_department = cases::table
-        .filter(cases::department.eq(department))
-        .select(cases::case_no);
     Ok(evaluations::table
-        .filter(evaluations::case_no.eq_any(of_department))
+        .filter(evaluations::case_no.eq_any(of_department(department)))
         .filter(evaluations::followed_up_at.is_null())
         .filter(evaluations::follow_up_due.is_not_null())
         .order(evaluations::follow_up_due.asc())

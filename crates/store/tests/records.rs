@@ -336,6 +336,11 @@ fn administration_records(db: &TestDb) {
             assert_eq!(awaiting.len(), 1);
             assert_eq!(awaiting[0].case_no, "C1");
             assert!(evaluations::awaiting_follow_up(c, "other", 10)?.is_empty());
+            assert_eq!(
+                evaluations::get_in_department(c, "C1", "market")?.map(|e| e.score),
+                Some(1)
+            );
+            assert!(evaluations::get_in_department(c, "C1", "other")?.is_none());
             assert!(evaluations::follow_up(c, "C1", 15, "已回访", "head-gaj")?);
             assert!(evaluations::awaiting_follow_up(c, "market", 10)?.is_empty());
             assert_eq!(

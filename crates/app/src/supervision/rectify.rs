@@ -4,7 +4,7 @@
 
 use tongban_core::role::Role;
 use tongban_core::supervision::AlertRule;
-use tongban_store::{alerts, audit, cases, evaluations, NewAudit};
+use tongban_store::{alerts, audit, evaluations, NewAudit};
 
 use super::alerts::not_found;
 use crate::cases::evaluation::{self, Evaluation};
@@ -73,15 +73,14 @@ pub async fn awaiting(app: &App, who: &Who) -> AppResult<Vec<Evaluation>> {
 /// case without a bad rating, is told there is none.
 pub async fn rating_for_head(app: &App, who: &Who, case_no: &str) -> AppResult<Evaluation> {
     let mut rating = None;
-    if has(who, Role::Head) && plausible_code(case_no) {
-        let no = case_no.to_owned();
-        let department = app
-            .store
-            .read(move |c| cases::get_case(c, &no))
-            .await?
-            .map(|r| r.department);
-        if department.is_some() && who.department == department {
-            rating = evaluation::of_case(app, case_no).await?;
+    if let Some(department) = who.department.clone().filter(|_| has(who, Role::Head)) {
+        if plausible_code(case_no) {
+            let no = case_no.to_owned();
+            rating = app
+                .store
+                .read(move |c| evaluations::get_in_department(c, &no, &department))
+                .await?
+                .map(Evaluation::from);
         }
     }
     rating.filter(|r| r.follow_up_due.is_some()).ok_or_else(|| {

@@ -55,8 +55,7 @@ impl UrgingOrder {
             issued_at: from_millis(r.issued_at),
             note: r.note,
             reply_days: r.reply_days,
-            // The deadline is the next day's first instant: its last day is the one before.
-            reply_due_date: hall.local_date(reply_due - chrono::Duration::milliseconds(1)),
+            reply_due_date: hall.last_day(reply_due),
             reply_due,
             reply: r.reply,
             replied_by: r.replied_by,

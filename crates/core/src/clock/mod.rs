@@ -117,6 +117,13 @@ impl HallTime {
     pub fn end_of_day(&self, date: NaiveDate) -> DateTime<Utc> {
         self.start_of_day(date.checked_add_days(Days::new(1)).unwrap_or(date))
     }
+
+    /// The last local day before an exclusive deadline (the inverse of
+    /// [`HallTime::end_of_day`]): a deadline at the next day's first instant is shown as the
+    /// day before, not as that midnight.
+    pub fn last_day(&self, deadline: DateTime<Utc>) -> NaiveDate {
+        self.local_date(deadline - chrono::Duration::milliseconds(1))
+    }
 }
 
 impl Default for HallTime {
@@ -357,6 +364,14 @@ mod tests {
         assert_eq!(
             hall.end_of_day(date("2025-10-01")),
             at("2025-10-01T16:00:00Z")
+        );
+        assert_eq!(
+            hall.last_day(hall.end_of_day(date("2025-10-01"))),
+            date("2025-10-01")
+        );
+        assert_eq!(
+            hall.last_day(at("2025-10-01T09:00:00Z")),
+            date("2025-10-01")
         );
         let due = Due::on(date("2025-10-01"), hall);
         assert!(!due.is_overdue(at("2025-10-01T15:59:59.999Z")));

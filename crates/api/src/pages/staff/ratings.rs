@@ -11,7 +11,8 @@ use tongban_core::role::Role;
 use crate::lang::Lang;
 use crate::pages::ctx::{Ctx, Out, PageErr, PageResult};
 use crate::pages::form::{Done, Form, Posted};
-use crate::pages::supervision::alert::{rating_facts, rectification_due, rectification_form};
+use crate::pages::names;
+use crate::pages::supervision::alert::{rating_facts, rectification_form};
 use crate::problem::Problem;
 use crate::state::AppState;
 
@@ -23,14 +24,10 @@ fn overdue(r: &Evaluation, now: chrono::DateTime<chrono::Utc>) -> bool {
 /// The bad ratings a head's department must rectify, for the top of the queue; nothing for
 /// others.
 pub(crate) async fn queue_section(ctx: &Ctx, state: &AppState) -> Result<Markup, PageErr> {
-    let Some(staff) = ctx
-        .staff
-        .as_ref()
-        .filter(|_| ctx.signed_in_as(&[Role::Head]))
-    else {
+    let Ok(head) = ctx.staff_in(&[Role::Head]) else {
         return Ok(html! {});
     };
-    let ratings = rectify::awaiting(&state.app, &staff.caller.0).await?;
+    let ratings = rectify::awaiting(&state.app, &head.0).await?;
     let now = state.app.clock.now();
     let l = ctx.lang;
     Ok(html! {
@@ -51,7 +48,7 @@ pub(crate) async fn queue_section(ctx: &Ctx, state: &AppState) -> Result<Markup,
                                 td data-label=(ctx.t("办件", "Case")) { a href={ "/staff/ratings/" (r.case_no) } { (r.case_no) } }
                                 td data-label=(ctx.t("评分", "Score")) { (r.score) " / 5" }
                                 td data-label=(ctx.t("整改期限", "Rectification due")) {
-                                    @if let Some(due) = r.follow_up_due { (rectification_due(state, due, l)) }
+                                    @if let Some(due) = r.follow_up_due { (names::date(state.hall.last_day(due), l)) }
                                 }
                                 td data-label=(ctx.t("状态", "State")) {
                                     strong { (if late { ctx.t("逾期未整改", "Overdue") } else { ctx.t("待整改", "To rectify") }) }

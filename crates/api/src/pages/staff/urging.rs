@@ -30,14 +30,10 @@ fn state_word(ctx: &Ctx, r: Reply) -> &'static str {
 
 /// The open orders of a head's department, for the top of the queue; nothing for others.
 pub(crate) async fn queue_section(ctx: &Ctx, state: &AppState) -> Result<Markup, PageErr> {
-    let Some(staff) = ctx
-        .staff
-        .as_ref()
-        .filter(|_| ctx.signed_in_as(&[Role::Head]))
-    else {
+    let Ok(head) = ctx.staff_in(&[Role::Head]) else {
         return Ok(html! {});
     };
-    let orders = urging::unanswered(&state.app, &staff.caller.0).await?;
+    let orders = urging::unanswered(&state.app, &head.0).await?;
     let l = ctx.lang;
     Ok(html! {
         @if !orders.is_empty() {

@@ -181,21 +181,6 @@ fn orders(ctx: &Ctx, state: &AppState, orders: &[UrgingOrder]) -> Markup {
     }
 }
 
-/// The last day to rectify: the deadline is the next day's first instant, which would read
-/// as a day too late.
-pub(crate) fn rectification_due(
-    state: &AppState,
-    due: chrono::DateTime<chrono::Utc>,
-    l: Lang,
-) -> String {
-    names::date(
-        state
-            .hall
-            .local_date(due - chrono::Duration::milliseconds(1)),
-        l,
-    )
-}
-
 /// A rating's score, comment and rectification (整改).
 pub(crate) fn rating_facts(ctx: &Ctx, state: &AppState, r: &Evaluation) -> Markup {
     let l = ctx.lang;
@@ -206,7 +191,7 @@ pub(crate) fn rating_facts(ctx: &Ctx, state: &AppState, r: &Evaluation) -> Marku
             dt { (ctx.t("申请人意见", "The applicant's comment")) } dd #rating-comment { (r.comment.as_deref().unwrap_or("—")) }
             dt { (ctx.t("评价时间", "Rated")) } dd { (names::time(r.at, state.hall, l)) }
             @if let Some(due) = r.follow_up_due {
-                dt { (ctx.t("整改期限", "Rectification due")) } dd #rating-due { (rectification_due(state, due, l)) }
+                dt { (ctx.t("整改期限", "Rectification due")) } dd #rating-due { (names::date(state.hall.last_day(due), l)) }
             }
             dt { (ctx.t("整改情况", "Rectification")) } dd #rectification {
                 @match (&r.follow_up_note, r.followed_up_at) {
